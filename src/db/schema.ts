@@ -1,0 +1,99 @@
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** An upstream feed and the state of fetching it (Miniflux-style feed health). */
+export const sources = sqliteTable("sources", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  url: text("url").notNull(),
+  homepage: text("homepage"),
+  /** Declared content language of the feed (BCP 47); used when items and the feed say nothing. */
+  language: text("language"),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  etag: text("etag"),
+  lastModified: text("last_modified"),
+  lastFetchedAt: text("last_fetched_at"),
+  lastStatus: text("last_status"),
+  lastHttpStatus: integer("last_http_status"),
+  lastError: text("last_error"),
+  consecutiveErrors: integer("consecutive_errors").notNull().default(0),
+  nextFetchAt: text("next_fetch_at"),
+  createdAt: text("created_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%SZ','now'))`),
+  updatedAt: text("updated_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%SZ','now'))`),
+});
+
+/**
+ * One stored story. `pk` is the SQLite rowid that the FTS index points at; `id` is the stable
+ * public id derived from (source, dedupe key), so re-ingesting never mints a new id.
+ */
+export const articles = sqliteTable(
+  "articles",
+  {
+    pk: integer("pk").primaryKey({ autoIncrement: true }),
+    id: text("id").notNull(),
+    sourceId: text("source_id").notNull(),
+    guid: text("guid"),
+    dedupeKey: text("dedupe_key").notNull(),
+    url: text("url"),
+    title: text("title").notNull(),
+    slug: text("slug").notNull(),
+    summary: text("summary").notNull().default(""),
+    contentHtml: text("content_html").notNull().default(""),
+    contentText: text("content_text").notNull().default(""),
+    image: text("image"),
+    author: text("author"),
+    tags: text("tags").notNull().default("[]"),
+    language: text("language").notNull(),
+    publishedAt: text("published_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    fetchedAt: text("fetched_at").notNull(),
+    firstSeenAt: text("first_seen_at").notNull(),
+    contentHash: text("content_hash").notNull(),
+    storyGroup: text("story_group"),
+  },
+  (t) => [
+    uniqueIndex("articles_id_unique").on(t.id),
+    uniqueIndex("articles_source_dedupe_unique").on(t.sourceId, t.dedupeKey),
+    index("articles_published_idx").on(t.publishedAt, t.pk),
+    index("articles_language_published_idx").on(t.language, t.publishedAt, t.pk),
+    index("articles_source_published_idx").on(t.sourceId, t.publishedAt, t.pk),
+    index("articles_story_group_idx").on(t.storyGroup),
+  ],
+);
+
+/** One execution of the refresh pipeline (cron, manual or queue). */
+export const refreshRuns = sqliteTable(
+  "refresh_runs",
+  {
+    id: text("id").primaryKey(),
+    trigger: text("trigger").notNull(),
+    startedAt: text("started_at").notNull(),
+    finishedAt: text("finished_at"),
+  },
+  (t) => [index("refresh_runs_started_idx").on(t.startedAt)],
+);
+
+/** The outcome of one source within one refresh run. */
+export const refreshRunSources = sqliteTable(
+  "refresh_run_sources",
+  {
+    runId: text("run_id").notNull(),
+    sourceId: text("source_id").notNull(),
+    status: text("status").notNull(),
+    httpStatus: integer("http_status"),
+    newCount: integer("new_count").notNull().default(0),
+    updatedCount: integer("updated_count").notNull().default(0),
+    unchangedCount: integer("unchanged_count").notNull().default(0),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    durationMs: integer("duration_ms"),
+  },
+  (t) => [uniqueIndex("refresh_run_sources_pk").on(t.runId, t.sourceId)],
+);
+
+/** Small key/value facts the application keeps in D1 (e.g. the refresh lease). */
+export const appState = sqliteTable("app_state", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  expiresAt: text("expires_at"),
+});

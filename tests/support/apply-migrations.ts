@@ -1,0 +1,4 @@
+import { applyD1Migrations, env } from "cloudflare:test";
+
+// Setup files run before each test file; migrations that are already applied are skipped.
+await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);

@@ -1,0 +1,29 @@
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+// Every test runs inside workerd with real D1 and KV (isolated storage per test file).
+// The loopback upstream (tests/support/global-setup.ts) is a real HTTP server in Node;
+// its origin reaches the Worker as the FEED_ORIGIN binding and tests via inject().
+export default defineConfig({
+  plugins: [
+    cloudflareTest(async ({ inject }) => ({
+      main: "./src/index.ts",
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          ADMIN_TOKEN: "test-token",
+          ALLOW_PRIVATE_UPSTREAMS: "true",
+          TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, "migrations")),
+          FEED_ORIGIN: inject("feedOrigin"),
+        },
+      },
+    })),
+  ],
+  test: {
+    globalSetup: ["./tests/support/global-setup.ts"],
+    setupFiles: ["./tests/support/apply-migrations.ts"],
+    include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
+    testTimeout: 20_000,
+  },
+});
