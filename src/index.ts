@@ -1,5 +1,17 @@
-import { Hono } from "hono";
-import type { AppEnv } from "./env";
-const app = new Hono<AppEnv>();
-app.get("/healthz", (c) => c.json({ status: "ok" }));
-export default { fetch: app.fetch } satisfies ExportedHandler<AppEnv["Bindings"]>;
+import { createApp } from "./app";
+import type { Bindings } from "./env";
+import { runRefresh } from "./ingest/run";
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+  async scheduled(_controller, env, ctx) {
+    ctx.waitUntil(
+      runRefresh(env, { trigger: "cron" }).then((report) => {
+        const totals = report.sources.reduce((t, s) => ({ new: t.new + s.new, errors: t.errors + (s.status === "error" ? 1 : 0) }), { new: 0, errors: 0 });
+        console.log(JSON.stringify({ level: "info", msg: "refresh finished", run: report.id, sources: report.sources.length, ...totals, skipped: report.skipped }));
+      }),
+    );
+  },
+} satisfies ExportedHandler<Bindings>;

@@ -1,0 +1,124 @@
+import { and, desc, eq, gte, inArray, lte, ne, sql, type SQL } from "drizzle-orm";
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import type { ArticleDetail, ArticleFilter, ArticleSummary, PageRequest, ResultPage } from "../domain";
+import { articles, sources } from "./schema";
+
+export type Db = DrizzleD1Database<Record<string, never>>;
+
+const summaryColumns = {
+  pk: articles.pk,
+  id: articles.id,
+  slug: articles.slug,
+  title: articles.title,
+  summary: articles.summary,
+  language: articles.language,
+  publishedAt: articles.publishedAt,
+  url: articles.url,
+  image: articles.image,
+  sourceId: articles.sourceId,
+  sourceName: sources.name,
+};
+
+type SummaryRow = {
+  id: string;
+  slug: string;
+  title: string;
+  summary: string;
+  language: string;
+  publishedAt: string;
+  url: string | null;
+  image: string | null;
+  sourceId: string;
+  sourceName: string | null;
+};
+
+export function toSummary(row: SummaryRow): ArticleSummary {
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    summary: row.summary,
+    language: row.language,
+    published_at: row.publishedAt,
+    url: row.url,
+    image: row.image,
+    source: { id: row.sourceId, name: row.sourceName ?? row.sourceId },
+  };
+}
+
+/** SQL conditions for the filters shared by listing, search and feeds. */
+export function filterConditions(filter: ArticleFilter): SQL[] {
+  const where: SQL[] = [];
+  if (filter.lang.length) where.push(inArray(articles.language, filter.lang));
+  if (filter.source.length) where.push(inArray(articles.sourceId, filter.source));
+  // Dates are inclusive calendar days in UTC; ISO strings compare in time order.
+  if (filter.from) where.push(gte(articles.publishedAt, `${filter.from}T00:00:00Z`));
+  if (filter.to) where.push(lte(articles.publishedAt, `${filter.to}T23:59:59Z`));
+  return where;
+}
+
+/** Newest first, with the exact total for the same filters. */
+export async function listArticles(db: Db, filter: ArticleFilter, page: PageRequest): Promise<ResultPage<ArticleSummary>> {
+  const where = and(...filterConditions(filter));
+  const [rows, counted] = await db.batch([
+    db
+      .select(summaryColumns)
+      .from(articles)
+      .leftJoin(sources, eq(sources.id, articles.sourceId))
+      .where(where)
+      .orderBy(desc(articles.publishedAt), desc(articles.pk))
+      .limit(page.perPage)
+      .offset((page.page - 1) * page.perPage),
+    db.select({ total: sql<number>`count(*)` }).from(articles).where(where),
+  ]);
+  return { items: rows.map(toSummary), total: counted[0]?.total ?? 0, page: page.page, perPage: page.perPage };
+}
+
+export async function getArticle(db: Db, id: string): Promise<ArticleDetail | null> {
+  const [found] = await db
+    .select({
+      ...summaryColumns,
+      contentHtml: articles.contentHtml,
+      contentText: articles.contentText,
+      updatedAt: articles.updatedAt,
+      fetchedAt: articles.fetchedAt,
+      tags: articles.tags,
+      storyGroup: articles.storyGroup,
+    })
+    .from(articles)
+    .leftJoin(sources, eq(sources.id, articles.sourceId))
+    .where(eq(articles.id, id))
+    .limit(1);
+  if (!found) return null;
+  const translations = found.storyGroup
+    ? await db
+        .select({ language: articles.language, id: articles.id, slug: articles.slug })
+        .from(articles)
+        .where(and(eq(articles.storyGroup, found.storyGroup), ne(articles.id, found.id)))
+        .orderBy(articles.language)
+        .limit(50)
+    : [];
+  return {
+    ...toSummary(found),
+    content_html: found.contentHtml,
+    content_text: found.contentText,
+    updated_at: found.updatedAt,
+    fetched_at: found.fetchedAt,
+    tags: parseTags(found.tags),
+    translations,
+  };
+}
+
+function parseTags(json: string): string[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value.filter((t): t is string => typeof t === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+export async function countArticles(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)` }).from(articles);
+  return row?.n ?? 0;
+}

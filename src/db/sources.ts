@@ -1,0 +1,91 @@
+import { and, asc, eq, isNull, lte, or, sql } from "drizzle-orm";
+import type { SourceHealth } from "../domain";
+import type { Db } from "./articles";
+import { articles, sources } from "./schema";
+
+export type SourceRow = typeof sources.$inferSelect;
+export type NewSource = Pick<typeof sources.$inferInsert, "id" | "name" | "url" | "homepage" | "language">;
+export type SourceChanges = Partial<Pick<SourceRow, "name" | "url" | "homepage" | "language" | "enabled">>;
+
+function toHealth(row: SourceRow, articleCount: number): SourceHealth {
+  return {
+    id: row.id,
+    name: row.name,
+    url: row.url,
+    homepage: row.homepage,
+    language: row.language,
+    enabled: row.enabled,
+    last_fetched_at: row.lastFetchedAt,
+    last_status: row.lastStatus,
+    last_error: row.lastError,
+    consecutive_errors: row.consecutiveErrors,
+    next_fetch_at: row.nextFetchAt,
+    article_count: articleCount,
+  };
+}
+
+export async function listSources(db: Db): Promise<SourceHealth[]> {
+  const [rows, counts] = await db.batch([
+    db.select().from(sources).orderBy(asc(sources.id)),
+    db.select({ sourceId: articles.sourceId, n: sql<number>`count(*)` }).from(articles).groupBy(articles.sourceId),
+  ]);
+  const bySource = new Map(counts.map((c) => [c.sourceId, c.n]));
+  return rows.map((row) => toHealth(row, bySource.get(row.id) ?? 0));
+}
+
+export async function getSourceHealth(db: Db, id: string): Promise<SourceHealth | null> {
+  const [row] = await db.select().from(sources).where(eq(sources.id, id));
+  if (!row) return null;
+  const [count] = await db.select({ n: sql<number>`count(*)` }).from(articles).where(eq(articles.sourceId, id));
+  return toHealth(row, count?.n ?? 0);
+}
+
+export async function getSource(db: Db, id: string): Promise<SourceRow | null> {
+  const [row] = await db.select().from(sources).where(eq(sources.id, id));
+  return row ?? null;
+}
+
+/** Inserts a source; false when the id is taken. */
+export async function insertSource(db: Db, source: NewSource): Promise<boolean> {
+  const inserted = await db.insert(sources).values(source).onConflictDoNothing().returning({ id: sources.id });
+  return inserted.length === 1;
+}
+
+export async function updateSource(db: Db, id: string, changes: SourceChanges): Promise<boolean> {
+  const urlChanged = changes.url !== undefined;
+  const updated = await db
+    .update(sources)
+    .set({
+      ...changes,
+      // A new URL is a new upstream: forget validators and make it due now.
+      ...(urlChanged ? { etag: null, lastModified: null, nextFetchAt: null, consecutiveErrors: 0 } : {}),
+      updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%SZ','now'))`,
+    })
+    .where(eq(sources.id, id))
+    .returning({ id: sources.id });
+  return updated.length === 1;
+}
+
+/** Removes a source; its articles stay unless `purge` (the FTS rows follow by trigger). */
+export async function deleteSource(db: Db, id: string, purge: boolean): Promise<boolean> {
+  const statements = [db.delete(sources).where(eq(sources.id, id)).returning({ id: sources.id })] as const;
+  if (!purge) {
+    const [deleted] = await db.batch(statements);
+    return deleted.length === 1;
+  }
+  const [deleted] = await db.batch([...statements, db.delete(articles).where(eq(articles.sourceId, id))]);
+  return deleted.length === 1;
+}
+
+/** Enabled sources whose next fetch time has come (all enabled ones when forced). */
+export async function dueSources(db: Db, now: string, opts: { force: boolean; sourceId?: string; limit: number }): Promise<SourceRow[]> {
+  const conditions = [eq(sources.enabled, true)];
+  if (opts.sourceId) conditions.push(eq(sources.id, opts.sourceId));
+  if (!opts.force) conditions.push(or(isNull(sources.nextFetchAt), lte(sources.nextFetchAt, now))!);
+  return db
+    .select()
+    .from(sources)
+    .where(and(...conditions))
+    .orderBy(sql`coalesce(${sources.nextFetchAt}, '')`, asc(sources.id))
+    .limit(opts.limit);
+}

@@ -1,0 +1,93 @@
+/**
+ * The reader site's UI strings. Every locale file is typed `Messages`, so a key missing in any
+ * of the seven fails the typecheck. Placeholders are `{name}`; counted strings are `Plural`,
+ * one form per CLDR plural category the locale uses (`other` is always required).
+ */
+export type Plural = { other: string } & Partial<Record<Exclude<Intl.LDMLPluralRule, "other">, string>>;
+
+/** Query parameters a reader can get wrong; the 400 page explains each in the reader's language. */
+export type ParamName = "page" | "lang" | "source" | "from" | "to" | "q" | "sort";
+
+export interface Messages {
+  site: {
+    name: string;
+    tagline: string;
+  };
+  nav: {
+    skip: string;
+    languages: string;
+    searchLabel: string;
+    searchButton: string;
+    advanced: string;
+  };
+  listing: {
+    title: string;
+    results: Plural;
+    empty: string;
+    filters: string;
+    language: string;
+    anyLanguage: string;
+    source: string;
+    anySource: string;
+    apply: string;
+    clear: string;
+  };
+  article: {
+    source: string;
+    published: string;
+    readAtSource: string;
+    tags: string;
+    translations: string;
+    back: string;
+  };
+  pagination: {
+    label: string;
+    previous: string;
+    next: string;
+    page: string;
+  };
+  search: {
+    title: string;
+    resultsFor: string;
+    prompt: string;
+    empty: string;
+    sortBy: string;
+    relevance: string;
+    date: string;
+  };
+  advanced: {
+    title: string;
+    intro: string;
+    words: string;
+    allWords: string;
+    exactPhrase: string;
+    anyWords: string;
+    noneWords: string;
+    noneHint: string;
+    languages: string;
+    from: string;
+    to: string;
+    dates: string;
+    submit: string;
+  };
+  feeds: {
+    title: string;
+    rss: string;
+    atom: string;
+    json: string;
+  };
+  errors: {
+    notFoundTitle: string;
+    notFoundText: string;
+    badRequestTitle: string;
+    badRequestText: string;
+    serverTitle: string;
+    serverText: string;
+    home: string;
+    params: Record<ParamName, string>;
+    otherParam: string;
+  };
+  footer: {
+    about: string;
+  };
+}

@@ -1,0 +1,144 @@
+import { checkUpstreamUrl } from "./upstream-url";
+
+/** Every fetch is bounded: time, decoded bytes (so a gzip bomb stops early) and redirects. */
+export interface FetchLimits {
+  timeoutMs: number;
+  maxBytes: number;
+  maxRedirects: number;
+  allowPrivate: boolean;
+  userAgent: string;
+}
+
+export const DEFAULT_LIMITS: Omit<FetchLimits, "allowPrivate"> = {
+  timeoutMs: 15_000,
+  maxBytes: 10 * 1024 * 1024,
+  maxRedirects: 5,
+  userAgent: "EdgeNews/0.1 (multilingual news clearinghouse; feed refresh; polite: conditional GET, backoff)",
+};
+
+export interface Validators {
+  etag: string | null;
+  lastModified: string | null;
+}
+
+export type FetchErrorCode =
+  | "timeout"
+  | "too_large"
+  | "too_many_redirects"
+  | "blocked_url"
+  | "http_error"
+  | "rate_limited"
+  | "network_error";
+
+interface Freshness {
+  /** Cache-Control max-age the upstream asked for, in seconds. */
+  maxAgeSeconds: number | null;
+}
+
+export type FetchOutcome =
+  | ({ kind: "fetched"; status: number; body: Uint8Array; contentType: string | null; finalUrl: string } & Validators & Freshness)
+  | ({ kind: "not_modified"; status: 304 } & Validators & Freshness)
+  | { kind: "failed"; status: number | null; code: FetchErrorCode; message: string; retryAfterSeconds: number | null };
+
+function maxAge(headers: Headers): number | null {
+  const m = /(?:^|,)\s*(?:s-)?max-age\s*=\s*"?(\d+)/i.exec(headers.get("cache-control") ?? "");
+  return m?.[1] ? Number(m[1]) : null;
+}
+
+/** Retry-After as seconds from now: delta-seconds or an HTTP date. */
+export function retryAfterSeconds(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, Math.round((at - now) / 1000));
+}
+
+async function readBounded(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array | null> {
+  if (!body) return new Uint8Array();
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+/** Conditional GET of a feed, following redirects by hand so each hop is checked. */
+export async function fetchFeed(url: string, validators: Validators, limits: FetchLimits): Promise<FetchOutcome> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), limits.timeoutMs);
+  const failed = (code: FetchErrorCode, message: string, status: number | null = null, retryAfter: number | null = null): FetchOutcome => ({
+    kind: "failed",
+    status,
+    code,
+    message,
+    retryAfterSeconds: retryAfter,
+  });
+  try {
+    let target = url;
+    for (let hop = 0; ; hop++) {
+      const check = checkUpstreamUrl(target, limits.allowPrivate);
+      if (!check.ok) return failed("blocked_url", `refused ${hop ? "redirect to " : ""}${target}: ${check.reason}`);
+      const headers = new Headers({
+        "user-agent": limits.userAgent,
+        accept: "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
+        "accept-encoding": "gzip, br",
+      });
+      if (validators.etag) headers.set("if-none-match", validators.etag);
+      if (validators.lastModified) headers.set("if-modified-since", validators.lastModified);
+      const res = await fetch(check.url.href, { headers, redirect: "manual", signal: controller.signal });
+      if (res.status >= 300 && res.status < 400 && res.status !== 304) {
+        const location = res.headers.get("location");
+        await res.body?.cancel();
+        if (!location) return failed("http_error", `HTTP ${res.status} without a Location header`, res.status);
+        if (hop >= limits.maxRedirects) return failed("too_many_redirects", `more than ${limits.maxRedirects} redirects`, res.status);
+        target = new URL(location, check.url).href;
+        continue;
+      }
+      const common = {
+        etag: res.headers.get("etag"),
+        lastModified: res.headers.get("last-modified"),
+        maxAgeSeconds: maxAge(res.headers),
+      };
+      if (res.status === 304) {
+        await res.body?.cancel();
+        return { kind: "not_modified", status: 304, ...common };
+      }
+      if (!res.ok) {
+        await res.body?.cancel();
+        const retryAfter = retryAfterSeconds(res.headers.get("retry-after"));
+        if (res.status === 429 || res.status === 503) {
+          return failed("rate_limited", `HTTP ${res.status}${retryAfter !== null ? `, retry after ${retryAfter} s` : ""}`, res.status, retryAfter);
+        }
+        return failed("http_error", `HTTP ${res.status} ${res.statusText}`.trim(), res.status, retryAfter);
+      }
+      const declared = Number(res.headers.get("content-length"));
+      if (Number.isFinite(declared) && declared > limits.maxBytes && !res.headers.get("content-encoding")) {
+        await res.body?.cancel();
+        return failed("too_large", `body of ${declared} bytes exceeds the ${limits.maxBytes}-byte limit`, res.status);
+      }
+      const body = await readBounded(res.body, limits.maxBytes);
+      if (!body) return failed("too_large", `body exceeds the ${limits.maxBytes}-byte limit`, res.status);
+      return { kind: "fetched", status: res.status, body, contentType: res.headers.get("content-type"), finalUrl: check.url.href, ...common };
+    }
+  } catch (err) {
+    if (controller.signal.aborted) return failed("timeout", `no complete response within ${limits.timeoutMs} ms`);
+    return failed("network_error", err instanceof Error ? err.message : String(err));
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,101 @@
+import { articleId, contentHash, dedupeKey, slugify, storyGroup } from "./identity";
+import { detectLanguage, normalizeLanguageTag } from "./language";
+import { htmlToText, normalizeText, safeUrl, sanitizeHtml } from "./sanitize";
+import type { ParsedFeed, ParsedItem } from "./types";
+
+export const SUMMARY_MAX = 400;
+export const TITLE_MAX = 300;
+const CONTENT_MAX = 200_000;
+
+/** An item ready to store: sanitized, plain-text fields derived, identity computed. */
+export interface NormalizedArticle {
+  id: string;
+  dedupeKey: string;
+  guid: string | null;
+  url: string | null;
+  title: string;
+  slug: string;
+  summary: string;
+  contentHtml: string;
+  contentText: string;
+  image: string | null;
+  author: string | null;
+  tags: string[];
+  language: string;
+  /** Null when the feed gave no usable date: the store falls back to first-seen time. */
+  publishedAt: string | null;
+  updatedAt: string | null;
+  contentHash: string;
+  storyGroup: string | null;
+}
+
+export interface SourceContext {
+  id: string;
+  url: string;
+  language: string | null;
+}
+
+function truncate(text: string, max: number): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  const cut = chars.slice(0, max).join("");
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+export async function normalizeItem(item: ParsedItem, feed: ParsedFeed, source: SourceContext): Promise<NormalizedArticle | null> {
+  // Relative links in a body are written relative to the article page, unless an xml:base
+  // says otherwise; a base equal to the feed's own URL means none was declared.
+  const declaredBase = item.baseUrl && item.baseUrl !== source.url ? item.baseUrl : null;
+  const base = declaredBase ?? item.url ?? feed.homepage ?? source.url;
+  const url = item.url ? safeUrl(item.url, source.url) : null;
+  const content = sanitizeHtml((item.contentHtml ?? item.summaryHtml ?? "").slice(0, CONTENT_MAX), base);
+  const summarySource = item.summaryHtml ? htmlToText(item.summaryHtml) : content.text.replace(/\s+/g, " ");
+  const rawTitle = normalizeText(item.title ? htmlToText(item.title) : "").replace(/\s+/g, " ");
+  const title = truncate(rawTitle || truncate(summarySource, 80), TITLE_MAX);
+  if (!title && !url) return null;
+
+  const key = await dedupeKey({ guid: item.guid, url, title, content: content.html });
+  const language =
+    normalizeLanguageTag(item.language) ??
+    normalizeLanguageTag(feed.language) ??
+    normalizeLanguageTag(source.language) ??
+    detectLanguage(`${title}\n${content.text}`) ??
+    "und";
+  const image = item.image ? safeUrl(item.image, base) : null;
+  const tags = [...new Set(item.tags.map((t) => htmlToText(t).slice(0, 60)).filter(Boolean))].slice(0, 20);
+  const summary = truncate(summarySource, SUMMARY_MAX);
+  const alternates = item.alternates.map((a) => safeUrl(a.url, base)).filter((u): u is string => !!u);
+  return {
+    id: await articleId(source.id, key),
+    dedupeKey: key,
+    guid: item.guid?.trim() || null,
+    url,
+    title: title || url || "",
+    slug: slugify(title || "article"),
+    summary,
+    contentHtml: content.html,
+    contentText: content.text,
+    image,
+    author: item.author ? htmlToText(item.author).slice(0, 200) || null : null,
+    tags,
+    language,
+    publishedAt: item.publishedAt,
+    updatedAt: item.updatedAt,
+    contentHash: await contentHash([title, summary, content.html, image, tags.join("\u0001"), url]),
+    storyGroup: await storyGroup(url, alternates),
+  };
+}
+
+export async function normalizeFeed(feed: ParsedFeed, source: SourceContext): Promise<NormalizedArticle[]> {
+  const seen = new Set<string>();
+  const out: NormalizedArticle[] = [];
+  for (const item of feed.items) {
+    const article = await normalizeItem(item, feed, source);
+    // A feed that lists the same item twice keeps the first (newest) copy.
+    if (!article || seen.has(article.id)) continue;
+    seen.add(article.id);
+    out.push(article);
+  }
+  return out;
+}

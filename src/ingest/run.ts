@@ -1,0 +1,167 @@
+import { bumpContentVersion } from "../cache/version";
+import { database } from "../db/client";
+import { saveRun } from "../db/runs";
+import { dueSources, type SourceRow } from "../db/sources";
+import type { Bindings } from "../env";
+import { DEFAULT_LIMITS, fetchFeed, type FetchLimits } from "./fetch";
+import { normalizeFeed } from "./normalize";
+import { FeedParseError, parseFeed } from "./parse";
+import type { RefreshRunReport, SourceOutcome } from "./report";
+import { iso, nextFetchAfterError, nextFetchAfterSuccess } from "./schedule";
+import { recordSourceFailure, storeArticles } from "./store";
+
+export interface RefreshOptions {
+  trigger: RefreshRunReport["trigger"];
+  /** Refresh only this source. */
+  sourceId?: string;
+  /** Ignore next_fetch_at (validators are still sent). */
+  force?: boolean;
+}
+
+/** Sources one invocation handles; more are left due for the next run. */
+export const MAX_SOURCES_PER_RUN = 500;
+/** Workers allow 6 simultaneous outbound connections; stay polite per host too. */
+const CONCURRENCY = 6;
+const PER_HOST = 2;
+const LEASE_MS = 10 * 60_000;
+const LEASE_KEY = "refresh-lease";
+
+/**
+ * Takes the refresh lease, so a cron firing during a manual refresh (or two overlapping
+ * crons) does not fetch and ingest the same sources twice. Expires on its own if a run dies.
+ */
+async function acquireLease(db: D1Database, runId: string, now: number): Promise<boolean> {
+  const result = await db
+    .prepare(
+      `INSERT INTO app_state (key, value, expires_at) VALUES (?1, ?2, ?3)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
+       WHERE app_state.expires_at < ?4`,
+    )
+    .bind(LEASE_KEY, runId, iso(now + LEASE_MS), iso(now))
+    .run();
+  return result.meta.changes === 1;
+}
+
+async function releaseLease(db: D1Database, runId: string): Promise<void> {
+  await db.prepare("DELETE FROM app_state WHERE key = ? AND value = ?").bind(LEASE_KEY, runId).run();
+}
+
+async function refreshSource(env: Bindings, source: SourceRow, limits: FetchLimits): Promise<SourceOutcome> {
+  const started = Date.now();
+  const outcome = (o: Omit<SourceOutcome, "id" | "duration_ms">): SourceOutcome => ({ id: source.id, ...o, duration_ms: Date.now() - started });
+  const fail = async (code: string, message: string, httpStatus: number | null, retryAfter: number | null) => {
+    const errors = source.consecutiveErrors + 1;
+    await recordSourceFailure(
+      env.DB,
+      { sourceId: source.id, httpStatus, message: `${code}: ${message}`, consecutiveErrors: errors, nextFetchAt: nextFetchAfterError(Date.now(), errors, retryAfter) },
+      iso(Date.now()),
+    );
+    return outcome({ status: "error", http_status: httpStatus, new: 0, updated: 0, unchanged: 0, error: { code, message } });
+  };
+
+  const fetched = await fetchFeed(source.url, { etag: source.etag, lastModified: source.lastModified }, limits);
+  if (fetched.kind === "failed") return fail(fetched.code, fetched.message, fetched.status, fetched.retryAfterSeconds);
+  const now = iso(Date.now());
+  if (fetched.kind === "not_modified") {
+    await storeArticles(env.DB, [], {
+      sourceId: source.id,
+      etag: fetched.etag ?? source.etag,
+      lastModified: fetched.lastModified ?? source.lastModified,
+      httpStatus: 304,
+      status: "not_modified",
+      nextFetchAt: nextFetchAfterSuccess(Date.now(), { ttlMinutes: null, maxAgeSeconds: fetched.maxAgeSeconds }),
+    }, now);
+    return outcome({ status: "not_modified", http_status: 304, new: 0, updated: 0, unchanged: 0, error: null });
+  }
+  try {
+    const feed = parseFeed(fetched.body, { url: fetched.finalUrl, contentType: fetched.contentType });
+    const items = await normalizeFeed(feed, { id: source.id, url: fetched.finalUrl, language: source.language });
+    const counts = await storeArticles(env.DB, items, {
+      sourceId: source.id,
+      etag: fetched.etag,
+      lastModified: fetched.lastModified,
+      httpStatus: fetched.status,
+      status: "ok",
+      nextFetchAt: nextFetchAfterSuccess(Date.now(), { ttlMinutes: feed.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds }),
+    }, now);
+    return outcome({ status: "ok", http_status: fetched.status, ...counts, error: null });
+  } catch (err) {
+    if (err instanceof FeedParseError) return fail(`parse_${err.code}`, err.message, fetched.status, null);
+    console.error(JSON.stringify({ level: "error", msg: "store failed", source: source.id, error: String(err) }));
+    return fail("store_failed", "the items could not be stored; nothing was written", fetched.status, null);
+  }
+}
+
+/** Runs `work` over `items` with a global and a per-host concurrency limit. */
+async function forEachPolitely<T>(items: T[], hostOf: (item: T) => string, work: (item: T) => Promise<void>): Promise<void> {
+  const pending = [...items];
+  const activeByHost = new Map<string, number>();
+  let active = 0;
+  await new Promise<void>((resolve) => {
+    const pump = () => {
+      if (!pending.length && active === 0) return resolve();
+      for (let i = 0; i < pending.length && active < CONCURRENCY; ) {
+        const item = pending[i]!;
+        const host = hostOf(item);
+        if ((activeByHost.get(host) ?? 0) >= PER_HOST) {
+          i++;
+          continue;
+        }
+        pending.splice(i, 1);
+        active++;
+        activeByHost.set(host, (activeByHost.get(host) ?? 0) + 1);
+        work(item)
+          .catch(() => {})
+          .finally(() => {
+            active--;
+            activeByHost.set(host, (activeByHost.get(host) ?? 1) - 1);
+            pump();
+          });
+      }
+    };
+    pump();
+  });
+}
+
+function hostOf(source: SourceRow): string {
+  try {
+    return new URL(source.url).host;
+  } catch {
+    return source.url;
+  }
+}
+
+/**
+ * One refresh run: due sources are fetched politely, each stored atomically; one failing
+ * source never affects the others. The run and its per-source outcomes are recorded, and the
+ * cache version is bumped only if some article was added or changed.
+ */
+export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<RefreshRunReport> {
+  const runId = crypto.randomUUID();
+  const startedMs = Date.now();
+  const report: RefreshRunReport = { id: runId, started_at: iso(startedMs), finished_at: null, trigger: opts.trigger, sources: [] };
+  if (!(await acquireLease(env.DB, runId, startedMs))) {
+    report.finished_at = iso(Date.now());
+    report.skipped = "another refresh run is in progress";
+    return report;
+  }
+  try {
+    const sources = await dueSources(database(env.DB), iso(startedMs), {
+      force: opts.force ?? false,
+      sourceId: opts.sourceId,
+      limit: MAX_SOURCES_PER_RUN,
+    });
+    const limits: FetchLimits = { ...DEFAULT_LIMITS, allowPrivate: env.ALLOW_PRIVATE_UPSTREAMS === "true" };
+    const outcomes = new Map<string, SourceOutcome>();
+    await forEachPolitely(sources, hostOf, async (source) => {
+      outcomes.set(source.id, await refreshSource(env, source, limits));
+    });
+    report.sources = sources.map((s) => outcomes.get(s.id)!).filter(Boolean);
+    report.finished_at = iso(Date.now());
+    await saveRun(env.DB, report);
+    if (report.sources.some((s) => s.new > 0 || s.updated > 0)) await bumpContentVersion(env.CACHE);
+    return report;
+  } finally {
+    await releaseLease(env.DB, runId);
+  }
+}

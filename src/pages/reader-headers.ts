@@ -1,0 +1,34 @@
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env";
+import { DEFAULT_LOCALE, isLocale, type Locale } from "../i18n/locales";
+
+export const PAGE_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300";
+
+/** Pages ship no script; styles are inline; forms only submit to this site. */
+export const PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/** The UI locale named by the first path segment (the default when it names none). */
+export function pathLocale(pathname: string): Locale {
+  const segment = pathname.split("/")[1];
+  return isLocale(segment) ? segment : DEFAULT_LOCALE;
+}
+
+/**
+ * Sets the locale from the path for everything below (the response cache keys on it) and
+ * gives every reader page, cached or not, its language and security headers. Errors are not
+ * cached by browsers or proxies: they may be fixed by the next refresh.
+ */
+export function readerPage(): MiddlewareHandler<AppEnv> {
+  return async function readerPageMiddleware(c, next) {
+    const locale = pathLocale(c.req.path);
+    c.set("locale", locale);
+    await next();
+    const headers = c.res.headers;
+    headers.set("content-language", locale);
+    headers.set("content-security-policy", PAGE_CSP);
+    headers.set("x-content-type-options", "nosniff");
+    headers.set("referrer-policy", "strict-origin-when-cross-origin");
+    if (!headers.has("cache-control")) headers.set("cache-control", c.res.status < 400 ? PAGE_CACHE_CONTROL : "no-store");
+  };
+}

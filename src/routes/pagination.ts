@@ -1,0 +1,54 @@
+import type { ResultPage } from "../domain";
+
+export interface PageMeta {
+  page: number;
+  per_page: number;
+  total: number;
+  total_pages: number;
+}
+
+export interface PageLinks {
+  self: string;
+  first: string;
+  prev: string | null;
+  next: string | null;
+  last: string;
+}
+
+function pageUrl(url: URL, page: number): string {
+  const copy = new URL(url);
+  if (page === 1) copy.searchParams.delete("page");
+  else copy.searchParams.set("page", String(page));
+  return copy.href;
+}
+
+/** Pagination metadata, links and the RFC 8288 `Link` header for one page of results. */
+export function paginate<T>(result: ResultPage<T>, url: URL): { meta: PageMeta; links: PageLinks; linkHeader: string } {
+  const totalPages = Math.max(1, Math.ceil(result.total / result.perPage));
+  const links: PageLinks = {
+    self: pageUrl(url, result.page),
+    first: pageUrl(url, 1),
+    prev: result.page > 1 ? pageUrl(url, Math.min(result.page - 1, totalPages)) : null,
+    next: result.page < totalPages ? pageUrl(url, result.page + 1) : null,
+    last: pageUrl(url, totalPages),
+  };
+  const linkHeader = (["first", "prev", "next", "last"] as const)
+    .filter((rel) => links[rel] !== null)
+    .map((rel) => `<${links[rel]}>; rel="${rel}"`)
+    .join(", ");
+  return {
+    meta: { page: result.page, per_page: result.perPage, total: result.total, total_pages: totalPages },
+    links,
+    linkHeader,
+  };
+}
+
+/** The request URL as clients should see it in links (PUBLIC_BASE_URL overrides the origin). */
+export function publicUrl(requestUrl: string, base: string | undefined): URL {
+  const url = new URL(requestUrl);
+  if (!base) return url;
+  const origin = new URL(base);
+  url.protocol = origin.protocol;
+  url.host = origin.host;
+  return url;
+}

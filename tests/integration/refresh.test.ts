@@ -1,0 +1,93 @@
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { addSource, getJson, refreshNow, runCron, setMutableFeed, upstreamRequests } from "../support/worker";
+
+const count = async (sql: string, ...params: unknown[]) =>
+  (await env.DB.prepare(sql).bind(...params).first<{ n: number }>())?.n ?? 0;
+
+function rss(items: { guid: string; title: string; body: string }[]): string {
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>Mutable</title><link>https://m.example.org/</link><language>en</language>
+${items.map((i) => `<item><title>${i.title}</title><guid>${i.guid}</guid><link>https://m.example.org/${i.guid}</link><pubDate>Mon, 16 Nov 2026 10:00:00 GMT</pubDate><description>${i.body}</description></item>`).join("\n")}
+</channel></rss>`;
+}
+
+describe("the cron refresh against a real loopback upstream", () => {
+  beforeAll(async () => {
+    await addSource("edu-en", "/basic/en.xml");
+    await addSource("edu-fr", "/basic/fr.atom");
+    await runCron();
+  });
+
+  it("stores every item of every due source", async () => {
+    expect(await count("SELECT count(*) AS n FROM articles WHERE source_id = ?", "edu-en")).toBe(12);
+    expect(await count("SELECT count(*) AS n FROM articles WHERE source_id = ?", "edu-fr")).toBe(3);
+    const row = await env.DB.prepare("SELECT title, url, language, published_at, content_html FROM articles WHERE guid = ?")
+      .bind("edu-en-01")
+      .first<Record<string, string>>();
+    expect(row).toMatchObject({
+      title: "School meals reach two million pupils in the Sahel",
+      url: "https://edu.example.org/en/stories/01",
+      language: "en",
+      published_at: "2026-11-20T09:00:00Z",
+    });
+    expect(row?.content_html).toContain('href="https://edu.example.org/en/related/1"');
+  });
+
+  it("indexes every stored article for search", async () => {
+    expect(await count("SELECT count(*) AS n FROM articles_fts")).toBe(15);
+  });
+
+  it("records the run and the health of each source", async () => {
+    const { body } = await getJson("/api/v1/sources");
+    const en = body.data.find((s: { id: string }) => s.id === "edu-en");
+    expect(en).toMatchObject({ last_status: "ok", consecutive_errors: 0, article_count: 12, last_error: null });
+    expect(Date.parse(en.next_fetch_at)).toBeGreaterThan(Date.now());
+    expect(await count("SELECT count(*) AS n FROM refresh_runs WHERE trigger = 'cron'")).toBe(1);
+  });
+
+  it("stores no duplicates on a second refresh and sends the stored validators", async () => {
+    const { report } = await refreshNow();
+    expect(report.sources.map((s) => s.status).sort()).toEqual(["not_modified", "not_modified"]);
+    expect(await count("SELECT count(*) AS n FROM articles")).toBe(15);
+    const seen = (await upstreamRequests()).filter((r) => r.path === "/basic/en.xml");
+    expect(seen.at(-1)?.headers["if-none-match"]).toMatch(/^"[0-9a-f]+"$/);
+  });
+});
+
+describe("a publisher that edits a story", () => {
+  it("updates the article in place instead of adding a copy, and bumps the cache version", async () => {
+    await setMutableFeed("a", rss([{ guid: "m1", title: "First title", body: "Original text" }]));
+    await addSource("mutable-a", "/mutable/a");
+    const first = await refreshNow("source=mutable-a");
+    expect(first.report.sources[0]).toMatchObject({ status: "ok", new: 1, updated: 0 });
+    const version1 = await env.CACHE.get("meta:content-version");
+
+    const unchanged = await refreshNow("source=mutable-a");
+    expect(unchanged.report.sources[0]?.status).toBe("not_modified");
+    expect(await env.CACHE.get("meta:content-version")).toBe(version1);
+
+    await setMutableFeed("a", rss([{ guid: "m1", title: "Corrected title", body: "Edited text" }]));
+    await new Promise((r) => setTimeout(r, 5));
+    const edited = await refreshNow("source=mutable-a");
+    expect(edited.report.sources[0]).toMatchObject({ status: "ok", new: 0, updated: 1 });
+    const rows = await env.DB.prepare("SELECT title, summary FROM articles WHERE source_id = 'mutable-a'").all();
+    expect(rows.results).toEqual([{ title: "Corrected title", summary: "Edited text" }]);
+    expect(await env.CACHE.get("meta:content-version")).not.toBe(version1);
+  });
+});
+
+describe("an upstream that fails", () => {
+  it("records the error on that source and still refreshes the others", async () => {
+    await addSource("broken", "/hostile/500");
+    await setMutableFeed("b", rss([{ guid: "ok1", title: "Still here", body: "Fine" }]));
+    await addSource("healthy", "/mutable/b");
+    const { report } = await refreshNow();
+    const broken = report.sources.find((s) => s.id === "broken");
+    expect(broken).toMatchObject({ status: "error", http_status: 500, error: { code: "http_error" } });
+    expect(report.sources.find((s) => s.id === "healthy")).toMatchObject({ status: "ok", new: 1 });
+    const { body } = await getJson("/api/v1/sources");
+    const health = body.data.find((s: { id: string }) => s.id === "broken");
+    expect(health.consecutive_errors).toBe(1);
+    expect(health.last_error).toContain("HTTP 500");
+  });
+});

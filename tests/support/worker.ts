@@ -1,0 +1,43 @@
+import { createExecutionContext, createScheduledController, env, SELF, waitOnExecutionContext } from "cloudflare:test";
+import { inject } from "vitest";
+import worker from "../../src/index";
+
+export const ADMIN = { authorization: "Bearer test-token" };
+export const upstream = () => inject("feedOrigin");
+
+/** Registers a source through the admin API, pointing at a path on the loopback upstream. */
+export async function addSource(id: string, path: string, extra: Record<string, unknown> = {}): Promise<Response> {
+  const res = await SELF.fetch("http://app.test/api/v1/sources", {
+    method: "POST",
+    headers: { ...ADMIN, "content-type": "application/json" },
+    body: JSON.stringify({ id, name: `Source ${id}`, url: `${upstream()}${path}`, ...extra }),
+  });
+  if (res.status !== 201) throw new Error(`addSource ${id}: ${res.status} ${await res.text()}`);
+  return res;
+}
+
+/** Fires the Worker's cron handler and waits for the refresh it starts to finish. */
+export async function runCron(): Promise<void> {
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ cron: "*/15 * * * *", scheduledTime: Date.now() }), env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+/** Manual refresh through the admin API; returns the run report. */
+export async function refreshNow(query = "force=true") {
+  const res = await SELF.fetch(`http://app.test/api/v1/admin/refresh?${query}`, { method: "POST", headers: ADMIN });
+  return { status: res.status, report: ((await res.json()) as { data: import("../../src/ingest/report").RefreshRunReport }).data };
+}
+
+export async function getJson<T = any>(path: string, init?: RequestInit): Promise<{ res: Response; body: T }> {
+  const res = await SELF.fetch(`http://app.test${path}`, init);
+  return { res, body: (await res.json()) as T };
+}
+
+export async function upstreamRequests(): Promise<{ method: string; path: string; headers: Record<string, string> }[]> {
+  return (await fetch(`${upstream()}/__requests`)).json();
+}
+
+export async function setMutableFeed(name: string, body: string, type = "application/rss+xml"): Promise<void> {
+  await fetch(`${upstream()}/mutable/${name}`, { method: "PUT", headers: { "content-type": type }, body });
+}
