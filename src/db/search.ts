@@ -1,6 +1,7 @@
 import type { ArticleFilter, PageRequest, ResultPage, SearchHit } from "../domain";
 import { highlight } from "../search/highlight";
 import { parseSearchQuery } from "../search/query";
+import type { D1Reader } from "./client";
 
 export interface SearchRequest {
   q: string;
@@ -52,7 +53,7 @@ function filterClauses(filter: ArticleFilter, extra: { lang: string[]; source: s
  * Ranked full-text search with exact totals. The user's query is parsed into a safe FTS5
  * expression (src/search/query.ts), so nothing typed can make MATCH fail.
  */
-export async function searchArticles(db: D1Database, req: SearchRequest): Promise<ResultPage<SearchHit>> {
+export async function searchArticles(db: D1Reader, req: SearchRequest): Promise<ResultPage<SearchHit>> {
   const parsed = parseSearchQuery(req.q);
   const empty: ResultPage<SearchHit> = { items: [], total: 0, page: req.page.page, perPage: req.page.perPage };
   const filters = filterClauses(req.filter, { lang: parsed.languages, source: parsed.sources });
