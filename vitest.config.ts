@@ -14,6 +14,7 @@ export default defineConfig({
         bindings: {
           ADMIN_TOKEN: "test-token",
           ALLOW_PRIVATE_UPSTREAMS: "true",
+          FETCH_TIMEOUT_MS: "1500",
           TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, "migrations")),
           FEED_ORIGIN: inject("feedOrigin"),
         },

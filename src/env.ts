@@ -9,6 +9,21 @@ export interface Bindings {
   ALLOW_PRIVATE_UPSTREAMS?: string;
   /** Canonical origin for absolute links (feeds, Link headers); the request origin if empty. */
   PUBLIC_BASE_URL?: string;
+  /** Per-fetch time limit for upstream feeds, in ms (default 15000). */
+  FETCH_TIMEOUT_MS?: string;
+  /** Largest upstream body accepted after decompression, in bytes (default 10 MiB). */
+  FETCH_MAX_BYTES?: string;
+  /** Queue that spreads a large refresh over many invocations, one message per source. */
+  REFRESH_QUEUE?: Queue<RefreshMessage>;
+  /** Due sources above which a run fans out through REFRESH_QUEUE (default 500). */
+  REFRESH_FANOUT_THRESHOLD?: string;
+}
+
+/** One queued unit of refresh work. */
+export interface RefreshMessage {
+  sourceId: string;
+  runId: string;
+  force: boolean;
 }
 
 export interface Variables {

@@ -1,6 +1,6 @@
 import { createApp } from "./app";
-import type { Bindings } from "./env";
-import { runRefresh } from "./ingest/run";
+import type { Bindings, RefreshMessage } from "./env";
+import { refreshFromQueue, runRefresh } from "./ingest/run";
 
 const app = createApp();
 
@@ -10,8 +10,11 @@ export default {
     ctx.waitUntil(
       runRefresh(env, { trigger: "cron" }).then((report) => {
         const totals = report.sources.reduce((t, s) => ({ new: t.new + s.new, errors: t.errors + (s.status === "error" ? 1 : 0) }), { new: 0, errors: 0 });
-        console.log(JSON.stringify({ level: "info", msg: "refresh finished", run: report.id, sources: report.sources.length, ...totals, skipped: report.skipped }));
+        console.log(JSON.stringify({ level: "info", msg: "refresh finished", run: report.id, sources: report.sources.length, ...totals, queued: report.queued, skipped: report.skipped }));
       }),
     );
   },
-} satisfies ExportedHandler<Bindings>;
+  async queue(batch, env) {
+    await refreshFromQueue(env, batch);
+  },
+} satisfies ExportedHandler<Bindings, RefreshMessage>;

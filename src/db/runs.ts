@@ -20,21 +20,30 @@ interface OutcomeRow {
   duration_ms: number | null;
 }
 
-/** Records a finished run and its per-source outcomes atomically. */
+function outcomeStatement(db: D1Database, runId: string, s: SourceOutcome): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT OR REPLACE INTO refresh_run_sources (run_id, source_id, status, http_status, new_count, updated_count,
+         unchanged_count, error_code, error_message, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .bind(runId, s.id, s.status, s.http_status, s.new, s.updated, s.unchanged, s.error?.code ?? null, s.error?.message ?? null, s.duration_ms);
+}
+
+/** Records a run and the per-source outcomes known so far, atomically. */
 export async function saveRun(db: D1Database, run: RefreshRunReport): Promise<void> {
   await db.batch([
     db
-      .prepare("INSERT INTO refresh_runs (id, trigger, started_at, finished_at) VALUES (?, ?, ?, ?)")
+      .prepare("INSERT OR REPLACE INTO refresh_runs (id, trigger, started_at, finished_at) VALUES (?, ?, ?, ?)")
       .bind(run.id, run.trigger, run.started_at, run.finished_at),
-    ...run.sources.map((s) =>
-      db
-        .prepare(
-          `INSERT INTO refresh_run_sources (run_id, source_id, status, http_status, new_count, updated_count,
-             unchanged_count, error_code, error_message, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .bind(run.id, s.id, s.status, s.http_status, s.new, s.updated, s.unchanged, s.error?.code ?? null,
-          s.error?.message ?? null, s.duration_ms),
-    ),
+    ...run.sources.map((s) => outcomeStatement(db, run.id, s)),
+  ]);
+}
+
+/** Adds one source's outcome to a fanned-out run and moves its finish time forward. */
+export async function saveOutcome(db: D1Database, runId: string, outcome: SourceOutcome, finishedAt: string): Promise<void> {
+  await db.batch([
+    outcomeStatement(db, runId, outcome),
+    db.prepare("UPDATE refresh_runs SET finished_at = max(coalesce(finished_at, ''), ?) WHERE id = ?").bind(finishedAt, runId),
   ]);
 }
 

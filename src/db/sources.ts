@@ -89,3 +89,13 @@ export async function dueSources(db: Db, now: string, opts: { force: boolean; so
     .orderBy(sql`coalesce(${sources.nextFetchAt}, '')`, asc(sources.id))
     .limit(opts.limit);
 }
+
+/** Marks sources as not due until `until` (they have been handed to the refresh queue). */
+export async function claimSources(d1: D1Database, ids: string[], until: string): Promise<void> {
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < ids.length; i += 90) {
+    const chunk = ids.slice(i, i + 90);
+    statements.push(d1.prepare(`UPDATE sources SET next_fetch_at = ? WHERE id IN (${chunk.map(() => "?").join(",")})`).bind(until, ...chunk));
+  }
+  if (statements.length) await d1.batch(statements);
+}

@@ -18,4 +18,6 @@ export interface RefreshRunReport {
   sources: SourceOutcome[];
   /** Set when the run did nothing because another run held the refresh lease. */
   skipped?: string;
+  /** Set when the run handed its sources to the refresh queue: how many. */
+  queued?: number;
 }

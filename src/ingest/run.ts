@@ -1,8 +1,8 @@
 import { bumpContentVersion } from "../cache/version";
 import { database } from "../db/client";
-import { saveRun } from "../db/runs";
-import { dueSources, type SourceRow } from "../db/sources";
-import type { Bindings } from "../env";
+import { saveOutcome, saveRun } from "../db/runs";
+import { claimSources, dueSources, getSource, type SourceRow } from "../db/sources";
+import type { Bindings, RefreshMessage } from "../env";
 import { DEFAULT_LIMITS, fetchFeed, type FetchLimits } from "./fetch";
 import { normalizeFeed } from "./normalize";
 import { FeedParseError, parseFeed } from "./parse";
@@ -18,8 +18,11 @@ export interface RefreshOptions {
   force?: boolean;
 }
 
-/** Sources one invocation handles; more are left due for the next run. */
+/** Sources one invocation handles inline; above this a run fans out through the queue. */
 export const MAX_SOURCES_PER_RUN = 500;
+/** How long a source handed to the queue stays claimed (not due) while it waits its turn. */
+const QUEUE_CLAIM_MS = 30 * 60_000;
+const FANOUT_LIMIT = 20_000;
 /** Workers allow 6 simultaneous outbound connections; stay polite per host too. */
 const CONCURRENCY = 6;
 const PER_HOST = 2;
@@ -44,6 +47,20 @@ async function acquireLease(db: D1Database, runId: string, now: number): Promise
 
 async function releaseLease(db: D1Database, runId: string): Promise<void> {
   await db.prepare("DELETE FROM app_state WHERE key = ? AND value = ?").bind(LEASE_KEY, runId).run();
+}
+
+function positive(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+export function fetchLimits(env: Bindings): FetchLimits {
+  return {
+    ...DEFAULT_LIMITS,
+    timeoutMs: positive(env.FETCH_TIMEOUT_MS, DEFAULT_LIMITS.timeoutMs),
+    maxBytes: positive(env.FETCH_MAX_BYTES, DEFAULT_LIMITS.maxBytes),
+    allowPrivate: env.ALLOW_PRIVATE_UPSTREAMS === "true",
+  };
 }
 
 async function refreshSource(env: Bindings, source: SourceRow, limits: FetchLimits): Promise<SourceOutcome> {
@@ -134,7 +151,9 @@ function hostOf(source: SourceRow): string {
 /**
  * One refresh run: due sources are fetched politely, each stored atomically; one failing
  * source never affects the others. The run and its per-source outcomes are recorded, and the
- * cache version is bumped only if some article was added or changed.
+ * cache version is bumped only if some article was added or changed. With more due sources
+ * than one invocation should handle, the run claims them and fans out one queue message per
+ * source instead (see `refreshFromQueue`).
  */
 export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<RefreshRunReport> {
   const runId = crypto.randomUUID();
@@ -146,17 +165,19 @@ export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<R
     return report;
   }
   try {
+    const threshold = positive(env.REFRESH_FANOUT_THRESHOLD, MAX_SOURCES_PER_RUN);
     const sources = await dueSources(database(env.DB), iso(startedMs), {
       force: opts.force ?? false,
       sourceId: opts.sourceId,
-      limit: MAX_SOURCES_PER_RUN,
+      limit: env.REFRESH_QUEUE ? FANOUT_LIMIT : MAX_SOURCES_PER_RUN,
     });
-    const limits: FetchLimits = { ...DEFAULT_LIMITS, allowPrivate: env.ALLOW_PRIVATE_UPSTREAMS === "true" };
+    if (env.REFRESH_QUEUE && sources.length > threshold) return await fanOut(env, env.REFRESH_QUEUE, report, sources, opts.force ?? false);
+    const limits = fetchLimits(env);
     const outcomes = new Map<string, SourceOutcome>();
-    await forEachPolitely(sources, hostOf, async (source) => {
+    await forEachPolitely(sources.slice(0, MAX_SOURCES_PER_RUN), hostOf, async (source) => {
       outcomes.set(source.id, await refreshSource(env, source, limits));
     });
-    report.sources = sources.map((s) => outcomes.get(s.id)!).filter(Boolean);
+    report.sources = sources.flatMap((s) => outcomes.get(s.id) ?? []);
     report.finished_at = iso(Date.now());
     await saveRun(env.DB, report);
     if (report.sources.some((s) => s.new > 0 || s.updated > 0)) await bumpContentVersion(env.CACHE);
@@ -164,4 +185,40 @@ export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<R
   } finally {
     await releaseLease(env.DB, runId);
   }
+}
+
+async function fanOut(env: Bindings, queue: Queue<RefreshMessage>, report: RefreshRunReport, sources: SourceRow[], force: boolean) {
+  const ids = sources.map((s) => s.id);
+  // Claimed sources are not due again until their message has had time to run, so the next
+  // cron does not enqueue them twice; a lost message only delays a source, never drops it.
+  await claimSources(env.DB, ids, iso(Date.now() + QUEUE_CLAIM_MS));
+  await saveRun(env.DB, report);
+  for (let i = 0; i < ids.length; i += 100) {
+    await queue.sendBatch(ids.slice(i, i + 100).map((sourceId) => ({ body: { sourceId, runId: report.id, force } })));
+  }
+  report.queued = ids.length;
+  return report;
+}
+
+/**
+ * Queue consumer: refreshes the sources named in a batch, politely and concurrently, records
+ * each outcome under the run that queued it, and bumps the content version once per batch if
+ * anything changed. Redelivered messages are harmless: storing is idempotent.
+ */
+export async function refreshFromQueue(env: Bindings, batch: MessageBatch<RefreshMessage>): Promise<void> {
+  const limits = fetchLimits(env);
+  let changed = false;
+  await forEachPolitely([...batch.messages], (m) => m.body.sourceId, async (message) => {
+    try {
+      const source = await getSource(database(env.DB), message.body.sourceId);
+      if (!source || !source.enabled) return message.ack();
+      const outcome = await refreshSource(env, source, limits);
+      changed ||= outcome.new > 0 || outcome.updated > 0;
+      await saveOutcome(env.DB, message.body.runId, outcome, iso(Date.now()));
+      message.ack();
+    } catch {
+      message.retry();
+    }
+  });
+  if (changed) await bumpContentVersion(env.CACHE);
 }

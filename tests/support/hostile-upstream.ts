@@ -1,10 +1,33 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { createGzip } from "node:zlib";
 
 type Route = (req: IncomingMessage, res: ServerResponse) => void;
 
+const MB = 1024 * 1024;
+
+/** 64 MB of zeros, gzipped once (about 64 KB on the wire): a decompression bomb. */
+let bomb: Promise<Buffer> | null = null;
+function gzipBomb(): Promise<Buffer> {
+  bomb ??= new Promise((resolve, reject) => {
+    const gzip = createGzip({ level: 9 });
+    const parts: Buffer[] = [];
+    gzip.on("data", (d: Buffer) => parts.push(d));
+    gzip.on("end", () => resolve(Buffer.concat(parts)));
+    gzip.on("error", reject);
+    const zeros = Buffer.alloc(MB);
+    for (let i = 0; i < 64; i++) gzip.write(zeros);
+    gzip.end();
+  });
+  return bomb;
+}
+
+function rssHead(): string {
+  return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Huge</title><link>https://huge.example.org/</link>`;
+}
+
 /**
- * Upstream behaviours that real publishers (or attackers) exhibit, plus one feed whose body
- * a test can replace (`PUT /mutable/{name}`) to simulate a publisher editing a story.
+ * Upstream behaviours that real publishers (or attackers) exhibit, plus feeds whose body a
+ * test can replace (`PUT /mutable/{name}`) to simulate a publisher editing a story.
  */
 export function hostileRoutes(): Record<string, Route> {
   const mutable = new Map<string, { body: string; type: string; version: number }>();
@@ -12,8 +35,47 @@ export function hostileRoutes(): Record<string, Route> {
     "/hostile/500": (_req, res) => {
       res.writeHead(500, { "content-type": "text/plain" }).end("internal error");
     },
+    "/hostile/429": (_req, res) => {
+      res.writeHead(429, { "content-type": "text/plain", "retry-after": "3600" }).end("slow down");
+    },
+    // Headers, then a byte now and then, forever (until the client gives up).
+    "/hostile/never-ending": (req, res) => {
+      res.writeHead(200, { "content-type": "application/rss+xml" });
+      res.write(rssHead());
+      const timer = setInterval(() => res.write(" "), 200);
+      req.socket.on("close", () => clearInterval(timer));
+    },
+    // 60 MB of well-formed items, streamed without a Content-Length.
+    "/hostile/60mb": (req, res) => {
+      res.writeHead(200, { "content-type": "application/rss+xml" });
+      res.write(rssHead());
+      const item = Buffer.from(`<item><title>Padding</title><description>${"x".repeat(1000)}</description></item>`);
+      let sent = 0;
+      let closed = false;
+      req.socket.on("close", () => (closed = true));
+      const pump = () => {
+        while (!closed && sent < 60 * MB) {
+          sent += item.length;
+          if (!res.write(item)) return void res.once("drain", pump);
+        }
+        if (!closed) res.end("</channel></rss>");
+      };
+      pump();
+    },
+    "/hostile/redirect-loop": (_req, res) => {
+      res.writeHead(302, { location: "/hostile/redirect-loop" }).end();
+    },
+    "/hostile/redirect-to-metadata": (_req, res) => {
+      res.writeHead(301, { location: "http://169.254.169.254/latest/meta-data/" }).end();
+    },
+    "/hostile/gzip-bomb": (_req, res) => {
+      void gzipBomb().then((body) => {
+        res.writeHead(200, { "content-type": "application/rss+xml", "content-encoding": "gzip", "content-length": body.length });
+        res.end(body);
+      });
+    },
   };
-  for (const name of ["a", "b", "c"]) {
+  for (const name of ["a", "b", "c", "d"]) {
     routes[`/mutable/${name}`] = (req, res) => {
       if (req.method === "PUT") {
         const chunks: Buffer[] = [];

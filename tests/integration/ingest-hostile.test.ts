@@ -1,0 +1,91 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { fetchFeed } from "../../src/ingest/fetch";
+import { fetchLimits } from "../../src/ingest/run";
+import { addSource, getJson, refreshNow, setMutableFeed, upstream } from "../support/worker";
+
+/** Refreshes one source through the admin API and returns its outcome in the run report. */
+async function refreshOne(id: string) {
+  const { report } = await refreshNow(`source=${id}`);
+  return report.sources.find((s) => s.id === id)!;
+}
+
+const health = async (id: string) => (await getJson("/api/v1/sources")).body.data.find((s: { id: string }) => s.id === id);
+
+describe("hostile upstreams are cut off and recorded, never stalling the run", () => {
+  it("gives up on a response that never ends", async () => {
+    await addSource("never-ending", "/hostile/never-ending");
+    expect(await refreshOne("never-ending")).toMatchObject({ status: "error", error: { code: "timeout" } });
+    expect((await health("never-ending")).consecutive_errors).toBe(1);
+  });
+
+  it("stops reading a 60 MB body at the size limit", async () => {
+    await addSource("huge", "/hostile/60mb");
+    expect(await refreshOne("huge")).toMatchObject({ status: "error", http_status: 200, error: { code: "too_large" } });
+  });
+
+  it("stops inflating a gzip bomb at the size limit", async () => {
+    await addSource("bomb", "/hostile/gzip-bomb");
+    expect(await refreshOne("bomb")).toMatchObject({ status: "error", error: { code: "too_large" } });
+  });
+
+  it("stops following a redirect loop", async () => {
+    await addSource("loop", "/hostile/redirect-loop");
+    expect(await refreshOne("loop")).toMatchObject({ status: "error", error: { code: "too_many_redirects" } });
+  });
+
+  it("honours Retry-After on 429 when scheduling the next fetch", async () => {
+    await addSource("busy", "/hostile/429");
+    expect(await refreshOne("busy")).toMatchObject({ status: "error", http_status: 429, error: { code: "rate_limited" } });
+    const next = Date.parse((await health("busy")).next_fetch_at);
+    expect(next).toBeGreaterThan(Date.now() + 3500_000);
+  });
+
+  it("refuses a redirect to a private address when private upstreams are not allowed", async () => {
+    const limits = { ...fetchLimits(env), allowPrivate: false };
+    const direct = await fetchFeed(`${upstream()}/basic/en.xml`, { etag: null, lastModified: null }, limits);
+    expect(direct).toMatchObject({ kind: "failed", code: "blocked_url" });
+    const viaRedirect = await fetchFeed(`${upstream()}/hostile/redirect-to-metadata`, { etag: null, lastModified: null }, { ...limits, allowPrivate: true });
+    expect(viaRedirect.kind).toBe("failed");
+  });
+
+  it("keeps serving the other sources while one is hostile", async () => {
+    await setMutableFeed("c", `<?xml version="1.0"?><rss version="2.0"><channel><title>Calm</title><item><title>Calm story</title><guid>calm-1</guid><link>https://calm.example.org/1</link></item></channel></rss>`);
+    await addSource("calm", "/mutable/c");
+    const { report } = await refreshNow();
+    expect(report.sources.find((s) => s.id === "calm")).toMatchObject({ status: "ok", new: 1 });
+    expect(report.sources.filter((s) => s.status === "error").length).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe("hostile content", () => {
+  it("does not expand XML entities (billion laughs) and stores nothing poisoned", async () => {
+    const laughs = `<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;"><!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">]>
+<rss version="2.0"><channel><title>Laughs</title><item><title>Boom &g;</title><guid>laugh-1</guid><link>https://laughs.example.org/1</link><description>&g;&g;&g;</description></item></channel></rss>`;
+    await setMutableFeed("d", laughs);
+    await addSource("laughs", "/mutable/d");
+    const outcome = await refreshOne("laughs");
+    expect(["ok", "error"]).toContain(outcome.status);
+    const row = await env.DB.prepare("SELECT title, length(summary) + length(content_text) AS size FROM articles WHERE source_id = 'laughs'").first<{ title: string; size: number }>();
+    if (row) {
+      expect(row.title).not.toContain("lollol");
+      expect(row.size).toBeLessThan(1000);
+    }
+  });
+
+  it("stores titles as plain text and bodies without scripts or handlers", async () => {
+    const feed = `<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Inject</title>
+<item><title>&lt;img src=x onerror=alert(1)&gt;Exam results &lt;b&gt;announced&lt;/b&gt;</title><guid>inj-1</guid><link>javascript:alert(1)</link>
+<description>&lt;script&gt;steal()&lt;/script&gt;Plain teaser</description>
+<content:encoded><![CDATA[<p onclick="x()">Body</p><script>document.cookie</script><iframe src="https://evil.example"></iframe><a href="javascript:alert(1)">link</a><form action="https://evil.example"><input></form>]]></content:encoded></item></channel></rss>`;
+    await setMutableFeed("a", feed);
+    await addSource("inject", "/mutable/a");
+    expect(await refreshOne("inject")).toMatchObject({ status: "ok", new: 1 });
+    const row = await env.DB.prepare("SELECT title, url, summary, content_html FROM articles WHERE source_id = 'inject'").first<Record<string, string | null>>();
+    expect(row?.title).toBe("Exam results announced");
+    expect(row?.url).toBeNull();
+    expect(row?.summary).toBe("Plain teaser");
+    expect(row?.content_html).toBe("<p>Body</p><a>link</a>");
+  });
+});
