@@ -14,7 +14,7 @@ export default {
       }),
     );
   },
-  async queue(batch, env) {
+  async queue(batch, env, _ctx) {
     await refreshFromQueue(env, batch);
   },
 } satisfies ExportedHandler<Bindings, RefreshMessage>;
