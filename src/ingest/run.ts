@@ -5,6 +5,7 @@ import { claimSources, dueSources, getSource, type SourceRow } from "../db/sourc
 import type { Bindings, RefreshMessage } from "../env";
 import { DEFAULT_LIMITS, fetchFeed, type FetchLimits } from "./fetch";
 import { normalizeFeed } from "./normalize";
+import { forEachPolitely } from "./polite";
 import { FeedParseError, parseFeed } from "./parse";
 import type { RefreshRunReport, SourceOutcome } from "./report";
 import { iso, nextFetchAfterError, nextFetchAfterSuccess } from "./schedule";
@@ -23,9 +24,6 @@ export const MAX_SOURCES_PER_RUN = 500;
 /** How long a source handed to the queue stays claimed (not due) while it waits its turn. */
 const QUEUE_CLAIM_MS = 30 * 60_000;
 const FANOUT_LIMIT = 20_000;
-/** Workers allow 6 simultaneous outbound connections; stay polite per host too. */
-const CONCURRENCY = 6;
-const PER_HOST = 2;
 const LEASE_MS = 10 * 60_000;
 const LEASE_KEY = "refresh-lease";
 
@@ -107,37 +105,6 @@ async function refreshSource(env: Bindings, source: SourceRow, limits: FetchLimi
     console.error(JSON.stringify({ level: "error", msg: "store failed", source: source.id, error: String(err) }));
     return fail("store_failed", "the items could not be stored; nothing was written", fetched.status, null);
   }
-}
-
-/** Runs `work` over `items` with a global and a per-host concurrency limit. */
-async function forEachPolitely<T>(items: T[], hostOf: (item: T) => string, work: (item: T) => Promise<void>): Promise<void> {
-  const pending = [...items];
-  const activeByHost = new Map<string, number>();
-  let active = 0;
-  await new Promise<void>((resolve) => {
-    const pump = () => {
-      if (!pending.length && active === 0) return resolve();
-      for (let i = 0; i < pending.length && active < CONCURRENCY; ) {
-        const item = pending[i]!;
-        const host = hostOf(item);
-        if ((activeByHost.get(host) ?? 0) >= PER_HOST) {
-          i++;
-          continue;
-        }
-        pending.splice(i, 1);
-        active++;
-        activeByHost.set(host, (activeByHost.get(host) ?? 0) + 1);
-        work(item)
-          .catch(() => {})
-          .finally(() => {
-            active--;
-            activeByHost.set(host, (activeByHost.get(host) ?? 1) - 1);
-            pump();
-          });
-      }
-    };
-    pump();
-  });
 }
 
 function hostOf(source: SourceRow): string {
