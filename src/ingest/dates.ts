@@ -13,7 +13,7 @@ export function parseFeedDate(value: string | null | undefined): string | null {
   const s = value.trim();
   if (s.length === 0 || s.length > 200) return null;
   try {
-    const ms = parseUnix(s) ?? parseIso(s) ?? parseLoose(s);
+    const ms = parseRfc822(s) ?? parseUnix(s) ?? parseIso(s) ?? parseLoose(s);
     return ms === null ? null : format(ms);
   } catch {
     return null;
@@ -25,6 +25,21 @@ function format(ms: number): string | null {
   const d = new Date(ms);
   if (d.getUTCFullYear() < MIN_YEAR) return null;
   return d.toISOString().slice(0, 19) + "Z";
+}
+
+// The well-formed RFC 822 shape most feeds use, read without the general tokenizer.
+const RFC822 = /^(?:[A-Za-z]{3},\s*)?(\d{1,2}) ([A-Za-z]{3}) (\d{4}|\d{2}) (\d{2}):(\d{2})(?::(\d{2}))? ?([+-]\d{4}|[A-Za-z]{2,4})$/;
+const ENGLISH_MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
+
+function parseRfc822(s: string): number | null {
+  const m = RFC822.exec(s);
+  if (!m) return null;
+  const month = ENGLISH_MONTHS.indexOf(m[2]!.toLowerCase());
+  const zone = m[7]!;
+  const offset = zone[0] === "+" || zone[0] === "-" ? isoOffset(zone) : ZONES[zone.toLowerCase()];
+  if (month < 0 || month % 3 !== 0 || offset === undefined) return null;
+  const year = expandYear(+m[3]!, m[3]!.length);
+  return build(year, month / 3 + 1, +m[1]!, +m[4]!, +m[5]!, +(m[6] ?? 0), offset);
 }
 
 function parseUnix(s: string): number | null {

@@ -27,18 +27,13 @@ export function decodeFeedBody(bytes: Uint8Array, contentType: string | null): s
   const utf16 = sniffUtf16(bytes);
   if (utf16) return new TextDecoder(utf16).decode(bytes);
 
-  const firstHigh = firstNonAscii(bytes);
-  const labels = uniqueLabels([xmlDeclaredEncoding(bytes), httpCharset(contentType)]);
-  if (firstHigh < 0) {
-    // Pure 7-bit: only ISO-2022-JP differs from ASCII here, and only if it uses escapes.
-    const jis = labels.includes("iso-2022-jp") || hasJisEscape(bytes);
-    return new TextDecoder(jis ? "iso-2022-jp" : "utf-8").decode(bytes);
-  }
-
   const utf8 = strictUtf8(bytes);
-  if (utf8 !== null) return utf8;
-
-  return new TextDecoder(chooseLegacy(bytes, firstHigh, labels)).decode(bytes);
+  if (utf8 !== null) {
+    // ISO-2022-JP is 7-bit, so it passes as UTF-8; its escape sequences give it away.
+    return JIS_ESCAPE.test(utf8) ? new TextDecoder("iso-2022-jp").decode(bytes) : utf8;
+  }
+  const labels = uniqueLabels([xmlDeclaredEncoding(bytes), httpCharset(contentType)]);
+  return new TextDecoder(chooseLegacy(bytes, firstNonAscii(bytes), labels)).decode(bytes);
 }
 
 function bomEncoding(b: Uint8Array): string | null {
@@ -66,15 +61,10 @@ function sniffUtf16(b: Uint8Array): "utf-16le" | "utf-16be" | null {
 
 function firstNonAscii(b: Uint8Array): number {
   for (let i = 0; i < b.length; i++) if (b[i]! >= 0x80) return i;
-  return -1;
+  return 0;
 }
 
-function hasJisEscape(b: Uint8Array): boolean {
-  for (let i = 0; i + 2 < b.length; i++) {
-    if (b[i] === 0x1b && b[i + 1] === 0x24 && (b[i + 2] === 0x42 || b[i + 2] === 0x40)) return true;
-  }
-  return false;
-}
+const JIS_ESCAPE = /\u001b\$[@B]/;
 
 /** The whole body as UTF-8 if it is valid, tolerating a sequence cut off by truncation. */
 function strictUtf8(b: Uint8Array): string | null {
@@ -127,6 +117,7 @@ function uniqueLabels(raw: (string | null)[]): string[] {
 
 function chooseLegacy(bytes: Uint8Array, firstHigh: number, labels: string[]): string {
   const sample = sampleAround(bytes, firstHigh);
+  if (mostlyUtf8(sample)) return "utf-8";
   const names = ["utf-8", ...labels, ...SNIFF_CANDIDATES];
   let best = { name: "windows-1252", score: -Infinity };
   const scores = new Map<string, number>();
@@ -144,6 +135,22 @@ function chooseLegacy(bytes: Uint8Array, firstHigh: number, labels: string[]): s
     if (scores.get(label)! >= best.score - slack) return label;
   }
   return best.name;
+}
+
+/**
+ * UTF-8 with a few stray bytes (a pasted Windows quote) is still UTF-8: legacy text almost
+ * never forms valid multi-byte sequences, so many of them against few errors settles it.
+ */
+function mostlyUtf8(sample: Uint8Array): boolean {
+  const text = new TextDecoder("utf-8").decode(sample);
+  let valid = 0;
+  let invalid = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0xfffd) invalid++;
+    else if (c >= 0x80) valid++;
+  }
+  return valid >= 10 && invalid * 10 <= valid;
 }
 
 /** A slice starting and ending on bytes that cannot be inside a multi-byte character. */
@@ -167,7 +174,9 @@ function familyOf(name: string): Family {
 // Frequent characters: correctly decoded text hits these far more often than mojibake does.
 const COMMON_HAN = codeSet(
   "的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于着下自之年过发后作里用道行所然家种事成方多经去法学如都同现当没动面起看定天分还进好小部其些主样理心她本前开但因只从想实日军者意无力它与长把机十民第公此已工使情明性知全三又关点正业外将两高间由问很最重并物手应战向头文体政美相见被利什二等产或新己制身果加西斯月话合回特代内信表化老给世位次度门任常先海通教儿原东声提立及比员解水名真论处走义各入几口认条平系气题活更别打女变四神总何电数安少报才结反受目太量再感建务做接必场件计管期市直资命山金指许统区保至队形社便空决治展马科司五基书非则听白界达光放强即像难且权思王象完设式色路记南品住告类求据程北边死张该交规万取拉格望觉术领共确传师观清今切院让识候带导争运改收根造言联持组每济车亲极林服快办议往元英士证近失转令准布始存未远台单影具罗字爱击流备兵连调深商算质团集百需价花党华城石级整府离况亚请技际约示复病息究线似官火断精满支视消越器容照须九增研写称企八功包片史委查轻易早曾除农找装广显這們來為國會說時對從現當動麼後裡發經過還進樣點與長機開關問應戰頭體見產個" +
-      "本東京都員首相選議円米県業内閣総報記連鮮党政府民主社経済銀行株価駅区町村警察事件署容疑逮捕試合優勝選手監督",
+      "本東京都員首相選議円米県業内閣総報記連鮮党政府民主社経済銀行株価駅区町村警察事件署容疑逮捕試合優勝選手監督" +
+      // News vocabulary, since that is what feeds are made of.
+      "闻聞报報讯訊网網際际會社濟财財股娱樂乐軍体體育健康旅游遊食港澳灣湾台北京沪滬粤穗深圳杭州",
 );
 const COMMON_HANGUL = codeSet(
   "이다의는에고하을가로한지서기도를으대사자수리시어정인여해나일아부있주것제전게보국구과상우만들스경내적성라면장니생소실위동문공원되계와신관화중선유모회조등무식결연학미후요개세물년말발없비치저마행금각진방업분통교야반점했은안입당민체본합단법용터할및명러드거까오현영작데속바표출운재타차간심감건높날역파알추배강산월",
@@ -177,6 +186,9 @@ const COMMON_CYRILLIC = codeSet("оеаинтсрвлкмдпуяі");
 const ODD_BY_WORD = codeSet("¤¦¨¯±²³´¶¸¹¼½¾×÷‰ƒˆ˜†‡¬¢¥");
 // Punctuation that may touch a word on one side, but sits inside one only in mojibake.
 const ODD_IN_WORD = codeSet("‹›¿¡°§«»");
+
+// What windows-1252 shows for bytes 0x80-0x9F, i.e. for most UTF-8 continuation bytes.
+const CP1252_HIGH = codeSet("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ");
 
 function codeSet(chars: string): Set<number> {
   return new Set(Array.from(chars, (c) => c.codePointAt(0)!));
@@ -202,6 +214,7 @@ function plausibility(text: string, family: Family): number {
   let prevLetter = false;
   let pendingOdd = false;
   let prevOdd = false;
+  let prev = 0;
 
   const endWord = () => {
     if (len === 0) return;
@@ -220,6 +233,9 @@ function plausibility(text: string, family: Family): number {
 
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    // "Ã©", "â€™", "Ð¿": UTF-8 read as a single-byte code page.
+    if (prev >= 0xc2 && prev <= 0xf4 && (c < 0xc0 ? c >= 0x80 : CP1252_HIGH.has(c))) score -= 4;
+    prev = c;
     let script: number = Script.None;
     let upper = false;
     let lower = false;
@@ -240,7 +256,7 @@ function plausibility(text: string, family: Family): number {
       script = Script.Cyrillic;
       upper = c < 0x430;
       lower = !upper;
-      points = COMMON_CYRILLIC.has(c) ? 1.5 : 0.3;
+      points = COMMON_CYRILLIC.has(c < 0x410 ? c + 0x50 : c < 0x430 ? c + 0x20 : c) ? 1.5 : 0.3;
     } else if (c >= 0x391 && c <= 0x3ce) {
       script = Script.Greek;
       upper = c < 0x3b1;
@@ -287,9 +303,10 @@ function charPoints(c: number, family: Family): number {
   if (c === 0xfffd) return -8;
   if (c < 0xa0) return -6; // C1 controls: never in real text
   if (c >= 0xe000 && c <= 0xf8ff) return -6; // private use
-  if (c >= 0x4e00 && c <= 0x9fff) return COMMON_HAN.has(c) ? 2 : family === "ko" ? 0 : 0.3;
-  if (c >= 0xac00 && c <= 0xd7a3) return COMMON_HANGUL.has(c) ? 2 : 0.5;
-  if (c >= 0x3040 && c <= 0x30ff) return family === "ja" || family === "other" ? 1.5 : -1;
+  // A CJK character spends two bytes, so it earns about what two letters would.
+  if (c >= 0x4e00 && c <= 0x9fff) return COMMON_HAN.has(c) ? 4 : family === "ko" ? 0 : 0.6;
+  if (c >= 0xac00 && c <= 0xd7a3) return COMMON_HANGUL.has(c) ? 4 : 1;
+  if (c >= 0x3040 && c <= 0x30ff) return family === "ja" || family === "other" ? 3 : -1;
   if (c >= 0xff61 && c <= 0xff9f) return -2; // half-width katakana: rare in modern text
   if (c >= 0x3130 && c <= 0x318f) return -1; // bare jamo
   if ((c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff)) return -0.5;

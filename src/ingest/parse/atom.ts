@@ -1,9 +1,9 @@
 /** Atom 1.0 and its predecessor 0.3 (issued/modified, mode="escaped|xml|base64"). */
 import { parseFeedDate } from "../dates";
 import type { ParsedItem } from "../types";
-import type { FeedBody, ParseContext } from "./context";
+import type { FeedMeta } from "./context";
 import { addTag, authorName, emptyItem, firstText, ImagePicker, pushAlternate, sameLanguage } from "./item-parts";
-import { resolveUrl } from "./urls";
+import { looksLikeUrl, resolveUrl } from "./urls";
 import { collapse, hasElementChildren, htmlFromText, htmlOf, innerHtml, plainFromHtml, textOf } from "./xml-text";
 import type { XmlElement } from "./xml-tree";
 
@@ -13,17 +13,13 @@ interface AtomLink {
   type: string | null;
 }
 
-export function parseAtom(root: XmlElement, ctx: ParseContext): FeedBody {
-  const feed: FeedBody = { title: null, homepage: null, language: root.lang, ttlMinutes: null, items: [] };
+/** Feed metadata; entries are read one by one as the parser closes them (readAtomEntry). */
+export function readAtomFeed(root: XmlElement): FeedMeta {
+  const feed: FeedMeta = { title: null, homepage: null, language: root.lang, ttlMinutes: null, author: null };
   const links: AtomLink[] = [];
-  const entries: XmlElement[] = [];
-  let feedAuthor: string | null = null;
   for (const c of root.children) {
-    if (typeof c === "string") continue;
+    if (typeof c === "string" || c.cut) continue; // cut off by truncation: incomplete
     switch (c.name) {
-      case "entry":
-        entries.push(c);
-        break;
       case "title":
         feed.title ??= constructPlain(c);
         break;
@@ -31,7 +27,7 @@ export function parseAtom(root: XmlElement, ctx: ParseContext): FeedBody {
         collectLink(c, links, null);
         break;
       case "author":
-        feedAuthor ??= personName(c);
+        feed.author ??= personName(c);
         break;
       case "dc:language":
         feed.language ??= collapse(textOf(c));
@@ -39,15 +35,11 @@ export function parseAtom(root: XmlElement, ctx: ParseContext): FeedBody {
     }
   }
   feed.homepage = pickLink(links, feed.language)?.href ?? null;
-  // Entries without an author inherit the feed's (RFC 4287 §4.2.1).
-  for (const el of entries) {
-    const item = readEntry(el, feedAuthor);
-    if (ctx.keep(el, item)) feed.items.push(item);
-  }
   return feed;
 }
 
-function readEntry(el: XmlElement, feedAuthor: string | null): ParsedItem {
+/** Entries without an author get the feed's later (RFC 4287 §4.2.1): it may come after them. */
+export function readAtomEntry(el: XmlElement): ParsedItem {
   const item = emptyItem();
   const images = new ImagePicker();
   const links: AtomLink[] = [];
@@ -107,14 +99,15 @@ function readEntry(el: XmlElement, feedAuthor: string | null): ParsedItem {
   const main = pickLink(links, item.language);
   // Out-of-line content (<content src>) is the story itself when there is no alternate link.
   const contentSrc = content?.attrs.src !== undefined ? resolveUrl(content.attrs.src, content.base) : null;
-  item.url = main?.href ?? contentSrc;
+  // Some feeds only link an entry through an http(s) <id>.
+  item.url = main?.href ?? contentSrc ?? (item.guid && looksLikeUrl(item.guid) ? resolveUrl(item.guid, null) : null);
   for (const l of links) if (l.hreflang && l.href !== item.url) pushAlternate(item, l.hreflang, l.href);
   item.summaryHtml = summary ? constructHtml(summary) : null;
   item.contentHtml = content && content.attrs.src === undefined ? constructHtml(content) : null;
   item.baseUrl = (content ?? summary ?? el).base;
   item.publishedAt = parseFeedDate(published) ?? parseFeedDate(updated);
   item.updatedAt = parseFeedDate(updated);
-  item.author = author ?? feedAuthor;
+  item.author = author;
   item.image = images.best();
   return item;
 }

@@ -5,6 +5,9 @@ import { isUsable } from "./item-parts";
 /** What a format reader produces; parseFeed adds the format and the warnings. */
 export type FeedBody = Omit<ParsedFeed, "format" | "warnings">;
 
+/** Feed-level fields, plus the author that items without one inherit. */
+export type FeedMeta = Omit<FeedBody, "items"> & { author: string | null };
+
 export class ParseContext {
   readonly warnings: string[] = [];
   private partialKept = 0;

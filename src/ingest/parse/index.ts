@@ -1,13 +1,13 @@
 /** decode → detect → parse: bytes (or text) of any supported feed to one ParsedFeed. */
 import { decodeFeedBody } from "../decode";
 import { locateFeedRoot } from "../detect";
-import type { ParsedFeed } from "../types";
-import { parseAtom } from "./atom";
+import type { ParsedFeed, ParsedItem } from "../types";
+import { readAtomEntry, readAtomFeed } from "./atom";
 import { type FeedBody, ParseContext } from "./context";
 import { FeedParseError } from "./errors";
 import { parseJsonFeed } from "./json-feed";
-import { parseRss } from "./rss";
-import { buildXmlTree } from "./xml-tree";
+import { readRssChannel, readRssItem } from "./rss";
+import { buildXmlTree, type XmlElement } from "./xml-tree";
 
 export { FeedParseError, type FeedParseErrorCode } from "./errors";
 
@@ -34,11 +34,20 @@ export function parseFeed(body: Uint8Array | string, opts: ParseFeedOptions): Pa
   if (root.lateDeclaration) ctx.warn("XML declaration was not at the start of the document");
   if (root.junkBeforeRoot) ctx.warn("ignored text or markup before the feed's root element");
   if (root.internalSubset) ctx.warn("DTD internal subset ignored; its entities were not expanded");
-  const tree = buildXmlTree(root.index === 0 ? text : text.slice(root.index), feedUrl);
+  const atom = root.format === "atom";
+  const readItem = atom ? readAtomEntry : readRssItem;
+  const items: ParsedItem[] = [];
+  const onItem = (el: XmlElement) => {
+    const item = readItem(el);
+    if (ctx.keep(el, item)) items.push(item);
+  };
+  const xml = root.index === 0 ? text : text.slice(root.index);
+  const tree = buildXmlTree(xml, feedUrl, { name: atom ? "entry" : "item", onItem });
   for (const w of tree.warnings) ctx.warn(w);
   if (!tree.root) throw new FeedParseError("unrecognized_format", "Feed root element could not be read");
-  const feed = root.format === "atom" ? parseAtom(tree.root, ctx) : parseRss(tree.root, ctx);
-  return finish(root.format, feed, ctx, tree.truncated);
+  const { author, ...meta } = atom ? readAtomFeed(tree.root) : readRssChannel(tree.root);
+  if (author) for (const item of items) item.author ??= author;
+  return finish(root.format, { ...meta, items }, ctx, tree.truncated);
 }
 
 function finish(format: ParsedFeed["format"], body: FeedBody, ctx: ParseContext, truncated: boolean): ParsedFeed {

@@ -1,7 +1,7 @@
 /** RSS 0.90-2.0 and RSS 1.0 (RDF), which share item vocabulary but not structure. */
 import { parseFeedDate } from "../dates";
 import type { ParsedItem } from "../types";
-import type { FeedBody, ParseContext } from "./context";
+import type { FeedMeta } from "./context";
 import { addTag, authorName, emptyItem, firstText, ImagePicker, pushAlternate } from "./item-parts";
 import { looksLikeUrl, resolveUrl } from "./urls";
 import { collapse, hasElementChildren, htmlFromText, htmlOf, innerHtml, plainFromHtml, textOf } from "./xml-text";
@@ -14,29 +14,21 @@ const LEAF_FIELDS = new Set([
 
 const PERIOD_MINUTES: Record<string, number> = { hourly: 60, daily: 1440, weekly: 10080, monthly: 43200, yearly: 525600 };
 
-export function parseRss(root: XmlElement, ctx: ParseContext): FeedBody {
-  // RSS 2.0 nests items in <channel>; RDF makes them siblings of it; some feeds do both.
+/** Channel metadata; items are read one by one as the parser closes them (readRssItem). */
+export function readRssChannel(root: XmlElement): FeedMeta {
+  // RSS 2.0 nests items in <channel>; RDF makes them siblings of it; both reach readRssItem.
   let channel: XmlElement | null = root.name === "channel" ? root : null;
-  const itemEls: XmlElement[] = [];
-  const rootItems: XmlElement[] = [];
   if (!channel) {
-    for (const c of root.children) {
-      if (typeof c === "string") continue;
-      if (c.name === "channel") channel ??= c;
-      else if (c.name === "item") rootItems.push(c);
-    }
+    for (const c of root.children) if (typeof c !== "string" && c.name === "channel") channel ??= c;
   }
-  const feed: FeedBody = { title: null, homepage: null, language: null, ttlMinutes: null, items: [] };
+  const feed: FeedMeta = { title: null, homepage: null, language: null, ttlMinutes: null, author: null };
   let atomHome = null as string | null;
   let period = null as string | null;
   let frequency = null as string | null;
   if (channel) {
     for (const c of channel.children) {
-      if (typeof c === "string") continue;
+      if (typeof c === "string" || c.cut) continue; // cut off by truncation: incomplete
       switch (c.name) {
-        case "item":
-          itemEls.push(c);
-          break;
         case "title":
           feed.title ??= plainFromHtml(textOf(c));
           break;
@@ -69,14 +61,10 @@ export function parseRss(root: XmlElement, ctx: ParseContext): FeedBody {
   if (feed.ttlMinutes === null && periodMinutes) {
     feed.ttlMinutes = Math.max(1, Math.round(periodMinutes / (positiveInt(frequency) ?? 1)));
   }
-  for (const el of itemEls.concat(rootItems)) {
-    const item = readItem(el);
-    if (ctx.keep(el, item)) feed.items.push(item);
-  }
   return feed;
 }
 
-function readItem(el: XmlElement): ParsedItem {
+export function readRssItem(el: XmlElement): ParsedItem {
   const item = emptyItem();
   const images = new ImagePicker();
   let link = null as string | null;
@@ -160,7 +148,12 @@ function readItem(el: XmlElement): ParsedItem {
         default:
           images.offer(c);
       }
-      if (LEAF_FIELDS.has(c.name) && hasElementChildren(c)) visit(c.children);
+      if (!hasElementChildren(c)) continue;
+      if (LEAF_FIELDS.has(c.name)) visit(c.children);
+      else if (c.name === "description") {
+        // An unclosed <description> swallows the fields after it; its HTML children stay put.
+        visit(c.children.filter(isField));
+      }
     }
   };
   visit(el.children);
@@ -168,7 +161,7 @@ function readItem(el: XmlElement): ParsedItem {
   item.guid ??= collapse(el.attrs["rdf:about"] ?? null);
   item.url = link ?? atomLink ?? guidUrl;
   if (item.url) item.alternates = item.alternates.filter((a) => a.url !== item.url);
-  item.summaryHtml = description ? htmlOf(description) : mediaDescription(el);
+  item.summaryHtml = description ? htmlOf(withoutFields(description)) : mediaDescription(el);
   if (content) item.contentHtml = content.name === "content:encoded" ? htmlOf(content) : innerHtml(content).trim() || null;
   item.baseUrl = (content ?? description ?? el).base;
   item.publishedAt = parseFeedDate(published) ?? parseFeedDate(issued) ?? parseFeedDate(updated);
@@ -188,6 +181,13 @@ function leafText(el: XmlElement): string {
     else if (!LEAF_FIELDS.has(c.name) && c.name !== "description" && !c.name.includes(":")) parts.push(textOf(c));
   }
   return parts.join("");
+}
+
+const isField = (n: XmlNode) => typeof n !== "string" && LEAF_FIELDS.has(n.name);
+
+/** The element minus item fields an unclosed tag swallowed (they were read as fields). */
+function withoutFields(el: XmlElement): XmlElement {
+  return el.children.some(isField) ? { ...el, children: el.children.filter((n) => !isField(n)) } : el;
 }
 
 /** Media RSS puts the only description some video/photo feeds have in media:description. */
