@@ -39,10 +39,10 @@ export async function contentHash(parts: readonly (string | null)[]): Promise<st
 /**
  * Items that are one story in several languages link to each other (hreflang alternates) or
  * share a link target. The group key is derived from the smallest canonical URL among an
- * item's own link and its alternates: reciprocal alternates give every sibling the same key.
+ * item's own link and its alternates: reciprocal alternates, or the same link published by
+ * two sources, give every sibling the same key. An item without any link has no group.
  */
 export async function storyGroup(url: string | null, alternates: readonly string[]): Promise<string | null> {
-  if (!alternates.length) return null;
   const urls = [url, ...alternates].filter((u): u is string => !!u).map(canonicalUrl).sort();
   return urls[0] ? `g${(await sha256Hex(urls[0])).slice(0, 16)}` : null;
 }

@@ -24,7 +24,9 @@ describe("item identity", () => {
     const en = await storyGroup("https://n.example/en/s1", ["https://n.example/fr/s1", "https://n.example/ar/s1"]);
     const fr = await storyGroup("https://n.example/fr/s1", ["https://n.example/en/s1", "https://n.example/ar/s1"]);
     expect(en).toBe(fr);
-    expect(await storyGroup("https://n.example/en/s2", [])).toBeNull();
+    expect(await storyGroup("https://n.example/en/s2", [])).toBe(await storyGroup("https://n.example/en/s2#top", []));
+    expect(await storyGroup("https://n.example/en/s2", [])).not.toBe(en);
+    expect(await storyGroup(null, [])).toBeNull();
   });
 
   it("slugifies titles in any script", () => {
