@@ -94,7 +94,7 @@ export async function getArticle(db: Db, id: string): Promise<ArticleDetail | nu
     ? await db
         .select({ language: articles.language, id: articles.id, slug: articles.slug })
         .from(articles)
-        .where(and(eq(articles.storyGroup, found.storyGroup), ne(articles.id, found.id)))
+        .where(and(eq(articles.storyGroup, found.storyGroup), ne(articles.language, found.language)))
         .orderBy(articles.language)
         .limit(50)
     : [];
