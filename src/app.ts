@@ -1,32 +1,55 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
-import { etag } from "hono/etag";
+import { etag, RETAINED_304_HEADERS } from "hono/etag";
+import { methodNotAllowed } from "hono/method-not-allowed";
 import { secureHeaders } from "hono/secure-headers";
 import { responseCache } from "./cache/response-cache";
+import { BOOKMARK_HEADER } from "./db/client";
 import type { AppEnv } from "./env";
 import { onError, onNotFound } from "./errors/handler";
 import { adminRoutes } from "./routes/admin";
 import { articlesRoutes } from "./routes/articles";
+import { docsRoutes } from "./routes/docs";
 import { feedLocale, feedsRoutes } from "./routes/feeds";
 import { healthRoutes } from "./routes/health";
-import { docsRoutes } from "./routes/docs";
 import { localesRoutes } from "./routes/locales";
+import { apiLocale, d1Session, jsonCharset, methodNotAllowedProblem, rateLimit, requestId } from "./routes/middleware";
 import { openApiRoutes } from "./routes/openapi";
-import { apiLocale, jsonCharset, requestId } from "./routes/middleware";
 import { searchRoutes } from "./routes/search";
 import { sourcesRoutes } from "./routes/sources";
 import { pagesRoutes } from "./pages/routes";
 
+/** Public reads may be called from any web page; these headers are readable cross-origin. */
+const publicCors = cors({
+  origin: "*",
+  allowMethods: ["GET", "HEAD"],
+  exposeHeaders: ["Link", "X-Total-Count", "X-Total-Pages", "ETag", "Last-Modified", "Content-Language", "Retry-After", BOOKMARK_HEADER],
+  maxAge: 86400,
+});
+
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.use(requestId());
-  app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin", xFrameOptions: "DENY" }));
-  app.use(etag());
+  // Headers set by a route (the HTML pages' own CSP, say) win over these defaults; JSON and
+  // feeds get a policy that lets them load nothing and be framed by nobody.
+  app.use(
+    secureHeaders({
+      crossOriginResourcePolicy: "cross-origin",
+      xFrameOptions: "DENY",
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      overwrite: false,
+    }),
+  );
+  app.use(methodNotAllowed({ app, onMethodNotAllowed: (_c, methods) => Promise.reject(methodNotAllowedProblem(methods)) }));
+  // A 304 keeps what a cross-origin reader needs to use it, besides the defaults RFC 9110 lists.
+  app.use(etag({ retainedHeaders: [...RETAINED_304_HEADERS, "access-control-allow-origin", "access-control-expose-headers", "content-language"] }));
   app.use(jsonCharset());
+  app.use("/api/v1/*", (c, next) => (c.req.path.startsWith("/api/v1/admin/") ? next() : publicCors(c, next)));
+  app.use("/feeds/*", publicCors);
+  app.use(rateLimit());
+  app.use(d1Session());
 
   const api = new Hono<AppEnv>();
-  // Public reads may be called from any web page; admin calls are not offered cross-origin.
-  api.use(cors({ origin: "*", allowMethods: ["GET", "HEAD"], exposeHeaders: ["Link", "X-Total-Count", "X-Total-Pages", "ETag", "Content-Language"], maxAge: 86400 }));
   api.use(apiLocale());
   api.use("/articles/*", responseCache());
   api.use("/search", responseCache());
@@ -37,7 +60,7 @@ export function createApp() {
   api.route("/admin", adminRoutes);
   api.route("/", openApiRoutes);
 
-  app.use("/feeds/*", cors({ origin: "*", allowMethods: ["GET", "HEAD"] }), feedLocale(), responseCache());
+  app.use("/feeds/*", feedLocale(), responseCache());
   app.route("/feeds", feedsRoutes);
   app.route("/", healthRoutes);
   app.route("/api/v1", api);

@@ -1,3 +1,4 @@
+import type { D1Reader } from "./db/client";
 import type { Locale } from "./i18n/locales";
 
 /** Bindings declared in wrangler.toml plus secrets; the one environment type of the Worker. */
@@ -17,6 +18,8 @@ export interface Bindings {
   REFRESH_QUEUE?: Queue<RefreshMessage>;
   /** Due sources above which a run fans out through REFRESH_QUEUE (default 500). */
   REFRESH_FANOUT_THRESHOLD?: string;
+  /** Per-client-IP limit on public reads (wrangler.toml `[[ratelimits]]`); none when absent. */
+  RATE_LIMITER?: RateLimit;
 }
 
 /** One queued unit of refresh work. */
@@ -30,6 +33,8 @@ export interface Variables {
   requestId: string;
   /** The resolved UI locale of this request. */
   locale: Locale;
+  /** This request's D1 session (opened on first use; see `d1Session` middleware). */
+  session: () => D1Reader;
 }
 
 export interface AppEnv {

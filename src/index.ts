@@ -1,11 +1,16 @@
 import { createApp } from "./app";
+import { lookupMemory, rememberResponse } from "./cache/memory-tier";
 import type { Bindings, RefreshMessage } from "./env";
 import { refreshFromQueue, runRefresh } from "./ingest/run";
 
 const app = createApp();
 
 export default {
-  fetch: app.fetch,
+  async fetch(request, env, ctx) {
+    // Hot responses are answered from isolate memory before the app runs (cache/memory-tier.ts).
+    const memory = await lookupMemory(request, env);
+    return memory.response ?? rememberResponse(memory, request, await app.fetch(request, env, ctx));
+  },
   async scheduled(_controller, env, ctx) {
     ctx.waitUntil(
       runRefresh(env, { trigger: "cron" }).then((report) => {

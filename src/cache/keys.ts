@@ -1,21 +1,60 @@
 /**
- * The KV key schema: every key this Worker writes, in one place.
+ * The cache key schema: every key this Worker caches under, in one place.
  *
- * | prefix / key                     | value                                  | TTL       |
- * |----------------------------------|----------------------------------------|-----------|
- * | `meta:content-version`           | current content version (base-36 time) | none      |
- * | `resp:{version}:{locale}:{path}` | a cached GET response body; metadata   | 1 day     |
- * |                                  | holds status-defining headers          |           |
+ * | tier           | key                                                  | value                                    | TTL                                 |
+ * |----------------|------------------------------------------------------|------------------------------------------|-------------------------------------|
+ * | KV             | `meta:content-version`                               | content version (base-36 ms of its bump) | none                                |
+ * | isolate memory | the content version above                            | as last read from KV                     | 5 s (VERSION_TTL_MS)                |
+ * | isolate memory | `{version}\n{lang}\n{url}` (1)                       | final response: body, every header       | LRU 4 MiB, emptied on a new version |
+ * | Cache API      | `{origin}/__response-cache/{version}/{locale}{path}` | entry (2)                                | 1 day (max-age)                     |
+ * | KV             | `resp:{version}:{locale}:{path}`                     | entry (2)                                | 1 day (expirationTtl)               |
+ *
+ * (1) memory-tier.ts: `{lang}` is the raw Accept-Language under /api/ (where the API
+ *     negotiates the locale from it) and empty elsewhere; `{url}` is the raw request URL.
+ * (2) entry.ts: the replayed headers as one line of JSON, a newline, then the body.
  *
  * `{path}` is the URL path plus the query string with parameters sorted, so equivalent
- * requests share an entry. A refresh that changes content writes a new version, which makes
- * every `resp:` entry of older versions unreachable at once (they expire on their own).
+ * requests share an entry; past 400 bytes it is replaced by `/#` and its SHA-256 (KV keys are
+ * at most 512 bytes). The memory key holds what selects the locale without negotiating it on
+ * the hot path. A refresh that changes content writes a new version, so every entry of older
+ * versions becomes unreachable at once and expires on its own; a refresh that changes nothing
+ * writes no version and invalidates nothing.
+ *
+ * Coherence: the isolate that bumps the version sees it at once. Other isolates see it once
+ * KV does (KV propagates a write to other locations within about 60 s) plus at most
+ * VERSION_TTL_MS; browsers may then keep a response for its `max-age` (60 s), and up to its
+ * `stale-while-revalidate` (300 s) longer while they revalidate in the background.
  */
 export const CONTENT_VERSION_KEY = "meta:content-version";
 export const RESPONSE_TTL_SECONDS = 86_400;
+/** How long an isolate trusts the content version it read, so hits cost no KV read. */
+export const VERSION_TTL_MS = 5_000;
 
-export function responseKey(version: string, locale: string, url: URL): string {
+const LONG_PATH_BYTES = 400;
+const encoder = new TextEncoder();
+
+function sortedPath(url: URL): string {
   const params = [...url.searchParams.entries()].sort(([a, x], [b, y]) => (a === b ? (x < y ? -1 : x > y ? 1 : 0) : a < b ? -1 : 1));
   const query = new URLSearchParams(params).toString();
-  return `resp:${version}:${locale}:${url.pathname}${query ? `?${query}` : ""}`;
+  return `${url.pathname}${query ? `?${query}` : ""}`;
+}
+
+/** The identity of a cached response: same version, locale and normalised address. */
+export function responseKey(version: string, locale: string, url: URL): string {
+  return `resp:${version}:${locale}:${sortedPath(url)}`;
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Where an entry lives in the shared tiers: a KV key and a Cache API URL of bounded length. */
+export async function sharedKeys(version: string, locale: string, url: URL): Promise<{ kv: string; edge: string }> {
+  const path = sortedPath(url);
+  const stored = encoder.encode(path).length > LONG_PATH_BYTES ? `/#${await sha256Hex(path)}` : path;
+  return {
+    kv: `resp:${version}:${locale}:${stored}`,
+    edge: `${url.origin}/__response-cache/${encodeURIComponent(version)}/${locale}${stored.replace("#", "%23")}`,
+  };
 }

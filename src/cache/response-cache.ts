@@ -1,42 +1,48 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
-import { RESPONSE_TTL_SECONDS, responseKey } from "./keys";
+import { entryFrom, type CachedEntry } from "./entry";
+import { sharedKeys } from "./keys";
+import { readShared, writeEdge, writeKv, type SharedTier } from "./shared-tiers";
 import { contentVersion } from "./version";
 
-/** Headers that are part of a cached response's meaning and must be replayed on a hit. */
-const REPLAYED = ["content-type", "link", "x-total-count", "x-total-pages", "content-language", "last-modified", "vary"];
+function replay(entry: CachedEntry, tier: SharedTier): Response {
+  const headers = new Headers(entry.headers);
+  headers.set("x-cache", "HIT");
+  headers.set("x-cache-tier", tier);
+  return new Response(entry.body, { status: 200, headers });
+}
 
-interface CachedMeta {
-  headers: [string, string][];
+async function entityTag(body: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-1", body));
+  return `"${[...digest].map((b) => b.toString(16).padStart(2, "0")).join("")}"`;
 }
 
 /**
- * Serves successful GET responses from KV under the current content version; on a miss the
- * handler runs and its 200 response is stored after it has been sent (waitUntil).
+ * Serves successful GET responses from this location's Cache API, then KV, under the current
+ * content version (key schema in keys.ts); on a miss the handler runs, and its 200 response
+ * gets a content ETag and is stored in both after it has been sent. `x-cache` marks every
+ * response that went through here, which is what the isolate memory tier in front of the app
+ * (memory-tier.ts) keeps.
  */
 export function responseCache(): MiddlewareHandler<AppEnv> {
   return async function responseCacheMiddleware(c, next) {
-    if (c.req.method !== "GET") return next();
-    const url = new URL(c.req.url);
-    const key = responseKey(await contentVersion(c.env.CACHE), c.get("locale"), url);
-    const hit = await c.env.CACHE.getWithMetadata<CachedMeta>(key, "text");
-    if (hit.value !== null && hit.metadata) {
-      const headers = new Headers(hit.metadata.headers);
-      headers.set("x-cache", "HIT");
-      c.res = new Response(hit.value, { status: 200, headers });
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") return next();
+    const keys = await sharedKeys(await contentVersion(c.env.CACHE), c.get("locale"), new URL(c.req.url));
+    const shared = await readShared(c.env.CACHE, keys);
+    if (shared) {
+      if (shared.tier === "kv") c.executionCtx.waitUntil(writeEdge(keys, shared.entry));
+      c.res = replay(shared.entry, shared.tier);
       return;
     }
+
     await next();
     if (c.res.status !== 200) return;
-    const body = await c.res.clone().text();
-    const headers: [string, string][] = [];
-    for (const name of REPLAYED) {
-      const value = c.res.headers.get(name);
-      if (value !== null) headers.push([name, value]);
-    }
-    c.header("x-cache", "MISS");
-    c.executionCtx.waitUntil(
-      c.env.CACHE.put(key, body, { expirationTtl: RESPONSE_TTL_SECONDS, metadata: { headers } satisfies CachedMeta }).catch(() => {}),
-    );
+    const body = new Uint8Array(await c.res.arrayBuffer());
+    const headers = new Headers(c.res.headers);
+    if (!headers.has("etag")) headers.set("etag", await entityTag(body));
+    const entry = entryFrom(headers, body);
+    headers.set("x-cache", "MISS");
+    c.res = new Response(body, { status: 200, headers });
+    c.executionCtx.waitUntil(Promise.all([writeEdge(keys, entry), writeKv(c.env.CACHE, keys, entry)]));
   };
 }

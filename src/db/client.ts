@@ -1,13 +1,30 @@
 import { drizzle } from "drizzle-orm/d1";
 import type { Db } from "./articles";
 
-/** The drizzle handle over the D1 binding (cheap: no connection is opened). */
-export function database(d1: D1Database): Db {
-  return drizzle(d1);
-}
-
 /**
- * What read queries need from D1: satisfied by the binding itself and by a D1 Sessions API
+ * What queries need from D1: satisfied by the binding itself and by a D1 Sessions API
  * session (`env.DB.withSession(...)`), so reads can be routed to a nearby replica.
  */
 export type D1Reader = Pick<D1Database, "prepare" | "batch">;
+
+/** The drizzle handle over the binding or a session (cheap: no connection is opened). */
+export function database(d1: D1Reader): Db {
+  // drizzle's D1 driver only ever calls prepare and batch, which a session has too.
+  return drizzle(d1 as D1Database);
+}
+
+/** Request header (and response header) that carries a D1 bookmark between requests. */
+export const BOOKMARK_HEADER = "x-d1-bookmark";
+
+/** Bookmarks are opaque, but always short hex groups; anything else is ignored, never sent to D1. */
+const BOOKMARK = /^[0-9a-f]{1,16}(-[0-9a-f]{1,64}){1,7}$/i;
+
+/**
+ * A D1 session for one request. Reads may be served by any replica at least as fresh as the
+ * client's bookmark (sequential consistency); without one, by the nearest replica
+ * (`first-unconstrained`). Writes start at the primary (`first-primary`).
+ */
+export function openSession(d1: D1Database, bookmark: string | null | undefined, writes: boolean): D1DatabaseSession {
+  const valid = bookmark && BOOKMARK.test(bookmark) ? bookmark : null;
+  return d1.withSession(valid ?? (writes ? "first-primary" : "first-unconstrained"));
+}

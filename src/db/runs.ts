@@ -1,4 +1,5 @@
 import type { RefreshRunReport, SourceOutcome } from "../ingest/report";
+import type { D1Reader } from "./client";
 
 interface RunRow {
   id: string;
@@ -66,7 +67,7 @@ function toReport(run: RunRow, outcomes: OutcomeRow[]): RefreshRunReport {
   };
 }
 
-export async function recentRuns(db: D1Database, limit: number): Promise<RefreshRunReport[]> {
+export async function recentRuns(db: D1Reader, limit: number): Promise<RefreshRunReport[]> {
   const runs = await db.prepare("SELECT id, trigger, started_at, finished_at FROM refresh_runs ORDER BY started_at DESC LIMIT ?").bind(limit).all<RunRow>();
   if (!runs.results.length) return [];
   const ids = runs.results.map((r) => r.id);

@@ -30,13 +30,17 @@ export function articlePageUrl(info: FeedInfo, a: ArticleSummary): string {
 
 const rfc822 = (iso: string) => new Date(iso).toUTCString();
 
+/**
+ * RSS 2.0. The item link is the article's page here; the publisher's original is a related
+ * link and the image a Media RSS element (an `enclosure` would need a byte length we lack).
+ */
 export function renderRss(info: FeedInfo, items: ArticleSummary[]): string {
   const entries = items.map((a) => {
     const link = articlePageUrl(info, a);
-    return `<item><title>${xmlEscape(a.title)}</title><link>${xmlEscape(link)}</link><guid isPermaLink="false">urn:edge-news:article:${a.id}</guid><pubDate>${rfc822(a.published_at)}</pubDate><description>${xmlEscape(a.summary)}</description><dc:language>${xmlEscape(a.language)}</dc:language><dc:creator>${xmlEscape(a.source.name)}</dc:creator>${a.url ? `<comments>${xmlEscape(a.url)}</comments>` : ""}${a.image ? `<enclosure url="${xmlEscape(a.image)}" length="0" type="image/jpeg"/>` : ""}</item>`;
+    return `<item><title>${xmlEscape(a.title)}</title><link>${xmlEscape(link)}</link><guid isPermaLink="false">urn:edge-news:article:${a.id}</guid><pubDate>${rfc822(a.published_at)}</pubDate><description>${xmlEscape(a.summary)}</description><dc:language>${xmlEscape(a.language)}</dc:language><dc:creator>${xmlEscape(a.source.name)}</dc:creator>${a.url ? `<atom:link rel="related" href="${xmlEscape(a.url)}"/>` : ""}${a.image ? `<media:content url="${xmlEscape(a.image)}" medium="image"/>` : ""}</item>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>${xmlEscape(info.title)}</title><link>${xmlEscape(info.homeUrl)}</link><description>${xmlEscape(info.description)}</description><language>${info.locale}</language><lastBuildDate>${rfc822(info.updated)}</lastBuildDate><atom:link href="${xmlEscape(info.feedUrl)}" rel="self" type="application/rss+xml"/>${entries.join("")}</channel></rss>
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>${xmlEscape(info.title)}</title><link>${xmlEscape(info.homeUrl)}</link><description>${xmlEscape(info.description)}</description><language>${info.locale}</language><lastBuildDate>${rfc822(info.updated)}</lastBuildDate><atom:link href="${xmlEscape(info.feedUrl)}" rel="self" type="application/rss+xml"/>${entries.join("")}</channel></rss>
 `;
 }
 

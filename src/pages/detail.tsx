@@ -4,6 +4,7 @@ import { endonym, formatDate } from "../i18n/format";
 import { localeDir, type Locale } from "../i18n/locales";
 import type { Messages } from "../i18n/messages";
 import { contentLang } from "./article-list";
+import { withSlot } from "./slot";
 import { defaultAlternate, type Alternate } from "./story-group";
 import { homePath } from "./urls";
 
@@ -61,8 +62,8 @@ export function DetailPage({ locale, t, article, alternates }: DetailProps) {
       <article {...content}>
         <h1>{article.title}</h1>
         <p class="meta" {...ui}>
-          {t.article.source}: <bdi>{article.source.name}</bdi> · {t.article.published}:{" "}
-          <time datetime={article.published_at}>{formatDate(locale, article.published_at)}</time>
+          {withSlot(t.article.sourceLine, "source", <bdi>{article.source.name}</bdi>)} ·{" "}
+          {withSlot(t.article.publishedLine, "date", <time datetime={article.published_at}>{formatDate(locale, article.published_at)}</time>)}
         </p>
         {/* Sanitized at ingest (allow-listed tags, no scripts or handlers), so it is rendered as is. */}
         <div class="content">{raw(article.content_html)}</div>

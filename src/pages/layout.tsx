@@ -1,5 +1,6 @@
 import type { Child } from "hono/jsx";
 import { raw } from "hono/html";
+import { fill, formatNumber } from "../i18n/format";
 import { LOCALES, localeDir, type Locale } from "../i18n/locales";
 import type { Messages } from "../i18n/messages";
 import { CSS } from "./styles";
@@ -20,6 +21,11 @@ export interface LayoutProps {
   /** Page-specific `<head>` elements (canonical, hreflang, Open Graph). */
   head?: Child;
   children?: Child;
+}
+
+/** Later pages of a listing get their number in the title, so each page is told apart. */
+export function pagedTitle(t: Messages, locale: Locale, title: string, page: number): string {
+  return page > 1 ? `${title} · ${fill(t.pagination.page, { page: formatNumber(locale, page) })}` : title;
 }
 
 const FEEDS = [

@@ -1,4 +1,4 @@
-import { fill, formatNumber } from "../i18n/format";
+import { formatNumber } from "../i18n/format";
 import type { Locale } from "../i18n/locales";
 import type { Messages } from "../i18n/messages";
 import { pageWindow } from "./page-window";
@@ -15,7 +15,10 @@ interface PagerProps {
 /** Numbered pagination with ellipsis and previous/next; nothing when there is one page. */
 export function Pager({ locale, t, url, page, totalPages }: PagerProps) {
   if (totalPages <= 1) return null;
-  const label = (p: number) => fill(t.pagination.page, { page: formatNumber(locale, p) });
+  // "Page 3" for screen readers, just "3" on screen: the words around the number are hidden
+  // visually, so the visible text stays part of the accessible name.
+  const [before = "", after = ""] = t.pagination.page.split("{page}");
+  const hidden = (text: string) => (text ? <span class="sr">{text}</span> : null);
   return (
     <nav class="pager" aria-label={t.pagination.label}>
       <ol class="pages">
@@ -35,8 +38,10 @@ export function Pager({ locale, t, url, page, totalPages }: PagerProps) {
             </li>
           ) : (
             <li>
-              <a href={pageHref(url, p)} aria-label={label(p)} aria-current={p === page ? "page" : undefined}>
+              <a href={pageHref(url, p)} aria-current={p === page ? "page" : undefined}>
+                {hidden(before)}
                 {formatNumber(locale, p)}
+                {hidden(after)}
               </a>
             </li>
           ),

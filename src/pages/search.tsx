@@ -1,4 +1,3 @@
-import type { Child } from "hono/jsx";
 import type { ArticleFilter, ResultPage, SearchHit } from "../domain";
 import { plural } from "../i18n/format";
 import type { Locale } from "../i18n/locales";
@@ -6,6 +5,7 @@ import type { Messages } from "../i18n/messages";
 import { ArticleList } from "./article-list";
 import { FilterForm, type SourceOption } from "./filter-form";
 import { Pager } from "./pager";
+import { withSlot } from "./slot";
 import { advancedSearchPath, searchPath, withQuery } from "./urls";
 
 export type SortOrder = "relevance" | "date";
@@ -21,12 +21,6 @@ export interface SearchProps {
   filter: ArticleFilter;
   languages: string[];
   sources: SourceOption[];
-}
-
-/** A message with one placeholder replaced by markup (the query, isolated for bidi). */
-function withSlot(template: string, name: string, node: Child): Child[] {
-  const [before = "", after = ""] = template.split(`{${name}}`);
-  return [before, node, after];
 }
 
 /** `/{locale}/search`: ranked results with highlights, sortable and filterable. */

@@ -45,3 +45,13 @@ export function withQuery(url: URL, changes: Record<string, string | null>): str
 export function pageHref(url: URL, page: number): string {
   return withQuery(url, { page: page === 1 ? null : String(page) });
 }
+
+/** Feed addresses follow the page's filters (and search words), as the feeds contract allows. */
+export function feedQuery(filter: { lang: string[]; source: string[] }, q?: string): string {
+  const params = new URLSearchParams();
+  if (filter.lang.length) params.set("lang", filter.lang.join(","));
+  if (filter.source.length) params.set("source", filter.source.join(","));
+  if (q) params.set("q", q);
+  const query = params.toString();
+  return query ? `?${query}` : "";
+}

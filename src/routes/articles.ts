@@ -12,7 +12,7 @@ export const articlesRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const url = publicUrl(c.req.url, c.env.PUBLIC_BASE_URL);
     const query = parseParams(listingQuery, queryObject(url));
-    const result = await listArticles(database(c.env.DB), toFilter(query), toPage(query));
+    const result = await listArticles(database(c.var.session()), toFilter(query), toPage(query));
     const { meta, links, linkHeader } = paginate(result, url);
     c.header("link", linkHeader);
     c.header("x-total-count", String(meta.total));
@@ -25,7 +25,7 @@ export const articlesRoutes = new Hono<AppEnv>()
     if (!/^[0-9a-f]{16}$/.test(id)) {
       throw invalidParameters([{ path: "id", message: "must be a 16-digit lowercase hexadecimal article id" }]);
     }
-    const article = await getArticle(database(c.env.DB), id);
+    const article = await getArticle(database(c.var.session()), id);
     if (!article) throw notFound(`No article with id ${id}.`);
     c.header("cache-control", PUBLIC_CACHE_CONTROL);
     c.header("last-modified", new Date(article.updated_at).toUTCString());

@@ -1,7 +1,14 @@
 import { Hono } from "hono";
 import { html, raw } from "hono/html";
 import type { AppEnv } from "../env";
-import { openApiDocument } from "./openapi";
+import { DOCUMENT_CACHE_CONTROL, openApiDocument } from "./openapi";
+import { publicUrl } from "./pagination";
+
+interface DocumentedResponse {
+  $ref?: string;
+  description?: string;
+  content?: Record<string, { example?: unknown }>;
+}
 
 interface Operation {
   summary?: string;
@@ -9,12 +16,18 @@ interface Operation {
   security?: unknown[];
   parameters?: { name: string; in: string; required?: boolean; schema?: Record<string, unknown>; example?: unknown }[];
   requestBody?: { content: Record<string, { example?: unknown }> };
-  responses: Record<string, { description: string; content?: Record<string, { example?: unknown }> }>;
+  responses: Record<string, DocumentedResponse>;
+}
+
+interface Document {
+  info: { title: string; description: string };
+  paths: Record<string, Record<string, Operation>>;
+  components: { responses: Record<string, DocumentedResponse> };
 }
 
 const pretty = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value, null, 2));
 
-function operationHtml(method: string, path: string, op: Operation) {
+function operationHtml(doc: Document, method: string, path: string, op: Operation) {
   const params = op.parameters ?? [];
   const body = op.requestBody && Object.values(op.requestBody.content)[0]?.example;
   return html`<section class="op" id="${method}-${path}">
@@ -27,19 +40,16 @@ function operationHtml(method: string, path: string, op: Operation) {
         )}</tbody></table>`
       : ""}
     ${body ? html`<h4>Request body</h4><pre>${pretty(body)}</pre>` : ""}
-    ${Object.entries(op.responses).map(([status, r]) => {
+    ${Object.entries(op.responses).map(([status, response]) => {
+      const r = response.$ref ? (doc.components.responses[response.$ref.split("/").pop()!] ?? response) : response;
       const example = r.content && Object.values(r.content)[0]?.example;
       return html`<details><summary><b>${status}</b> ${r.description}</summary>${example === undefined ? "" : html`<pre>${pretty(example)}</pre>`}</details>`;
     })}
   </section>`;
 }
 
-/** `/api/docs`: the OpenAPI document rendered for people, with an example for every endpoint. */
-export const docsRoutes = new Hono<AppEnv>().get("/docs", (c) => {
-  const doc = openApiDocument(new URL(c.req.url).origin) as { info: { title: string; description: string }; paths: Record<string, Record<string, Operation>> };
-  c.header("cache-control", "public, max-age=3600");
-  c.header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'");
-  return c.html(html`<!doctype html>
+function render(doc: Document) {
+  return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${doc.info.title} — documentation</title>
 <style>${raw(`body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#1a1a1a}
@@ -49,6 +59,22 @@ code,pre{font-family:ui-monospace,monospace;font-size:.9em}pre{background:#f4f4f
 td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:start;vertical-align:top}`)}</style></head>
 <body><main><h1>${doc.info.title}</h1><p>${doc.info.description}</p>
 <p>Machine-readable: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI 3.1).</p>
-${Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => operationHtml(method, path, op)))}
-</main></body></html>`);
+${Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => operationHtml(doc, method, path, op)))}
+</main></body></html>`;
+}
+
+const rendered = new Map<string, string>();
+
+/** `/api/docs`: the OpenAPI document rendered for people, with an example for every endpoint. */
+export const docsRoutes = new Hono<AppEnv>().get("/docs", async (c) => {
+  const origin = publicUrl(c.req.url, c.env.PUBLIC_BASE_URL).origin;
+  let page = rendered.get(origin);
+  if (page === undefined) {
+    if (rendered.size >= 8) rendered.clear();
+    page = String(await render(openApiDocument(origin) as unknown as Document));
+    rendered.set(origin, page);
+  }
+  c.header("cache-control", DOCUMENT_CACHE_CONTROL);
+  c.header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'");
+  return c.body(page, 200, { "content-type": "text/html; charset=utf-8" });
 });

@@ -54,8 +54,8 @@ export const feedsRoutes = new Hono<AppEnv>().get("/:file", async (c) => {
   const query = parseParams(feedQuery, queryObject(url));
   const page = { page: 1, perPage: query.per_page };
   const items: ArticleSummary[] = query.q
-    ? (await searchArticles(c.env.DB, { q: query.q, sort: "date", filter: toFilter(query), page })).items
-    : (await listArticles(database(c.env.DB), toFilter(query), page)).items;
+    ? (await searchArticles(c.var.session(), { q: query.q, sort: "date", filter: toFilter(query), page })).items
+    : (await listArticles(database(c.var.session()), toFilter(query), page)).items;
   const [title, description] = TITLES[locale];
   const name = LOCALES.find((l) => l.code === locale)!.name;
   const info: FeedInfo = {

@@ -6,7 +6,7 @@ import type { AppEnv } from "../env";
 
 /** Liveness plus a summary of the last refresh, for monitors and operators. */
 export const healthRoutes = new Hono<AppEnv>().get("/healthz", async (c) => {
-  const [articles, [last]] = await Promise.all([countArticles(database(c.env.DB)), recentRuns(c.env.DB, 1)]);
+  const [articles, [last]] = await Promise.all([countArticles(database(c.var.session())), recentRuns(c.var.session(), 1)]);
   c.header("cache-control", "no-store");
   return c.json({
     status: "ok",

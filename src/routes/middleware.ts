@@ -1,7 +1,8 @@
 import type { MiddlewareHandler } from "hono";
+import { BOOKMARK_HEADER, openSession } from "../db/client";
 import type { AppEnv } from "../env";
 import { Problem } from "../errors/problem";
-import { resolveLocale } from "../i18n/locales";
+import { isLocale, resolveLocale } from "../i18n/locales";
 
 /** Gives every request an id (Cloudflare's ray id when present) for logs and 500 problems. */
 export function requestId(): MiddlewareHandler<AppEnv> {
@@ -12,17 +13,82 @@ export function requestId(): MiddlewareHandler<AppEnv> {
 }
 
 /**
- * Resolves the UI locale for API routes (`?locale=` > Accept-Language > en), reports it in
- * `Content-Language`, and adds `Vary: Accept-Language` when the header decided.
+ * Resolves the UI locale for API routes (`?locale=` > Accept-Language > en) and reports it in
+ * `Content-Language`. Unless `?locale=` decided, the answer depends on Accept-Language (its
+ * absence included), so shared caches must keep one copy per header value: `Vary`.
  */
 export function apiLocale(): MiddlewareHandler<AppEnv> {
   return async function apiLocaleMiddleware(c, next) {
-    const resolved = resolveLocale(null, c.req.query("locale") ?? null, c.req.header("accept-language") ?? null);
+    const query = c.req.query("locale") ?? null;
+    const resolved = resolveLocale(null, query, c.req.header("accept-language") ?? null);
     c.set("locale", resolved.locale);
     await next();
     c.res.headers.set("content-language", resolved.locale);
-    if (resolved.fromHeader) c.res.headers.append("vary", "Accept-Language");
+    if (!isLocale(query)) c.res.headers.append("vary", "Accept-Language");
   };
+}
+
+/**
+ * Opens this request's D1 session on first use, from the client's `x-d1-bookmark` if it sent
+ * one, and returns the session's latest bookmark in the same header so the client's next
+ * request reads data at least as fresh (Cloudflare's documented pattern for read replicas).
+ * Cache hits never open one.
+ */
+export function d1Session(): MiddlewareHandler<AppEnv> {
+  return async function d1SessionMiddleware(c, next) {
+    let session: D1DatabaseSession | undefined;
+    const writes = c.req.method !== "GET" && c.req.method !== "HEAD";
+    c.set("session", () => (session ??= openSession(c.env.DB, c.req.header(BOOKMARK_HEADER), writes)));
+    await next();
+    const bookmark = session?.getBookmark();
+    if (bookmark) c.res.headers.set(BOOKMARK_HEADER, bookmark);
+  };
+}
+
+/** The window of the `[[ratelimits]]` binding in wrangler.toml: the longest a client waits. */
+export const RATE_LIMIT_PERIOD_SECONDS = 60;
+
+/**
+ * Limits public requests per client IP with the Workers rate-limiting binding. Admin calls are
+ * exempt (they are authenticated instead), as are requests that did not come through
+ * Cloudflare's edge and so carry no `cf-connecting-ip` (local tools, service bindings). A
+ * failing limiter lets the request through rather than failing it.
+ */
+export function rateLimit(): MiddlewareHandler<AppEnv> {
+  return async function rateLimitMiddleware(c, next) {
+    const limiter = c.env.RATE_LIMITER;
+    const ip = c.req.header("cf-connecting-ip");
+    if (!limiter || !ip || isAdminRequest(c.req.method, c.req.path)) return next();
+    const outcome = await limiter.limit({ key: ip }).catch(() => ({ success: true }));
+    if (!outcome.success) {
+      const segment = c.req.path.split("/")[1] ?? null;
+      c.set("locale", resolveLocale(segment, c.req.query("locale") ?? null, c.req.header("accept-language") ?? null).locale);
+      throw new Problem({
+        status: 429,
+        code: "rate_limited",
+        title: "Too many requests",
+        detail: `Too many requests from this address; retry after ${RATE_LIMIT_PERIOD_SECONDS} seconds.`,
+        headers: { "retry-after": String(RATE_LIMIT_PERIOD_SECONDS) },
+      });
+    }
+    await next();
+  };
+}
+
+/** Every mutating endpoint and everything under /api/v1/admin requires the admin token. */
+function isAdminRequest(method: string, path: string): boolean {
+  return path.startsWith("/api/v1/admin/") || !["GET", "HEAD", "OPTIONS"].includes(method);
+}
+
+/** Answers a known path called with the wrong method: 405 problem with `Allow`. */
+export function methodNotAllowedProblem(methods: string[]): Problem {
+  return new Problem({
+    status: 405,
+    code: "method_not_allowed",
+    title: "Method not allowed",
+    detail: `This resource supports ${methods.join(", ")}.`,
+    headers: { allow: methods.join(", ") },
+  });
 }
 
 async function digest(value: string): Promise<ArrayBuffer> {

@@ -1,14 +1,16 @@
 import { Hono } from "hono";
 import * as z from "zod/mini";
 import type { AppEnv } from "../env";
+import { publicUrl } from "./pagination";
 import { listingQuery, searchQuery } from "./params";
 import * as s from "./schemas";
 import { sourceCreate, sourcePatch } from "./sources";
 
-type Schema = z.ZodMiniType;
 type JsonSchema = Record<string, unknown>;
 
-const json = (schema: Schema, io: "input" | "output" = "output"): JsonSchema => {
+const ex = s.examples;
+
+const json = (schema: z.ZodMiniType, io: "input" | "output" = "output"): JsonSchema => {
   const { $schema: _, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonSchema;
   return rest;
 };
@@ -26,74 +28,62 @@ function queryParameters(schema: z.ZodMiniObject, examples: Record<string, unkno
   }));
 }
 
-const problemResponse = (description: string, example: JsonSchema) => ({
-  description,
-  content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" }, example } },
-});
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const problem = (name: string) => ({ $ref: `#/components/responses/${name}` });
+const header = (description: string, schema: JsonSchema = { type: "string" }) => ({ description, schema });
 
-const envelope = (data: JsonSchema, paged: boolean) => ({
-  type: "object",
-  required: ["data", "meta"],
-  properties: { data, meta: paged ? { $ref: "#/components/schemas/PageMeta" } : { type: "object" }, ...(paged ? { links: { $ref: "#/components/schemas/PageLinks" } } : {}) },
-});
+/** Headers of every public read; conditional GETs and the D1 bookmark work the same everywhere. */
+const readHeaders = {
+  ETag: header("Validator for If-None-Match"),
+  "Cache-Control": header("`public, max-age=60, stale-while-revalidate=300` (longer for static documents)"),
+  "Content-Language": header("The resolved UI locale"),
+  "x-d1-bookmark": header("D1 session bookmark; send it back for reads at least this fresh"),
+};
+const listHeaders = {
+  ...readHeaders,
+  Link: header("RFC 8288 first/prev/next/last"),
+  "X-Total-Count": header("Exact number of results", { type: "integer" }),
+  "X-Total-Pages": header("Number of pages", { type: "integer" }),
+};
+const readParameters = [
+  { name: "If-None-Match", in: "header", required: false, schema: { type: "string" }, example: '"5af29360fb1a88c5198c0c005ac284c88fcd5ed0"' },
+  { name: "x-d1-bookmark", in: "header", required: false, schema: { type: "string" }, example: "00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683" },
+];
+/** Example values of the filters shared by the listing and search. */
+const filterExamples = { page: 1, per_page: 10, lang: ["fr", "ar"], source: ["un-news-fr"], from: "2026-11-01", to: "2026-11-30", locale: "en" };
+const localeParameter = { name: "locale", in: "query", required: false, schema: { enum: ["en", "fr", "es", "ru", "ar", "zh", "ko"] }, example: "fr" };
 
-const ok = (description: string, schema: JsonSchema, example: unknown, headers: JsonSchema = {}) => ({
+const ok = (description: string, schema: JsonSchema, example: unknown, headers: JsonSchema = readHeaders) => ({
   description,
   headers,
   content: { "application/json": { schema, example } },
 });
-
-const exampleArticle = {
-  id: "3f2a9c0d4b1e7a65",
-  slug: "250-million-children-still-out-of-school",
-  title: "250 million children still out of school",
-  summary: "A new report finds that 250 million children and youth are still out of school worldwide.",
-  language: "en",
-  published_at: "2026-11-27T09:00:00Z",
-  url: "https://news.example.org/en/story/s01",
-  image: null,
-  source: { id: "un-news-en", name: "UN News (English)" },
-};
-const exampleMeta = { page: 1, per_page: 10, total: 158, total_pages: 16, locale: "en", query: {} };
-const exampleLinks = {
-  self: "https://api.example.org/api/v1/articles",
-  first: "https://api.example.org/api/v1/articles",
-  prev: null,
-  next: "https://api.example.org/api/v1/articles?page=2",
-  last: "https://api.example.org/api/v1/articles?page=16",
-};
-const badRequest = problemResponse("A parameter is invalid; each one is named in `errors`.", {
-  type: "/problems/invalid-parameter", title: "Invalid request parameters", status: 400,
-  detail: "per_page: must be at most 100", instance: "/api/v1/articles", code: "invalid_parameter",
-  errors: [{ path: "per_page", message: "must be at most 100" }],
+const envelope = (data: JsonSchema, paged: boolean) => ({
+  type: "object",
+  required: ["data", "meta"],
+  properties: { data, meta: paged ? ref("PageMeta") : { type: "object" }, ...(paged ? { links: ref("PageLinks") } : {}) },
 });
-const unauthorized = problemResponse("No bearer token.", { type: "/problems/unauthorized", title: "Authentication required", status: 401, detail: "Send the admin token as `Authorization: Bearer <token>`.", instance: "/api/v1/admin/runs", code: "unauthorized" });
-const forbidden = problemResponse("Wrong token.", { type: "/problems/forbidden", title: "Forbidden", status: 403, detail: "The admin token is not valid.", instance: "/api/v1/admin/runs", code: "forbidden" });
-const notFound = problemResponse("Unknown resource.", { type: "/problems/not-found", title: "Not found", status: 404, detail: "No article with id 0123456789abcdef.", instance: "/api/v1/articles/0123456789abcdef", code: "not_found" });
-const rateLimited = problemResponse("Too many requests from this client; see `Retry-After`.", { type: "/problems/rate-limited", title: "Too many requests", status: 429, detail: "Retry after 60 seconds.", instance: "/api/v1/search", code: "rate_limited" });
-const listHeaders = {
-  Link: { description: "RFC 8288 first/prev/next/last", schema: { type: "string" } },
-  "X-Total-Count": { description: "exact number of results", schema: { type: "integer" } },
-  ETag: { schema: { type: "string" } },
-};
+/** The responses every public read can give besides its 200. */
+const readFailures = { 304: problem("NotModified"), 429: problem("RateLimited") };
+const adminFailures = { 401: problem("Unauthorized"), 403: problem("Forbidden") };
 const admin = [{ bearer: [] }];
-const exampleRun = {
-  id: "7d0c1f3e-0b7a-4a52-9d51-2c1f0c8f6a10", started_at: "2026-11-28T12:00:00Z", finished_at: "2026-11-28T12:00:04Z", trigger: "manual",
-  sources: [{ id: "un-news-en", status: "ok", http_status: 200, new: 3, updated: 1, unchanged: 26, error: null, duration_ms: 412 }],
-};
-const exampleSource = {
-  id: "un-news-en", name: "UN News (English)", url: "https://news.example.org/feed/en.xml", homepage: "https://news.example.org/en/", language: "en",
-  enabled: true, last_fetched_at: "2026-11-28T12:00:04Z", last_status: "ok", last_error: null, consecutive_errors: 0, next_fetch_at: "2026-11-28T12:15:04Z", article_count: 30,
-};
+const pathId = (example: string, pattern?: string) => ({ name: "id", in: "path", required: true, schema: { type: "string", ...(pattern ? { pattern } : {}) }, example });
 
-/** The OpenAPI 3.1 document, built once per isolate from the route schemas. */
+const problemResponse = (description: string, example: JsonSchema, headers?: JsonSchema) => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: { "application/problem+json": { schema: ref("Problem"), example } },
+});
+
+/** The OpenAPI 3.1 document, generated from the schemas that validate and type the routes. */
 export function openApiDocument(serverUrl: string): JsonSchema {
   return {
     openapi: "3.1.0",
     info: {
       title: "Edge News API",
       version: "1.0.0",
-      description: "Multilingual news clearinghouse: articles aggregated from upstream feeds, full-text search in seven languages, sources and their ingestion health. Errors are RFC 9457 problem details.",
+      description:
+        "Multilingual news clearinghouse: articles aggregated from upstream feeds, full-text search in seven languages, sources and their ingestion health, and feeds out. Errors are RFC 9457 problem details. Public reads are cacheable, conditional (ETag / If-None-Match) and rate limited per client address.",
     },
     servers: [{ url: serverUrl }],
     components: {
@@ -108,18 +98,25 @@ export function openApiDocument(serverUrl: string): JsonSchema {
         Problem: json(s.problem),
         RunReport: json(s.runReport),
       },
+      responses: {
+        BadRequest: problemResponse("A parameter is invalid; each one is named in `errors`.", ex.badRequest),
+        Unauthorized: problemResponse("No bearer token.", ex.unauthorized, { "WWW-Authenticate": header('`Bearer realm="admin"`') }),
+        Forbidden: problemResponse("Wrong token.", ex.forbidden),
+        NotFound: problemResponse("Unknown resource.", ex.notFound),
+        RateLimited: problemResponse("Too many requests from this client address.", ex.rateLimited, { "Retry-After": header("Seconds to wait", { type: "integer" }) }),
+        NotModified: { description: "Not modified: the If-None-Match validator is current.", headers: { ETag: readHeaders.ETag, "Cache-Control": readHeaders["Cache-Control"] } },
+      },
     },
     paths: {
       "/api/v1/articles": {
         get: {
           operationId: "listArticles",
           summary: "List articles, newest first",
-          parameters: queryParameters(listingQuery, { lang: ["fr", "ar"], per_page: 10 }),
+          parameters: [...queryParameters(listingQuery, filterExamples), ...readParameters],
           responses: {
-            200: ok("One page of articles", envelope({ type: "array", items: { $ref: "#/components/schemas/ArticleSummary" } }, true), { data: [exampleArticle], meta: exampleMeta, links: exampleLinks }, listHeaders),
-            304: { description: "Not modified (If-None-Match)" },
-            400: badRequest,
-            429: rateLimited,
+            200: ok("One page of articles", envelope({ type: "array", items: ref("ArticleSummary") }, true), { data: [ex.article], meta: ex.pageMeta, links: ex.pageLinks }, listHeaders),
+            400: problem("BadRequest"),
+            ...readFailures,
           },
         },
       },
@@ -127,15 +124,12 @@ export function openApiDocument(serverUrl: string): JsonSchema {
         get: {
           operationId: "getArticle",
           summary: "One article with its sanitized body and translations",
-          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", pattern: "^[0-9a-f]{16}$" }, example: exampleArticle.id }],
+          parameters: [pathId(ex.article.id, "^[0-9a-f]{16}$"), localeParameter, ...readParameters],
           responses: {
-            200: ok("The article", envelope({ $ref: "#/components/schemas/ArticleDetail" }, false), {
-              data: { ...exampleArticle, content_html: "<p>A new report finds…</p>", content_text: "A new report finds…", updated_at: "2026-11-27T09:00:00Z", fetched_at: "2026-11-27T09:05:00Z", tags: ["Education"], translations: [{ language: "fr", id: "9b1d2e3f4a5c6d7e", slug: "250-millions-d-enfants" }] },
-              meta: { locale: "en" },
-            }),
-            304: { description: "Not modified (If-None-Match)" },
-            400: badRequest,
-            404: notFound,
+            200: ok("The article", envelope(ref("ArticleDetail"), false), { data: ex.articleDetail, meta: { locale: "en" } }, { ...readHeaders, "Last-Modified": header("When the article last changed") }),
+            400: problem("BadRequest"),
+            404: problem("NotFound"),
+            ...readFailures,
           },
         },
       },
@@ -144,15 +138,11 @@ export function openApiDocument(serverUrl: string): JsonSchema {
           operationId: "searchArticles",
           summary: "Full-text search",
           description: 'Query language: words are ANDed; "exact phrase"; OR; -word or NOT word; word* prefix; parentheses; title:word, source:id, lang:xx. Any input is valid.',
-          parameters: queryParameters(searchQuery, { q: 'education "climate change" -war', sort: "relevance" }),
+          parameters: [...queryParameters(searchQuery, { ...filterExamples, q: 'education "climate change" -war', sort: "relevance" }), ...readParameters],
           responses: {
-            200: ok("One page of ranked hits", envelope({ type: "array", items: { $ref: "#/components/schemas/SearchHit" } }, true), {
-              data: [{ ...exampleArticle, highlight: { title: "250 million children still out of <mark>school</mark>", summary: "… are still out of <mark>school</mark> worldwide." } }],
-              meta: { ...exampleMeta, total: 12, total_pages: 2, query: { q: "school", sort: "relevance" } },
-              links: exampleLinks,
-            }, listHeaders),
-            400: badRequest,
-            429: rateLimited,
+            200: ok("One page of ranked hits", envelope({ type: "array", items: ref("SearchHit") }, true), ex.searchResult, listHeaders),
+            400: problem("BadRequest"),
+            ...readFailures,
           },
         },
       },
@@ -160,14 +150,22 @@ export function openApiDocument(serverUrl: string): JsonSchema {
         get: {
           operationId: "listSources",
           summary: "Upstream sources and their ingestion health",
-          responses: { 200: ok("All sources", envelope({ type: "array", items: { $ref: "#/components/schemas/SourceHealth" } }, false), { data: [exampleSource], meta: { locale: "en" } }) },
+          parameters: [localeParameter, ...readParameters],
+          responses: { 200: ok("All sources", envelope({ type: "array", items: ref("SourceHealth") }, false), { data: [ex.source], meta: { locale: "en" } }), ...readFailures },
         },
         post: {
           operationId: "createSource",
           summary: "Add a source (admin)",
           security: admin,
-          requestBody: { required: true, content: { "application/json": { schema: json(sourceCreate, "input"), example: { id: "un-news-en", name: "UN News (English)", url: "https://news.example.org/feed/en.xml", language: "en" } } } },
-          responses: { 201: ok("Created", envelope({ $ref: "#/components/schemas/SourceHealth" }, false), { data: exampleSource }), 400: badRequest, 401: unauthorized, 403: forbidden, 409: { description: "The id is taken" }, 413: { description: "Body too large" }, 415: { description: "Not JSON" } },
+          requestBody: { required: true, content: { "application/json": { schema: json(sourceCreate, "input"), example: ex.sourceInput } } },
+          responses: {
+            201: ok("Created", envelope(ref("SourceHealth"), false), { data: { ...ex.source, last_fetched_at: null, last_status: null, next_fetch_at: null, article_count: 0 } }, { Location: header("The new source") }),
+            400: problem("BadRequest"),
+            ...adminFailures,
+            409: problemResponse("The id is taken.", ex.problem(409, "conflict", "Conflict", "A source with id un-news-en already exists.", "/api/v1/sources")),
+            413: problemResponse("Body over 64 KB.", ex.problem(413, "body_too_large", "Request body too large", "The body must be at most 65536 bytes.", "/api/v1/sources")),
+            415: problemResponse("Body not JSON.", ex.problem(415, "unsupported_media_type", "Unsupported media type", "Send the body as application/json.", "/api/v1/sources")),
+          },
         },
       },
       "/api/v1/sources/{id}": {
@@ -175,26 +173,38 @@ export function openApiDocument(serverUrl: string): JsonSchema {
           operationId: "updateSource",
           summary: "Change a source (admin)",
           security: admin,
-          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" }, example: "un-news-en" }],
+          parameters: [pathId("un-news-en")],
           requestBody: { required: true, content: { "application/json": { schema: json(sourcePatch, "input"), example: { enabled: false } } } },
-          responses: { 200: ok("Changed", envelope({ $ref: "#/components/schemas/SourceHealth" }, false), { data: { ...exampleSource, enabled: false } }), 400: badRequest, 401: unauthorized, 403: forbidden, 404: notFound },
+          responses: { 200: ok("Changed", envelope(ref("SourceHealth"), false), { data: { ...ex.source, enabled: false } }, {}), 400: problem("BadRequest"), ...adminFailures, 404: problem("NotFound") },
         },
         delete: {
           operationId: "deleteSource",
           summary: "Remove a source (admin); its articles stay unless purge=true",
           security: admin,
-          parameters: [
-            { name: "id", in: "path", required: true, schema: { type: "string" }, example: "un-news-en" },
-            { name: "purge", in: "query", required: false, schema: { type: "string", enum: ["true", "false"] }, example: "false" },
-          ],
-          responses: { 204: { description: "Removed" }, 401: unauthorized, 403: forbidden, 404: notFound },
+          parameters: [pathId("un-news-en"), { name: "purge", in: "query", required: false, schema: { type: "string", enum: ["true", "false"] }, example: "false" }],
+          responses: { 204: { description: "Removed" }, ...adminFailures, 404: problem("NotFound") },
         },
       },
       "/api/v1/locales": {
         get: {
           operationId: "listLocales",
           summary: "The seven UI locales",
-          responses: { 200: ok("Locales", envelope({ type: "array", items: { type: "object", properties: { code: { type: "string" }, name: { type: "string" }, dir: { enum: ["ltr", "rtl"] } } } }, false), { data: [{ code: "en", name: "English", dir: "ltr" }, { code: "ar", name: "العربية", dir: "rtl" }], meta: { locale: "en" } }) },
+          parameters: [localeParameter, ...readParameters],
+          responses: {
+            200: ok("Locales", envelope({ type: "array", items: { type: "object", required: ["code", "name", "dir"], properties: { code: { type: "string" }, name: { type: "string" }, dir: { enum: ["ltr", "rtl"] } } } }, false), {
+              data: [{ code: "en", name: "English", dir: "ltr" }, { code: "ar", name: "العربية", dir: "rtl" }],
+              meta: { locale: "en" },
+            }),
+            ...readFailures,
+          },
+        },
+      },
+      "/api/v1/openapi.json": {
+        get: {
+          operationId: "openApi",
+          summary: "This document",
+          parameters: readParameters,
+          responses: { 200: ok("OpenAPI 3.1", { type: "object" }, { openapi: "3.1.0", info: { title: "Edge News API", version: "1.0.0" }, paths: {} }), ...readFailures },
         },
       },
       "/api/v1/admin/refresh": {
@@ -206,7 +216,11 @@ export function openApiDocument(serverUrl: string): JsonSchema {
             { name: "source", in: "query", required: false, schema: { type: "string" }, example: "un-news-en" },
             { name: "force", in: "query", required: false, schema: { type: "string", enum: ["true", "false"] }, example: "true" },
           ],
-          responses: { 200: ok("The run report", envelope({ $ref: "#/components/schemas/RunReport" }, false), { data: exampleRun }), 401: unauthorized, 403: forbidden, 409: { description: "Another refresh is running" } },
+          responses: {
+            200: ok("The run report", envelope(ref("RunReport"), false), { data: ex.run }, {}),
+            ...adminFailures,
+            409: ok("Another refresh is running; nothing was done", envelope(ref("RunReport"), false), { data: { ...ex.run, sources: [], skipped: "another refresh run is in progress" } }, {}),
+          },
         },
       },
       "/api/v1/admin/runs": {
@@ -215,7 +229,7 @@ export function openApiDocument(serverUrl: string): JsonSchema {
           summary: "Recent refresh runs (admin)",
           security: admin,
           parameters: [{ name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 100, default: 20 }, example: 5 }],
-          responses: { 200: ok("Runs, newest first", envelope({ type: "array", items: { $ref: "#/components/schemas/RunReport" } }, false), { data: [exampleRun] }), 401: unauthorized, 403: forbidden },
+          responses: { 200: ok("Runs, newest first", envelope({ type: "array", items: ref("RunReport") }, false), { data: [ex.run] }, { "Cache-Control": header("`no-store`") }), 400: problem("BadRequest"), ...adminFailures },
         },
       },
       "/feeds/{file}": {
@@ -224,36 +238,64 @@ export function openApiDocument(serverUrl: string): JsonSchema {
           summary: "The listing (or a saved search with q) as RSS 2.0, Atom 1.0 or JSON Feed 1.1",
           parameters: [
             { name: "file", in: "path", required: true, schema: { type: "string", pattern: "^(en|fr|es|ru|ar|zh|ko)\\.(rss|atom|json)$" }, example: "en.rss" },
-            { name: "q", in: "query", required: false, schema: { type: "string", maxLength: 500 }, example: "education" },
-            { name: "lang", in: "query", required: false, schema: { type: "array", items: { type: "string" } }, example: ["en"] },
-            { name: "source", in: "query", required: false, schema: { type: "array", items: { type: "string" } }, example: ["un-news-en"] },
+            { name: "q", in: "query", required: false, schema: { type: "string", minLength: 1, maxLength: 500 }, example: "education" },
+            { name: "lang", in: "query", required: false, schema: { type: "array", items: { type: "string" } }, style: "form", explode: true, example: ["en"] },
+            { name: "source", in: "query", required: false, schema: { type: "array", items: { type: "string" } }, style: "form", explode: true, example: ["un-news-en"] },
+            { name: "per_page", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 100, default: 30 }, example: 30 },
+            ...readParameters,
           ],
           responses: {
             200: {
               description: "The feed",
+              headers: { ...readHeaders, "Last-Modified": header("Publication time of the newest item") },
               content: {
-                "application/rss+xml": { schema: { type: "string" }, example: '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0">…</rss>' },
-                "application/atom+xml": { schema: { type: "string" }, example: '<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">…</feed>' },
-                "application/feed+json": { schema: { type: "object" }, example: { version: "https://jsonfeed.org/version/1.1", title: "Edge News (English)", items: [] } },
+                "application/rss+xml": { schema: { type: "string" }, example: ex.rss },
+                "application/atom+xml": { schema: { type: "string" }, example: ex.atom },
+                "application/feed+json": { schema: { type: "object" }, example: ex.jsonFeed },
               },
             },
-            304: { description: "Not modified" },
-            404: notFound,
+            400: problem("BadRequest"),
+            404: problem("NotFound"),
+            ...readFailures,
           },
+        },
+      },
+      "/api/docs": {
+        get: {
+          operationId: "docs",
+          summary: "This document for people: every endpoint with its examples",
+          parameters: readParameters,
+          responses: { 200: { description: "HTML documentation", headers: readHeaders, content: { "text/html": { schema: { type: "string" }, example: "<!doctype html><html lang=\"en\">…</html>" } } }, ...readFailures },
         },
       },
       "/healthz": {
         get: {
           operationId: "health",
           summary: "Liveness and the last refresh",
-          responses: { 200: ok("Alive", { type: "object" }, { status: "ok", time: "2026-11-28T12:00:05Z", articles: 210, last_refresh: { id: exampleRun.id, trigger: "cron", started_at: exampleRun.started_at, finished_at: exampleRun.finished_at, sources: 7, errors: 0, new: 3, updated: 1 } }) },
+          responses: { 200: ok("Alive", { type: "object" }, ex.health, { "Cache-Control": header("`no-store`") }), ...readFailures },
         },
       },
     },
   };
 }
 
+/** The API description changes only with a deployment. */
+export const DOCUMENT_CACHE_CONTROL = "public, max-age=3600, stale-while-revalidate=86400";
+
+const built = new Map<string, string>();
+
+/** Serialised once per origin and isolate: converting the schemas is the costly part. */
+export function openApiJson(origin: string): string {
+  let text = built.get(origin);
+  if (text === undefined) {
+    if (built.size >= 8) built.clear();
+    text = JSON.stringify(openApiDocument(origin));
+    built.set(origin, text);
+  }
+  return text;
+}
+
 export const openApiRoutes = new Hono<AppEnv>().get("/openapi.json", (c) => {
-  c.header("cache-control", "public, max-age=3600");
-  return c.json(openApiDocument(new URL(c.req.url).origin));
+  c.header("cache-control", DOCUMENT_CACHE_CONTROL);
+  return c.body(openApiJson(publicUrl(c.req.url, c.env.PUBLIC_BASE_URL).origin), 200, { "content-type": "application/json; charset=utf-8" });
 });

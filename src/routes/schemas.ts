@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import type { ArticleDetail, ArticleSummary, SearchHit, SourceHealth } from "../domain";
 import type { ProblemBody } from "../errors/problem";
+import type { RefreshRunReport } from "../ingest/report";
 
 /**
  * Response schemas, for the OpenAPI document. The `satisfies` checks below tie each one to
@@ -94,6 +95,8 @@ export const runReport = z.object({
       duration_ms: z.nullable(z.number()),
     }),
   ),
+  skipped: z.optional(z.string()),
+  queued: z.optional(z.number()),
 });
 
 // Compile-time agreement between schemas and domain types.
@@ -104,3 +107,96 @@ agree<Same<z.infer<typeof searchHit>, SearchHit>>();
 agree<Same<z.infer<typeof articleDetail>, ArticleDetail>>();
 agree<Same<z.infer<typeof sourceHealth>, SourceHealth>>();
 agree<Same<Omit<z.infer<typeof problem>, "errors">, Omit<ProblemBody, "errors">>>();
+agree<Same<z.infer<typeof runReport>, RefreshRunReport>>();
+
+/** Examples for the OpenAPI document: one realistic value per schema and per problem. */
+const article = {
+  id: "3f2a9c0d4b1e7a65",
+  slug: "250-million-children-still-out-of-school",
+  title: "250 million children still out of school",
+  summary: "A new report finds that 250 million children and youth are still out of school worldwide.",
+  language: "en",
+  published_at: "2026-11-27T09:00:00Z",
+  url: "https://news.example.org/en/story/s01",
+  image: null,
+  source: { id: "un-news-en", name: "UN News (English)" },
+} satisfies z.infer<typeof articleSummary>;
+
+const pageLinksExample = {
+  self: "https://api.example.org/api/v1/articles",
+  first: "https://api.example.org/api/v1/articles",
+  prev: null,
+  next: "https://api.example.org/api/v1/articles?page=2",
+  last: "https://api.example.org/api/v1/articles?page=16",
+} satisfies z.infer<typeof pageLinks>;
+
+const run = {
+  id: "7d0c1f3e-0b7a-4a52-9d51-2c1f0c8f6a10",
+  started_at: "2026-11-28T12:00:00Z",
+  finished_at: "2026-11-28T12:00:04Z",
+  trigger: "manual",
+  sources: [{ id: "un-news-en", status: "ok", http_status: 200, new: 3, updated: 1, unchanged: 26, error: null, duration_ms: 412 }],
+} satisfies z.infer<typeof runReport>;
+
+const problemExample = (status: number, code: string, title: string, detail: string, instance: string) =>
+  ({ type: `/problems/${code.replace(/_/g, "-")}`, title, status, detail, instance, code }) satisfies z.infer<typeof problem>;
+
+export const examples = {
+  article,
+  articleDetail: {
+    ...article,
+    content_html: "<p>A new report finds…</p>",
+    content_text: "A new report finds…",
+    updated_at: "2026-11-27T09:00:00Z",
+    fetched_at: "2026-11-27T09:05:00Z",
+    tags: ["Education"],
+    translations: [{ language: "fr", id: "9b1d2e3f4a5c6d7e", slug: "250-millions-d-enfants" }],
+  } satisfies z.infer<typeof articleDetail>,
+  pageMeta: { page: 1, per_page: 10, total: 158, total_pages: 16, locale: "en", query: {} } satisfies z.infer<typeof pageMeta>,
+  pageLinks: pageLinksExample,
+  searchResult: {
+    data: [{ ...article, highlight: { title: "250 million children still out of <mark>school</mark>", summary: "… are still out of <mark>school</mark> worldwide." } }],
+    meta: { page: 1, per_page: 10, total: 12, total_pages: 2, locale: "en", query: { q: "school", sort: "relevance" } },
+    links: pageLinksExample,
+  },
+  source: {
+    id: "un-news-en",
+    name: "UN News (English)",
+    url: "https://news.example.org/feed/en.xml",
+    homepage: "https://news.example.org/en/",
+    language: "en",
+    enabled: true,
+    last_fetched_at: "2026-11-28T12:00:04Z",
+    last_status: "ok",
+    last_error: null,
+    consecutive_errors: 0,
+    next_fetch_at: "2026-11-28T12:15:04Z",
+    article_count: 30,
+  } satisfies z.infer<typeof sourceHealth>,
+  sourceInput: { id: "un-news-en", name: "UN News (English)", url: "https://news.example.org/feed/en.xml", language: "en" },
+  run,
+  health: {
+    status: "ok",
+    time: "2026-11-28T12:00:05Z",
+    articles: 210,
+    last_refresh: { id: run.id, trigger: "cron", started_at: run.started_at, finished_at: run.finished_at, sources: 7, errors: 0, new: 3, updated: 1 },
+  },
+  rss: '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Edge News (English)</title><link>https://api.example.org/en/</link><description>Latest stories from the news clearinghouse</description><item><title>250 million children still out of school</title><link>https://api.example.org/en/news/3f2a9c0d4b1e7a65/250-million-children-still-out-of-school</link><guid isPermaLink="false">urn:edge-news:article:3f2a9c0d4b1e7a65</guid></item></channel></rss>',
+  atom: '<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><id>https://api.example.org/feeds/en.atom</id><title>Edge News (English)</title><updated>2026-11-27T09:00:00Z</updated><entry><id>urn:edge-news:article:3f2a9c0d4b1e7a65</id><title>250 million children still out of school</title><updated>2026-11-27T09:00:00Z</updated><author><name>UN News (English)</name></author></entry></feed>',
+  jsonFeed: {
+    version: "https://jsonfeed.org/version/1.1",
+    title: "Edge News (English)",
+    home_page_url: "https://api.example.org/en/",
+    feed_url: "https://api.example.org/feeds/en.json",
+    items: [{ id: "urn:edge-news:article:3f2a9c0d4b1e7a65", url: "https://api.example.org/en/news/3f2a9c0d4b1e7a65/250-million-children-still-out-of-school", title: article.title, content_text: article.summary, date_published: article.published_at }],
+  },
+  problem: problemExample,
+  badRequest: {
+    ...problemExample(400, "invalid_parameter", "Invalid request parameters", "per_page: must be at most 100", "/api/v1/articles"),
+    errors: [{ path: "per_page", message: "must be at most 100" }],
+  },
+  unauthorized: problemExample(401, "unauthorized", "Authentication required", "Send the admin token as `Authorization: Bearer <token>`.", "/api/v1/admin/runs"),
+  forbidden: problemExample(403, "forbidden", "Forbidden", "The admin token is not valid.", "/api/v1/admin/runs"),
+  notFound: problemExample(404, "not_found", "Not found", "No article with id 0123456789abcdef.", "/api/v1/articles/0123456789abcdef"),
+  rateLimited: problemExample(429, "rate_limited", "Too many requests", "Too many requests from this address; retry after 60 seconds.", "/api/v1/search"),
+};

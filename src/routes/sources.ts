@@ -1,11 +1,13 @@
 import { Hono } from "hono";
 import * as z from "zod/mini";
+import { bumpContentVersion } from "../cache/version";
 import { database } from "../db/client";
 import { deleteSource, getSourceHealth, insertSource, listSources, updateSource } from "../db/sources";
 import type { AppEnv } from "../env";
 import { invalidParameters, notFound, Problem } from "../errors/problem";
 import { checkUpstreamUrl } from "../ingest/upstream-url";
 import { slugify } from "../ingest/identity";
+import { PUBLIC_CACHE_CONTROL } from "./articles";
 import { readJson } from "./json-body";
 import { requireAdmin } from "./middleware";
 import { parseParams } from "./params";
@@ -39,14 +41,14 @@ function checkedUrl(raw: string, allowPrivate: boolean): string {
 
 export const sourcesRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
-    c.header("cache-control", "public, max-age=60");
-    return c.json({ data: await listSources(database(c.env.DB)), meta: { locale: c.get("locale") } });
+    c.header("cache-control", PUBLIC_CACHE_CONTROL);
+    return c.json({ data: await listSources(database(c.var.session())), meta: { locale: c.get("locale") } });
   })
   .post("/", requireAdmin(), async (c) => {
     const input = parseParams(sourceCreate, await readJson(c));
     const id = input.id ?? slugify(input.name).replace(/[^a-z0-9._-]/g, "").slice(0, 64);
     if (!id) throw invalidParameters([{ path: "id", message: "required when the name has no latin letters or digits" }]);
-    const created = await insertSource(database(c.env.DB), {
+    const created = await insertSource(database(c.var.session()), {
       id,
       name: input.name,
       url: checkedUrl(input.url, c.env.ALLOW_PRIVATE_UPSTREAMS === "true"),
@@ -55,18 +57,21 @@ export const sourcesRoutes = new Hono<AppEnv>()
     });
     if (!created) throw new Problem({ status: 409, code: "conflict", title: "Conflict", detail: `A source with id ${id} already exists.` });
     c.header("location", `/api/v1/sources/${id}`);
-    return c.json({ data: await getSourceHealth(database(c.env.DB), id) }, 201);
+    return c.json({ data: await getSourceHealth(database(c.var.session()), id) }, 201);
   })
   .patch("/:id", requireAdmin(), async (c) => {
     const input = parseParams(sourcePatch, await readJson(c));
     const id = c.req.param("id");
     const changes = { ...input, ...(input.url !== undefined ? { url: checkedUrl(input.url, c.env.ALLOW_PRIVATE_UPSTREAMS === "true") } : {}) };
-    if (!(await updateSource(database(c.env.DB), id, changes))) throw notFound(`No source with id ${id}.`);
-    return c.json({ data: await getSourceHealth(database(c.env.DB), id) });
+    if (!(await updateSource(database(c.var.session()), id, changes))) throw notFound(`No source with id ${id}.`);
+    // Listings and feeds show the source's name: cached copies of them are now stale.
+    if (input.name !== undefined) await bumpContentVersion(c.env.CACHE);
+    return c.json({ data: await getSourceHealth(database(c.var.session()), id) });
   })
   .delete("/:id", requireAdmin(), async (c) => {
     const id = c.req.param("id");
     const purge = c.req.query("purge") === "true";
-    if (!(await deleteSource(database(c.env.DB), id, purge))) throw notFound(`No source with id ${id}.`);
+    if (!(await deleteSource(database(c.var.session()), id, purge))) throw notFound(`No source with id ${id}.`);
+    await bumpContentVersion(c.env.CACHE);
     return c.body(null, 204);
   });

@@ -1,5 +1,6 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { bumpContentVersion } from "../../src/cache/version";
 import { addSource, getJson, runCron } from "../support/worker";
 
 beforeAll(async () => {
@@ -79,7 +80,7 @@ describe("GET /api/v1/articles", () => {
     expect(second.body).toEqual(first.body);
     expect(second.res.headers.get("x-total-count")).toBe("15");
 
-    await env.CACHE.put("meta:content-version", "bumped-by-test");
+    await bumpContentVersion(env.CACHE);
     const third = await getJson("/api/v1/articles?per_page=3");
     expect(third.res.headers.get("x-cache")).toBe("MISS");
   });

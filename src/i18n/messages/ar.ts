@@ -32,8 +32,8 @@ export const ar: Messages = {
     clear: "مسح عوامل التصفية",
   },
   article: {
-    source: "المصدر",
-    published: "تاريخ النشر",
+    sourceLine: "المصدر: {source}",
+    publishedLine: "نُشر في {date}",
     readAtSource: "اقرأ في المصدر",
     tags: "الوسوم",
     translations: "متوفر أيضًا باللغات",

@@ -25,8 +25,8 @@ export const en: Messages = {
     clear: "Clear filters",
   },
   article: {
-    source: "Source",
-    published: "Published",
+    sourceLine: "Source: {source}",
+    publishedLine: "Published {date}",
     readAtSource: "Read at source",
     tags: "Tags",
     translations: "Also available in",

@@ -25,8 +25,8 @@ export const es: Messages = {
     clear: "Quitar filtros",
   },
   article: {
-    source: "Fuente",
-    published: "Publicado",
+    sourceLine: "Fuente: {source}",
+    publishedLine: "Publicado el {date}",
     readAtSource: "Leer en la fuente original",
     tags: "Etiquetas",
     translations: "También disponible en",

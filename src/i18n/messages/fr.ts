@@ -25,8 +25,8 @@ export const fr: Messages = {
     clear: "Effacer les filtres",
   },
   article: {
-    source: "Source",
-    published: "Publié le",
+    sourceLine: "Source : {source}",
+    publishedLine: "Publié le {date}",
     readAtSource: "Lire sur le site d’origine",
     tags: "Mots-clés",
     translations: "Également disponible en",

@@ -25,8 +25,8 @@ export const ko: Messages = {
     clear: "필터 지우기",
   },
   article: {
-    source: "출처",
-    published: "게시일",
+    sourceLine: "출처: {source}",
+    publishedLine: "게시일: {date}",
     readAtSource: "원문 보기",
     tags: "태그",
     translations: "다른 언어로 읽기",

@@ -30,8 +30,8 @@ export const ru: Messages = {
     clear: "Сбросить фильтры",
   },
   article: {
-    source: "Источник",
-    published: "Опубликовано",
+    sourceLine: "Источник: {source}",
+    publishedLine: "Опубликовано {date}",
     readAtSource: "Читать в источнике",
     tags: "Теги",
     translations: "Также доступно на языках",

@@ -33,8 +33,10 @@ export interface Messages {
     clear: string;
   };
   article: {
-    source: string;
-    published: string;
+    /** `{source}` is the source's name. */
+    sourceLine: string;
+    /** `{date}` is the localized publication date. */
+    publishedLine: string;
     readAtSource: string;
     tags: string;
     translations: string;

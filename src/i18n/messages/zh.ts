@@ -25,8 +25,8 @@ export const zh: Messages = {
     clear: "清除筛选条件",
   },
   article: {
-    source: "来源",
-    published: "发布时间",
+    sourceLine: "来源：{source}",
+    publishedLine: "发布时间：{date}",
     readAtSource: "阅读原文",
     tags: "标签",
     translations: "其他语言版本",

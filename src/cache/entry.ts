@@ -1,0 +1,61 @@
+/**
+ * A cached response as every tier stores it. Encoded, it is one line of JSON holding the
+ * headers, a newline, then the body bytes: one value per key, whatever the header sizes
+ * (KV metadata would cap them at 1 KB), and the body is never re-escaped.
+ */
+export interface CachedEntry {
+  headers: [string, string][];
+  body: Uint8Array;
+}
+
+/** Headers that are part of a cached response's meaning and are replayed on a hit. */
+export const REPLAYED_HEADERS = [
+  "content-type",
+  "cache-control",
+  "etag",
+  "last-modified",
+  "link",
+  "x-total-count",
+  "x-total-pages",
+  "content-language",
+  "vary",
+];
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const NEWLINE = 10;
+
+export function entryFrom(headers: Headers, body: Uint8Array): CachedEntry {
+  const kept: [string, string][] = [];
+  for (const name of REPLAYED_HEADERS) {
+    const value = headers.get(name);
+    if (value !== null) kept.push([name, value]);
+  }
+  return { headers: kept, body };
+}
+
+export function encodeEntry(entry: CachedEntry): Uint8Array {
+  const head = encoder.encode(`${JSON.stringify(entry.headers)}\n`);
+  const out = new Uint8Array(head.length + entry.body.length);
+  out.set(head);
+  out.set(entry.body, head.length);
+  return out;
+}
+
+/** The entry, or null for bytes this code did not write (an older format, a torn value). */
+export function decodeEntry(bytes: Uint8Array): CachedEntry | null {
+  const split = bytes.indexOf(NEWLINE);
+  if (split < 0) return null;
+  try {
+    const headers: unknown = JSON.parse(decoder.decode(bytes.subarray(0, split)));
+    if (!Array.isArray(headers) || !headers.every((h) => Array.isArray(h) && h.length === 2 && h.every((v) => typeof v === "string"))) return null;
+    return { headers: headers as [string, string][], body: bytes.slice(split + 1) };
+  } catch {
+    return null;
+  }
+}
+
+/** What an entry costs in memory, roughly: its body plus its header text. */
+export function entryBytes(entry: CachedEntry): number {
+  return entry.headers.reduce((n, [name, value]) => n + name.length + value.length, entry.body.length);
+}

@@ -1,0 +1,35 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+// @ts-expect-error plain ESM module shared with `npm start`, typed by its JSDoc
+import { startStack } from "../../scripts/stack.mjs";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}
+
+/** A port nobody listens on right now, so a developer's running `npm start` is left alone. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (!address || typeof address === "string") throw new Error("no free port");
+  return address.port;
+}
+
+/** Starts the whole local stack on a fresh database and hands its base URL to the tests. */
+export default async function setup(project: TestProject) {
+  const persistTo = await mkdtemp(path.join(tmpdir(), "edge-news-e2e-"));
+  const stack = await startStack({ port: await freePort(), persistTo, log: (line: string) => console.log(`[stack] ${line}`) });
+  project.provide("baseUrl", stack.base);
+  return async () => {
+    await stack.stop();
+    // workerd may still be flushing its files for a moment after the signal.
+    await rm(persistTo, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  };
+}

@@ -1,0 +1,223 @@
+import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { encodeEntry } from "../../src/cache/entry";
+import { sharedKeys } from "../../src/cache/keys";
+import worker from "../../src/index";
+import { ADMIN, getJson, refreshNow } from "../support/worker";
+
+/**
+ * A publisher this file alone controls: its feed is answered in-process (the refresh runs in
+ * this isolate), so editing a story here cannot disturb other test files.
+ */
+const PUBLISHER = "https://publisher.cache-test.example";
+const realFetch = globalThis.fetch;
+let feed = { body: "", version: 0 };
+
+function publish(items: { guid: string; title: string; summary: string }[]) {
+  feed = {
+    version: feed.version + 1,
+    body: `<?xml version="1.0"?><rss version="2.0"><channel><title>Publisher</title><link>${PUBLISHER}/</link><language>en</language>
+${items.map((i) => `<item><title>${i.title}</title><guid>${i.guid}</guid><link>${PUBLISHER}/${i.guid}</link><pubDate>Tue, 01 Dec 2026 10:00:00 GMT</pubDate><description>${i.summary}</description></item>`).join("\n")}
+</channel></rss>`,
+  };
+}
+
+beforeAll(async () => {
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (url.origin !== PUBLISHER) return realFetch(input, init);
+    const etag = `"v${feed.version}"`;
+    if (new Headers(init?.headers).get("if-none-match") === etag) return new Response(null, { status: 304, headers: { etag } });
+    return new Response(feed.body, { headers: { "content-type": "application/rss+xml", etag } });
+  });
+  publish([
+    { guid: "s1", title: "Original headline", summary: "First version of the story" },
+    { guid: "s2", title: "Second story", summary: "Unchanged" },
+  ]);
+  const created = await SELF.fetch("http://app.test/api/v1/sources", {
+    method: "POST",
+    headers: { ...ADMIN, "content-type": "application/json" },
+    body: JSON.stringify({ id: "pub", name: "Publisher", url: `${PUBLISHER}/feed.xml` }),
+  });
+  expect(created.status).toBe(201);
+  const { report } = await refreshNow("source=pub");
+  expect(report.sources[0]).toMatchObject({ status: "ok", new: 2 });
+});
+
+afterAll(() => {
+  vi.restoreAllMocks();
+});
+
+const get = (path: string, headers: Record<string, string> = {}) => SELF.fetch(`http://app.test${path}`, { headers, redirect: "manual" });
+
+/** Calls the Worker directly, so the writes it defers until after responding are done on return. */
+async function settled(path: string): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch!(new Request(`http://app.test${path}`), env, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+const version = async () => (await env.CACHE.get("meta:content-version"))!;
+
+describe("the response cache", () => {
+  it("answers a repeated request from isolate memory with the same body and headers", async () => {
+    const first = await get("/api/v1/articles?source=pub&per_page=1");
+    const second = await get("/api/v1/articles?source=pub&per_page=1");
+    expect(first.headers.get("x-cache")).toBe("MISS");
+    expect(second.headers.get("x-cache")).toBe("HIT");
+    expect(second.headers.get("x-cache-tier")).toBe("memory");
+    expect(await second.text()).toBe(await first.text());
+    for (const name of ["etag", "link", "x-total-count", "x-total-pages", "cache-control", "content-type", "content-language", "vary", "content-security-policy", "access-control-allow-origin"]) {
+      expect(second.headers.get(name), name).toBe(first.headers.get(name));
+    }
+    expect(second.headers.get("x-d1-bookmark")).toBeNull();
+  });
+
+  it("shares one stored entry between orderings of the same query", async () => {
+    const first = await settled("/api/v1/articles?lang=en&source=pub&per_page=2");
+    const reordered = await get("/api/v1/articles?per_page=2&source=pub&lang=en");
+    expect(first.headers.get("x-cache")).toBe("MISS");
+    expect(reordered.headers.get("x-cache")).toBe("HIT");
+    expect(await reordered.text()).toBe(await first.text());
+  });
+
+  it("answers If-None-Match from memory with an empty 304", async () => {
+    const first = await get("/api/v1/articles?source=pub&per_page=3");
+    await first.arrayBuffer();
+    const again = await get("/api/v1/articles?source=pub&per_page=3", { "if-none-match": first.headers.get("etag")! });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe("");
+    expect(again.headers.get("etag")).toBe(first.headers.get("etag"));
+    expect(again.headers.get("cache-control")).toBe(first.headers.get("cache-control"));
+    expect(again.headers.get("x-total-count")).toBeNull();
+  });
+
+  it("keeps one memory entry per Accept-Language the API negotiates from", async () => {
+    const ru = await getJson("/api/v1/articles?source=pub&per_page=4", { headers: { "accept-language": "ru" } });
+    const ko = await getJson("/api/v1/articles?source=pub&per_page=4", { headers: { "accept-language": "ko" } });
+    const ruAgain = await getJson("/api/v1/articles?source=pub&per_page=4", { headers: { "accept-language": "ru" } });
+    expect([ru.body.meta.locale, ko.body.meta.locale, ruAgain.body.meta.locale]).toEqual(["ru", "ko", "ru"]);
+    expect(ruAgain.res.headers.get("x-cache-tier")).toBe("memory");
+    expect(ruAgain.res.headers.get("content-language")).toBe("ru");
+  });
+
+  it("stores a response in KV under the current version and in the location's Cache API", async () => {
+    const res = await settled("/api/v1/articles?source=pub&per_page=7");
+    expect(res.headers.get("x-cache")).toBe("MISS");
+    const keys = await sharedKeys(await version(), "en", new URL("http://app.test/api/v1/articles?per_page=7&source=pub"));
+    expect(keys.kv).toBe(`resp:${await version()}:en:/api/v1/articles?per_page=7&source=pub`);
+    const stored = await env.CACHE.get(keys.kv);
+    expect(stored?.endsWith(await res.text())).toBe(true);
+    expect(await caches.default.match(keys.edge)).toBeDefined();
+  });
+
+  it("serves an entry that another isolate stored in KV, then keeps it closer", async () => {
+    const url = new URL("http://app.test/api/v1/articles?source=pub&per_page=8");
+    const keys = await sharedKeys(await version(), "en", url);
+    const body = new TextEncoder().encode('{"data":[],"from":"kv"}');
+    await env.CACHE.put(keys.kv, encodeEntry({ headers: [["content-type", "application/json"], ["etag", '"from-kv"']], body }));
+
+    const fromKv = await settled("/api/v1/articles?source=pub&per_page=8");
+    expect(fromKv.headers.get("x-cache-tier")).toBe("kv");
+    expect(fromKv.headers.get("etag")).toBe('"from-kv"');
+    expect(await fromKv.text()).toBe('{"data":[],"from":"kv"}');
+    expect(await caches.default.match(keys.edge)).toBeDefined();
+    expect((await get("/api/v1/articles?source=pub&per_page=8")).headers.get("x-cache-tier")).toBe("memory");
+  });
+
+  it("serves an entry found in the location's Cache API before asking KV", async () => {
+    const url = new URL("http://app.test/api/v1/articles?source=pub&per_page=9");
+    const keys = await sharedKeys(await version(), "en", url);
+    const entry = encodeEntry({ headers: [["content-type", "application/json"]], body: new TextEncoder().encode('{"from":"edge"}') });
+    await caches.default.put(keys.edge, new Response(entry, { headers: { "cache-control": "max-age=600" } }));
+    const res = await get("/api/v1/articles?source=pub&per_page=9");
+    expect(res.headers.get("x-cache-tier")).toBe("edge");
+    expect(await res.text()).toBe('{"from":"edge"}');
+  });
+
+  it("caches detail, search, feeds and pages as well as listings", async () => {
+    const id = (await getJson("/api/v1/articles?source=pub&per_page=1")).body.data[0].id;
+    for (const path of [`/api/v1/articles/${id}`, "/api/v1/search?q=headline", "/feeds/en.json?source=pub", "/fr/?source=pub"]) {
+      await (await get(path)).arrayBuffer();
+      expect((await get(path)).headers.get("x-cache"), path).toBe("HIT");
+    }
+  });
+
+  it("caches an address too long for a plain KV key under a bounded one", async () => {
+    const q = encodeURIComponent("образование ".repeat(40).trim());
+    const path = `/api/v1/search?q=${q}`;
+    expect(path.length).toBeGreaterThan(512);
+    const first = await settled(path);
+    expect(first.status).toBe(200);
+    const keys = await sharedKeys(await version(), "en", new URL(`http://app.test${path}`));
+    expect(new TextEncoder().encode(keys.kv).length).toBeLessThanOrEqual(512);
+    expect(await env.CACHE.get(keys.kv)).not.toBeNull();
+    expect((await get(path)).headers.get("x-cache")).toBe("HIT");
+  });
+
+  it("never caches errors", async () => {
+    for (const path of ["/api/v1/articles/0123456789abcdef", "/api/v1/articles?per_page=0", "/feeds/en.rss?from=never"]) {
+      await get(path);
+      const again = await get(path);
+      expect(again.status, path).toBeGreaterThanOrEqual(400);
+      expect(again.headers.get("x-cache"), path).toBeNull();
+    }
+  });
+});
+
+describe("coherence with refreshes", () => {
+  const views = async () => {
+    const listing = await getJson("/api/v1/articles?source=pub");
+    const id = listing.body.data.find((a: { url: string }) => a.url.endsWith("/s1")).id;
+    const detail = await getJson(`/api/v1/articles/${id}`);
+    const search = await getJson("/api/v1/search?q=story&source=pub");
+    const rss = await (await get("/feeds/en.rss?source=pub")).text();
+    const page = await (await get("/en/?source=pub")).text();
+    return { listing, detail, search, rss, page, text: JSON.stringify([listing.body, detail.body, search.body]) + rss + page };
+  };
+
+  it("keeps serving the cached copies when a refresh changes nothing", async () => {
+    await views();
+    const before = await version();
+    const { report } = await refreshNow("source=pub");
+    expect(report.sources[0]?.status).toBe("not_modified");
+    expect(await version()).toBe(before);
+    const again = await get("/api/v1/articles?source=pub");
+    expect(again.headers.get("x-cache")).toBe("HIT");
+  });
+
+  it("shows an edited story everywhere at once after the refresh that brings it in", async () => {
+    const before = await views();
+    expect(before.text).toContain("Original headline");
+    const oldTag = before.listing.res.headers.get("etag")!;
+
+    publish([
+      { guid: "s1", title: "Corrected headline", summary: "Second version of the story" },
+      { guid: "s2", title: "Second story", summary: "Unchanged" },
+    ]);
+    const { report } = await refreshNow("source=pub");
+    expect(report.sources[0]).toMatchObject({ status: "ok", updated: 1 });
+
+    const after = await views();
+    expect(after.text).not.toContain("Original headline");
+    expect(after.listing.body.data.map((a: { title: string }) => a.title)).toContain("Corrected headline");
+    expect(after.detail.body.data.title).toBe("Corrected headline");
+    expect(after.rss).toContain("Corrected headline");
+    expect(after.page).toContain("Corrected headline");
+    const conditional = await get("/api/v1/articles?source=pub", { "if-none-match": oldTag });
+    expect(conditional.status).toBe(200);
+  });
+
+  it("shows a renamed source in cached listings at once", async () => {
+    await (await get("/api/v1/articles?source=pub&per_page=2")).arrayBuffer();
+    const renamed = await SELF.fetch("http://app.test/api/v1/sources/pub", {
+      method: "PATCH",
+      headers: { ...ADMIN, "content-type": "application/json" },
+      body: JSON.stringify({ name: "The Renamed Publisher" }),
+    });
+    expect(renamed.status).toBe(200);
+    const { body } = await getJson("/api/v1/articles?source=pub&per_page=2");
+    expect(body.data[0].source.name).toBe("The Renamed Publisher");
+  });
+});

@@ -1,0 +1,196 @@
+import { SELF } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import * as z from "zod/mini";
+import * as schemas from "../../src/routes/schemas";
+import { ADMIN, addSource, getJson, runCron } from "../support/worker";
+
+interface Parameter {
+  name: string;
+  in: string;
+  required?: boolean;
+  schema?: object;
+  example?: unknown;
+}
+interface Media {
+  schema?: object;
+  example?: unknown;
+}
+interface Operation {
+  operationId: string;
+  summary: string;
+  security?: unknown[];
+  parameters?: Parameter[];
+  requestBody?: { content: Record<string, Media> };
+  responses: Record<string, { $ref?: string; description?: string; content?: Record<string, Media> }>;
+}
+interface Document {
+  openapi: string;
+  info: { title: string; version: string };
+  servers: { url: string }[];
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, object>; responses: Record<string, { description: string; content?: Record<string, Media> }>; securitySchemes: object };
+}
+
+const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+let doc: Document;
+
+const operations = () =>
+  Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
+
+/** Every `$ref` in a value, with where it was found. */
+function refs(value: unknown, at = "#"): [string, string][] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => refs(v, `${at}/${i}`));
+  if (value && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) => (k === "$ref" && typeof v === "string" ? [[at, v] as [string, string]] : refs(v, `${at}/${k}`)));
+  }
+  return [];
+}
+
+const resolve = (pointer: string): unknown =>
+  pointer
+    .replace(/^#\//, "")
+    .split("/")
+    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], doc);
+
+beforeAll(async () => {
+  await addSource("edu-en", "/basic/en.xml");
+  await addSource("edu-fr", "/basic/fr.atom");
+  await runCron();
+  const res = await SELF.fetch("http://app.test/api/v1/openapi.json");
+  expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
+  doc = (await res.json()) as Document;
+});
+
+describe("the OpenAPI document", () => {
+  it("is OpenAPI 3.1 with info, a server for this origin, and paths", () => {
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(doc.info.title).toBeTruthy();
+    expect(doc.info.version).toBeTruthy();
+    expect(doc.servers[0]?.url).toBe("http://app.test");
+    expect(Object.keys(doc.paths).every((p) => p.startsWith("/"))).toBe(true);
+  });
+
+  it("documents every endpoint of the contract", () => {
+    const documented = operations().map(({ path, method }) => `${method.toUpperCase()} ${path}`);
+    for (const endpoint of [
+      "GET /api/v1/articles",
+      "GET /api/v1/articles/{id}",
+      "GET /api/v1/search",
+      "GET /api/v1/sources",
+      "POST /api/v1/sources",
+      "PATCH /api/v1/sources/{id}",
+      "DELETE /api/v1/sources/{id}",
+      "GET /api/v1/locales",
+      "GET /api/v1/openapi.json",
+      "POST /api/v1/admin/refresh",
+      "GET /api/v1/admin/runs",
+      "GET /feeds/{file}",
+      "GET /api/docs",
+      "GET /healthz",
+    ]) {
+      expect(documented).toContain(endpoint);
+    }
+  });
+
+  it("resolves every $ref inside the document", () => {
+    const found = refs(doc);
+    expect(found.length).toBeGreaterThan(10);
+    for (const [at, ref] of found) {
+      expect(ref.startsWith("#/"), at).toBe(true);
+      expect(resolve(ref), `${at} -> ${ref}`).toBeDefined();
+    }
+  });
+
+  it("gives every operation a unique id, a summary, described responses and well-formed parameters", () => {
+    const ids = new Set<string>();
+    for (const { path, method, op } of operations()) {
+      const where = `${method} ${path}`;
+      expect(METHODS, where).toContain(method);
+      expect(ids.has(op.operationId), where).toBe(false);
+      ids.add(op.operationId);
+      expect(op.summary, where).toBeTruthy();
+      const statuses = Object.keys(op.responses);
+      expect(statuses.some((s) => s.startsWith("2")), where).toBe(true);
+      for (const [status, response] of Object.entries(op.responses)) {
+        expect(status, where).toMatch(/^[1-5]\d\d$/);
+        const resolved = (response.$ref ? resolve(response.$ref) : response) as { description?: string };
+        expect(resolved.description, `${where} ${status}`).toBeTruthy();
+      }
+      const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      const inPath = (op.parameters ?? []).filter((p) => p.in === "path");
+      expect(inPath.map((p) => p.name).sort(), where).toEqual([...templated].sort());
+      for (const p of op.parameters ?? []) {
+        expect(["query", "path", "header", "cookie"], `${where} ${p.name}`).toContain(p.in);
+        expect(p.schema, `${where} ${p.name}`).toBeTypeOf("object");
+        if (p.in === "path") expect(p.required, `${where} ${p.name}`).toBe(true);
+      }
+      if (op.security) expect(Object.keys(doc.components.securitySchemes)).toContain(Object.keys(op.security[0] as object)[0]);
+    }
+  });
+
+  it("has an example for every parameter, request body and response body", () => {
+    for (const { path, method, op } of operations()) {
+      for (const p of op.parameters ?? []) expect(p.example, `${method} ${path} ${p.name}`).toBeDefined();
+      for (const [type, media] of Object.entries(op.requestBody?.content ?? {})) expect(media.example, `${method} ${path} body ${type}`).toBeDefined();
+      for (const [status, response] of Object.entries(op.responses)) {
+        const resolved = (response.$ref ? resolve(response.$ref) : response) as { content?: Record<string, Media> };
+        for (const [type, media] of Object.entries(resolved.content ?? {})) expect(media.example, `${method} ${path} ${status} ${type}`).toBeDefined();
+      }
+    }
+  });
+
+  it("answers every documented operation with one of its documented statuses", async () => {
+    const real = (await getJson("/api/v1/articles?per_page=1")).body.data[0].id;
+    for (const { path, method, op } of operations()) {
+      const params = op.parameters ?? [];
+      let target = path.replace(/\{(\w+)\}/g, (_m, name: string) => String(name === "id" && path.includes("articles") ? real : params.find((p) => p.name === name)?.example));
+      const query = new URLSearchParams();
+      for (const p of params.filter((p) => p.in === "query")) {
+        for (const value of [p.example].flat()) query.append(p.name, String(value));
+      }
+      // A refresh must not reach the example's (real) upstream.
+      if (op.operationId === "refresh") query.set("source", "none-such");
+      if (query.size) target += `?${query}`;
+      const body = op.requestBody?.content["application/json"]?.example;
+      const res = await SELF.fetch(`http://app.test${target}`, {
+        method: method.toUpperCase(),
+        headers: { ...(op.security ? ADMIN : {}), ...(body ? { "content-type": "application/json" } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      await res.arrayBuffer();
+      expect(Object.keys(op.responses), `${method} ${target} answered ${res.status}`).toContain(String(res.status));
+      expect(res.status, `${method} ${target}`).toBeLessThan(300);
+    }
+  });
+
+  it("describes the bodies the API really returns", async () => {
+    const article = z.extend(schemas.articleSummary, {});
+    const listing = z.object({ data: z.array(article), meta: schemas.pageMeta, links: schemas.pageLinks });
+    const { body } = await getJson("/api/v1/articles?per_page=100");
+    expect(listing.safeParse(body).error).toBeUndefined();
+    const detail = await getJson(`/api/v1/articles/${body.data[0].id}`);
+    expect(z.object({ data: schemas.articleDetail }).safeParse(detail.body).error).toBeUndefined();
+    const search = await getJson("/api/v1/search?q=school");
+    expect(z.object({ data: z.array(schemas.searchHit), meta: schemas.pageMeta, links: schemas.pageLinks }).safeParse(search.body).error).toBeUndefined();
+    const sources = await getJson("/api/v1/sources");
+    expect(z.object({ data: z.array(schemas.sourceHealth) }).safeParse(sources.body).error).toBeUndefined();
+    const runs = await getJson("/api/v1/admin/runs", { headers: ADMIN });
+    expect(z.object({ data: z.array(schemas.runReport) }).safeParse(runs.body).error).toBeUndefined();
+    const problem = await getJson("/api/v1/articles?per_page=0");
+    expect(schemas.problem.safeParse(problem.body).error).toBeUndefined();
+  });
+});
+
+describe("the documentation page", () => {
+  it("shows every operation with its examples, in a page that loads nothing from elsewhere", async () => {
+    const res = await SELF.fetch("http://app.test/api/docs");
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html.startsWith("<!doctype html>")).toBe(true);
+    for (const { path, method } of operations()) expect(html).toContain(`id="${method}-${path}"`);
+    expect(html).toContain("/api/v1/openapi.json");
+    expect((html.match(/<pre>/g) ?? []).length).toBeGreaterThanOrEqual(operations().length);
+    expect(html).not.toMatch(/<script|<link /);
+  });
+});
