@@ -1,5 +1,6 @@
 import type { ArticleFilter, PageRequest, ResultPage, SearchHit } from "../domain";
 import { highlight } from "../search/highlight";
+import { searchStatements, type SearchScope } from "../search/plan";
 import { parseSearchQuery } from "../search/query";
 import type { D1Reader } from "./client";
 
@@ -23,67 +24,38 @@ interface HitRow {
   source_name: string | null;
 }
 
-/** Title matches weigh more than body matches in bm25. */
-const TITLE_WEIGHT = 4;
 const SUMMARY_SNIPPET = 240;
 
-function filterClauses(filter: ArticleFilter, extra: { lang: string[]; source: string[] }): { sql: string; params: unknown[] } {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
-  const inList = (column: string, values: string[]) => {
-    clauses.push(`${column} IN (${values.map(() => "?").join(",")})`);
-    params.push(...values);
-  };
-  if (filter.lang.length) inList("a.language", filter.lang);
-  if (extra.lang.length) inList("a.language", extra.lang);
-  if (filter.source.length) inList("a.source_id", filter.source);
-  if (extra.source.length) inList("a.source_id", extra.source);
-  if (filter.from) {
-    clauses.push("a.published_at >= ?");
-    params.push(`${filter.from}T00:00:00Z`);
-  }
-  if (filter.to) {
-    clauses.push("a.published_at <= ?");
-    params.push(`${filter.to}T23:59:59Z`);
-  }
-  return { sql: clauses.map((c) => ` AND ${c}`).join(""), params };
+/** Both lists apply (`lang=en,fr` and `lang:fr` in q mean fr); null when nothing can match. */
+function intersect(a: string[], b: string[]): string[] | null {
+  if (!a.length || !b.length) return [...new Set([...a, ...b])];
+  const both = a.filter((x) => b.includes(x));
+  return both.length ? [...new Set(both)] : null;
 }
 
 /**
  * Ranked full-text search with exact totals. The user's query is parsed into a safe FTS5
- * expression (src/search/query.ts), so nothing typed can make MATCH fail.
+ * expression (src/search/query.ts), so nothing typed can make MATCH fail; the statements are
+ * planned so their cost stays bounded for very common words (see src/search/plan.ts).
  */
 export async function searchArticles(db: D1Reader, req: SearchRequest): Promise<ResultPage<SearchHit>> {
-  const parsed = parseSearchQuery(req.q);
+  const parsed = parseSearchQuery(req.q, { inflect: true });
   const empty: ResultPage<SearchHit> = { items: [], total: 0, page: req.page.page, perPage: req.page.perPage };
-  const filters = filterClauses(req.filter, { lang: parsed.languages, source: parsed.sources });
-  const limit = [req.page.perPage, (req.page.page - 1) * req.page.perPage];
-  const columns = "a.id, a.slug, a.title, a.summary, a.language, a.published_at, a.url, a.image, a.source_id, s.name AS source_name";
-  let statements: [D1PreparedStatement, D1PreparedStatement];
-  if (parsed.match) {
-    const order = req.sort === "date" ? "a.published_at DESC, a.pk DESC" : `bm25(articles_fts, ${TITLE_WEIGHT}, 1), a.published_at DESC`;
-    const from = "FROM articles_fts JOIN articles a ON a.pk = articles_fts.rowid";
-    statements = [
-      db
-        .prepare(`SELECT ${columns} ${from} LEFT JOIN sources s ON s.id = a.source_id WHERE articles_fts MATCH ?${filters.sql} ORDER BY ${order} LIMIT ? OFFSET ?`)
-        .bind(parsed.match, ...filters.params, ...limit),
-      filters.params.length
-        ? db.prepare(`SELECT count(*) AS n ${from} WHERE articles_fts MATCH ?${filters.sql}`).bind(parsed.match, ...filters.params)
-        : db.prepare("SELECT count(*) AS n FROM articles_fts WHERE articles_fts MATCH ?").bind(parsed.match),
-    ];
-  } else if (parsed.exclude) {
-    // Only exclusions (`-war`): everything else, newest first; relevance has no meaning here.
-    const where = `WHERE a.pk NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)${filters.sql}`;
-    statements = [
-      db
-        .prepare(`SELECT ${columns} FROM articles a LEFT JOIN sources s ON s.id = a.source_id ${where} ORDER BY a.published_at DESC, a.pk DESC LIMIT ? OFFSET ?`)
-        .bind(parsed.exclude, ...filters.params, ...limit),
-      db.prepare(`SELECT count(*) AS n FROM articles a ${where}`).bind(parsed.exclude, ...filters.params),
-    ];
-  } else {
-    return empty;
-  }
-  const [rows, count] = await db.batch(statements);
+  const languages = intersect(req.filter.lang, parsed.languages);
+  const sources = intersect(req.filter.source, parsed.sources);
+  const expression = parsed.match ?? parsed.exclude;
+  if (!languages || !sources || !expression) return empty;
+
+  const scope: SearchScope = { languages, sources, from: req.filter.from, to: req.filter.to };
+  const { page, total } = searchStatements({
+    expression,
+    exclude: parsed.match === null,
+    sort: req.sort,
+    scope,
+    limit: req.page.perPage,
+    offset: (req.page.page - 1) * req.page.perPage,
+  });
+  const [rows, count] = await db.batch([db.prepare(page.sql).bind(...page.params), db.prepare(total.sql).bind(...total.params)]);
   const hits = (rows!.results as unknown as HitRow[]).map((r) => ({
     id: r.id,
     slug: r.slug,
@@ -99,5 +71,5 @@ export async function searchArticles(db: D1Reader, req: SearchRequest): Promise<
       summary: highlight(r.summary, parsed.terms, { maxLength: SUMMARY_SNIPPET }),
     },
   }));
-  return { ...empty, items: hits, total: (count!.results[0] as { n: number } | undefined)?.n ?? 0 };
+  return { ...empty, items: hits, total: Math.max(0, (count!.results[0] as { n: number } | undefined)?.n ?? 0) };
 }

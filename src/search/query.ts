@@ -12,6 +12,7 @@
  * are ignored. An OR branch that only excludes (`a OR -b`) is dropped: FTS5 cannot express it.
  */
 import { analyzeQueryTerm, type QueryToken } from "./analyze";
+import { inflections } from "./inflect";
 
 export interface ParsedSearch {
   /** Safe FTS5 MATCH expression, or null when there is nothing positive to match. */
@@ -26,7 +27,7 @@ export interface ParsedSearch {
   sources: string[];
   /** From `lang:xx` (primary subtag), lowercased, deduplicated. */
   languages: string[];
-  /** Positive words/phrases as typed (a trailing `*` kept), for highlighting. */
+  /** Positive words/phrases as typed (a trailing `*` kept), then their inflected forms: for highlighting. */
   terms: string[];
 }
 
@@ -34,6 +35,8 @@ const MAX_INPUT = 1000;
 const MAX_TERMS = 32;
 const MAX_DEPTH = 8;
 const MAX_TOKENS_PER_TERM = 64;
+/** Inflected forms per query; later words match as typed, so long queries stay cheap. */
+const MAX_FORMS = 64;
 
 type Field = "title" | "source" | "lang";
 type Lexeme =
@@ -118,6 +121,10 @@ function lex(q: string): Lexeme[] {
       lexWord(q.slice(i, j), q[j]);
       i = j;
     }
+  }
+  if (i < q.length) {
+    // Cut at the term limit: an operator left hanging at the cut would read as a word.
+    for (let last = out.at(-1); last && last.t !== "close" && (last.t !== "text" || last.keyword); last = out.at(-1)) out.pop();
   }
   return resolveKeywords(out);
 
@@ -286,6 +293,15 @@ interface Sink {
   sources: Set<string>;
   languages: Set<string>;
   terms: Set<string>;
+  /** Inflected forms of the terms, highlighted after them. */
+  forms: Set<string>;
+  formCount: number;
+  inflect: boolean;
+}
+
+export interface ParseOptions {
+  /** Unquoted words also match their inflected forms (src/search/inflect.ts). */
+  inflect?: boolean;
 }
 
 function compile(n: Node, positive: boolean, sink: Sink): Compiled | null {
@@ -294,6 +310,13 @@ function compile(n: Node, positive: boolean, sink: Sink): Compiled | null {
       const tokens = analyzeQueryTerm(n.text, n.prefix).slice(0, MAX_TOKENS_PER_TERM);
       if (tokens.length === 0) return null;
       if (positive) sink.terms.add(n.text.trim() + (n.prefix ? "*" : ""));
+      const only = tokens.length === 1 && !tokens[0]!.prefix ? tokens[0]!.text : null;
+      const forms = sink.inflect && only !== null && !n.quoted ? inflections(only) : [];
+      if (forms.length > 1 && sink.formCount + forms.length <= MAX_FORMS) {
+        sink.formCount += forms.length;
+        if (positive) for (const form of forms) sink.forms.add(form);
+        return { pos: join("OR", forms.map((form) => ({ s: ftsPhrase([{ text: form, prefix: false }]), atom: true }))), neg: [] };
+      }
       return { pos: { s: ftsPhrase(tokens), atom: true }, neg: [] };
     }
     case "filter": {
@@ -333,8 +356,8 @@ function compile(n: Node, positive: boolean, sink: Sink): Compiled | null {
 }
 
 /** Parses a user's search box input; never throws, never yields invalid FTS5 syntax. */
-export function parseSearchQuery(q: string): ParsedSearch {
-  const sink: Sink = { sources: new Set(), languages: new Set(), terms: new Set() };
+export function parseSearchQuery(q: string, options: ParseOptions = {}): ParsedSearch {
+  const sink: Sink = { sources: new Set(), languages: new Set(), terms: new Set(), forms: new Set(), formCount: 0, inflect: options.inflect === true };
   const tree = new Parser(lex(cleanInput(typeof q === "string" ? q : ""))).parseAll();
   const c = tree ? compile(tree, true, sink) : null;
   return {
@@ -342,6 +365,6 @@ export function parseSearchQuery(q: string): ParsedSearch {
     exclude: c && !hasPos(c) && c.neg.length ? join("OR", c.neg).s : null,
     sources: [...sink.sources],
     languages: [...sink.languages],
-    terms: [...sink.terms],
+    terms: [...new Set([...sink.terms, ...sink.forms])],
   };
 }
