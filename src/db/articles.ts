@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, inArray, lte, ne, sql, type SQL } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { ArticleDetail, ArticleFilter, ArticleSummary, PageRequest, ResultPage } from "../domain";
-import { articles, sources } from "./schema";
+import { articleCounts, articles, sources } from "./schema";
 
 export type Db = DrizzleD1Database<Record<string, never>>;
 
@@ -57,6 +57,18 @@ export function filterConditions(filter: ArticleFilter): SQL[] {
   return where;
 }
 
+/**
+ * The exact total for a filter: without a date range it is a sum over the per-(language,
+ * source) counters, a handful of rows whatever the corpus size; a date range counts rows.
+ */
+function totalQuery(db: Db, filter: ArticleFilter) {
+  if (filter.from || filter.to) return db.select({ total: sql<number>`count(*)` }).from(articles).where(and(...filterConditions(filter)));
+  const where: SQL[] = [];
+  if (filter.lang.length) where.push(inArray(articleCounts.language, filter.lang));
+  if (filter.source.length) where.push(inArray(articleCounts.sourceId, filter.source));
+  return db.select({ total: sql<number>`coalesce(sum(${articleCounts.n}), 0)` }).from(articleCounts).where(and(...where));
+}
+
 /** Newest first, with the exact total for the same filters. */
 export async function listArticles(db: Db, filter: ArticleFilter, page: PageRequest): Promise<ResultPage<ArticleSummary>> {
   const where = and(...filterConditions(filter));
@@ -69,7 +81,7 @@ export async function listArticles(db: Db, filter: ArticleFilter, page: PageRequ
       .orderBy(desc(articles.publishedAt), desc(articles.pk))
       .limit(page.perPage)
       .offset((page.page - 1) * page.perPage),
-    db.select({ total: sql<number>`count(*)` }).from(articles).where(where),
+    totalQuery(db, filter),
   ]);
   return { items: rows.map(toSummary), total: counted[0]?.total ?? 0, page: page.page, perPage: page.perPage };
 }
@@ -119,6 +131,6 @@ function parseTags(json: string): string[] {
 }
 
 export async function countArticles(db: Db): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)` }).from(articles);
+  const [row] = await db.select({ n: sql<number>`coalesce(sum(${articleCounts.n}), 0)` }).from(articleCounts);
   return row?.n ?? 0;
 }

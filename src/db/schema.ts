@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** An upstream feed and the state of fetching it (Miniflux-style feed health). */
 export const sources = sqliteTable("sources", {
@@ -97,3 +97,17 @@ export const appState = sqliteTable("app_state", {
   value: text("value").notNull(),
   expiresAt: text("expires_at"),
 });
+
+/**
+ * Articles per (language, source), kept exact by triggers (migration 0003), so listing totals
+ * are a sum over a few rows instead of a count over every matching article.
+ */
+export const articleCounts = sqliteTable(
+  "article_counts",
+  {
+    language: text("language").notNull(),
+    sourceId: text("source_id").notNull(),
+    n: integer("n").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.language, t.sourceId] })],
+);
