@@ -232,6 +232,23 @@ export function openApiDocument(serverUrl: string): JsonSchema {
           responses: { 200: ok("Runs, newest first", envelope({ type: "array", items: ref("RunReport") }, false), { data: [ex.run] }, { "Cache-Control": header("`no-store`") }), 400: problem("BadRequest"), ...adminFailures },
         },
       },
+      "/api/v1/admin/reindex": {
+        post: {
+          operationId: "reindex",
+          summary: "Rebuild the search index from the articles table, a slice at a time (admin)",
+          description: "Call again with `cursor` set to the returned `next_cursor` until it is null.",
+          security: admin,
+          parameters: [
+            { name: "cursor", in: "query", required: false, schema: { type: "integer", minimum: 0, default: 0 }, example: 0 },
+            { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 5000, default: 1000 }, example: 1000 },
+          ],
+          responses: {
+            200: ok("One slice indexed", envelope({ type: "object", properties: { indexed: { type: "integer" }, next_cursor: { type: ["integer", "null"] } } }, false), { data: { indexed: 1000, next_cursor: 1000 } }, { "Cache-Control": header("`no-store`") }),
+            400: problem("BadRequest"),
+            ...adminFailures,
+          },
+        },
+      },
       "/feeds/{file}": {
         get: {
           operationId: "feed",
