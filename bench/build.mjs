@@ -1,0 +1,173 @@
+// Builds what the benchmarks run: the production Worker bundle (exactly `wrangler deploy
+// --dry-run`, as deployed) and a Node bundle of the app's pure modules (analyzer, feed
+// parser, normalizer) for the corpus generator and the parser comparison.
+import { spawn } from "node:child_process";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
+
+export const ROOT = path.resolve(import.meta.dirname, "..");
+export const RESULTS_DIR = path.join(ROOT, "bench", "results");
+
+const require = createRequire(import.meta.url);
+
+/** esbuild as installed with wrangler (resolved through wrangler first, then the project). */
+export async function loadEsbuild() {
+  let resolved;
+  try {
+    resolved = createRequire(require.resolve("wrangler/package.json")).resolve("esbuild");
+  } catch {
+    resolved = require.resolve("esbuild");
+  }
+  return import(pathToFileURL(resolved).href);
+}
+
+function run(cmd, args, { cwd, env, timeoutMs }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    const timer = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(output);
+      else reject(new Error(`${path.basename(args[0] ?? cmd)} exited with ${code}:\n${output.slice(-2000)}`));
+    });
+  });
+}
+
+/** `wrangler deploy --dry-run --outdir <dir>`: the production bundle, as `npm run deploy` would upload it. */
+export async function buildWorker(outDir) {
+  await rm(outDir, { recursive: true, force: true });
+  const wrangler = path.join(path.dirname(require.resolve("wrangler/package.json")), "bin", "wrangler.js");
+  const started = Date.now();
+  await run(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", outDir], {
+    cwd: ROOT,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" },
+    timeoutMs: 180_000,
+  });
+  const scriptPath = path.join(outDir, "index.js");
+  return { dir: outDir, scriptPath, mapPath: `${scriptPath}.map`, seconds: (Date.now() - started) / 1000 };
+}
+
+/** Which package (or "src") a source-map path belongs to. */
+export function packageOf(source) {
+  const parts = source.replace(/\\/g, "/").split("/");
+  const nm = parts.lastIndexOf("node_modules");
+  if (nm >= 0) {
+    const name = parts[nm + 1] ?? "?";
+    // drizzle-orm ships source maps that point at its own src/ (resolved as node_modules/src).
+    if (name === "src") return /(sqlite-core|pg-core|d1)\//.test(source) || /\/(entity|column)\.ts$/.test(source) ? "drizzle-orm" : "(unnamed package)";
+    return name.startsWith("@") ? `${name}/${parts[nm + 2]}` : name;
+  }
+  const src = parts.indexOf("src");
+  return src >= 0 ? `src/${parts[src + 1]?.includes(".") ? "" : parts[src + 1]}`.replace(/\/$/, "") : "(other)";
+}
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const B64_INDEX = new Map([...B64].map((c, i) => [c, i]));
+
+/**
+ * Bytes of generated code per package, read off the bundle's source map: each mapping
+ * segment owns the generated text up to the next segment on its line.
+ */
+export function composition(code, map) {
+  const lines = code.split("\n");
+  const bytes = new Map();
+  let sourceIndex = 0;
+  const mapLines = map.mappings.split(";");
+  for (let l = 0; l < mapLines.length && l < lines.length; l++) {
+    const line = lines[l];
+    let column = 0;
+    const segments = [];
+    for (const seg of mapLines[l].split(",")) {
+      if (!seg) continue;
+      const values = [];
+      let value = 0;
+      let shift = 0;
+      for (const ch of seg) {
+        const digit = B64_INDEX.get(ch);
+        value += (digit & 31) << shift;
+        if (digit & 32) shift += 5;
+        else {
+          values.push(value & 1 ? -(value >>> 1) : value >>> 1);
+          value = 0;
+          shift = 0;
+        }
+      }
+      column += values[0];
+      if (values.length > 1) sourceIndex += values[1];
+      segments.push({ column, source: values.length > 1 ? sourceIndex : -1 });
+      // Remaining fields (line, column, name) are not needed: skip them, but keep the deltas
+      // of the source index that the next segments build on.
+    }
+    for (let i = 0; i < segments.length; i++) {
+      const s = segments[i];
+      if (s.source < 0) continue;
+      const end = i + 1 < segments.length ? segments[i + 1].column : line.length;
+      const name = packageOf(map.sources[s.source] ?? "?");
+      bytes.set(name, (bytes.get(name) ?? 0) + Buffer.byteLength(line.slice(s.column, end)));
+    }
+  }
+  return [...bytes.entries()].map(([name, n]) => ({ name, bytes: n })).sort((a, b) => b.bytes - a.bytes);
+}
+
+/** Raw and gzip size of the bundle, what a minified build would weigh, and the largest parts. */
+export async function bundleSize(build) {
+  const code = await readFile(build.scriptPath);
+  const result = { raw: code.length, gzip: gzipSync(code, { level: 9 }).length };
+  try {
+    const esbuild = await loadEsbuild();
+    const min = await esbuild.transform(code.toString("utf8"), { minify: true, format: "esm", target: "es2022", legalComments: "none" });
+    result.minified = Buffer.byteLength(min.code);
+    result.minifiedGzip = gzipSync(Buffer.from(min.code), { level: 9 }).length;
+  } catch (err) {
+    result.minifyError = String(err).slice(0, 200);
+  }
+  try {
+    const map = JSON.parse(await readFile(build.mapPath, "utf8"));
+    result.top = composition(code.toString("utf8"), map).slice(0, 8);
+  } catch {
+    result.top = [];
+  }
+  return result;
+}
+
+/**
+ * The app's pure modules bundled for Node: analyzeForIndex (corpus FTS rows), parseFeed and
+ * normalizeFeed (parser comparison). Nothing here is Worker-only: sanitizing uses htmlparser2.
+ */
+export async function buildNodeModules(outDir) {
+  const esbuild = await loadEsbuild();
+  await mkdir(outDir, { recursive: true });
+  const outfile = path.join(outDir, "app-node.mjs");
+  const src = (p) => JSON.stringify(path.join(ROOT, "src", p));
+  await esbuild.build({
+    stdin: {
+      contents: [
+        `export { analyzeForIndex } from ${src("search/analyze.ts")};`,
+        `export { parseFeed } from ${src("ingest/parse/index.ts")};`,
+        `export { normalizeFeed } from ${src("ingest/normalize.ts")};`,
+      ].join("\n"),
+      resolveDir: ROOT,
+      loader: "ts",
+    },
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    outfile,
+    logLevel: "silent",
+  });
+  return import(`${pathToFileURL(outfile).href}?t=${Date.now()}`);
+}
+
+/** Writes a file, creating its directory. */
+export async function writeFileEnsured(file, text) {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, text);
+}

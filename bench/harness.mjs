@@ -1,0 +1,217 @@
+// The one harness every figure is measured with: the production bundle in workerd through
+// Miniflare (local D1 and KV), on 127.0.0.1. The hello-world baseline is a second worker in
+// the same Miniflare, reached through the same entry socket, so it pays the same routing.
+import { createHash } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { Miniflare } from "miniflare";
+import { ROOT } from "./build.mjs";
+
+export const COMPATIBILITY_DATE = "2026-04-26";
+export const D1_ID = "bench-db";
+export const ADMIN_TOKEN = "bench-token";
+export const HELLO_PATH = "/__bench/hello";
+export const KV_FLOOR_PATH = "/__bench/kv";
+export const D1_FLOOR_PATH = "/__bench/d1";
+export const STATIC_FLOOR_PATH = "/__bench/static";
+export const HEADERS_FLOOR_PATH = "/__bench/headers";
+
+/** The kind of header set a cached API answer carries (security, CORS, paging, cache). */
+const APP_LIKE_HEADERS = [
+  ["content-type", "application/json; charset=utf-8"],
+  ["cache-control", "public, max-age=60, stale-while-revalidate=300"],
+  ["content-security-policy", "default-src 'none'; frame-ancestors 'none'"],
+  ["cross-origin-opener-policy", "same-origin"],
+  ["cross-origin-resource-policy", "cross-origin"],
+  ["origin-agent-cluster", "?1"],
+  ["referrer-policy", "no-referrer"],
+  ["strict-transport-security", "max-age=15552000; includeSubDomains"],
+  ["x-content-type-options", "nosniff"],
+  ["x-dns-prefetch-control", "off"],
+  ["x-download-options", "noopen"],
+  ["x-frame-options", "DENY"],
+  ["x-permitted-cross-domain-policies", "none"],
+  ["x-xss-protection", "0"],
+  ["etag", '"abcdef0123456789abcdef0123456789abcdef01"'],
+  ["link", '<http://127.0.0.1/api/v1/articles?page=2>; rel="next", <http://127.0.0.1/api/v1/articles?page=1000>; rel="last"'],
+  ["x-total-count", "10000"],
+  ["x-total-pages", "1000"],
+  ["access-control-allow-origin", "*"],
+  ["access-control-expose-headers", "Link, X-Total-Count, X-Total-Pages, ETag, Last-Modified, Content-Language, Retry-After"],
+  ["vary", "Accept-Language"],
+  ["content-language", "en"],
+  ["x-cache", "HIT"],
+  ["x-cache-tier", "memory"],
+];
+
+const HELLO_WORKER = `const BODY = "<p>static</p>".repeat(10240 / 13);
+const HEADERS = ${JSON.stringify(APP_LIKE_HEADERS)};
+const JSON_BODY = new TextEncoder().encode(JSON.stringify({ data: Array.from({ length: 10 }, (_, i) => ({ id: i, title: "x".repeat(700) })) }));
+export default {
+  fetch(request) {
+    const { pathname } = new URL(request.url);
+    if (pathname === "${STATIC_FLOOR_PATH}") return new Response(BODY, { headers: { "content-type": "text/html" } });
+    if (pathname === "${HEADERS_FLOOR_PATH}") return new Response(JSON_BODY, { headers: new Headers(HEADERS) });
+    return new Response("Hello World!", { headers: { "content-type": "text/plain" } });
+  },
+};`;
+
+/**
+ * Floors of the local runtime, for reading the app's figures: what two KV reads (a cache hit
+ * reads the content version and the entry) and one D1 round trip cost here, with no app code.
+ * (The hello worker also serves a 10 KB static body, the cost of bytes alone, and a 7 KB JSON
+ * body with the 24 headers a cached API answer carries, the floor of any cached response.)
+ */
+const PROBE_WORKER = `const VALUE = "x".repeat(10240);
+export default {
+  async fetch(request, env) {
+    const { pathname } = new URL(request.url);
+    if (pathname === "${KV_FLOOR_PATH}") {
+      await env.CACHE.get("bench:probe-version");
+      let hit = await env.CACHE.getWithMetadata("bench:probe", "text");
+      if (hit.value === null) {
+        await env.CACHE.put("bench:probe", VALUE, { metadata: { headers: [] } });
+        hit = { value: VALUE };
+      }
+      return new Response(hit.value, { headers: { "content-type": "text/plain" } });
+    }
+    const row = await env.DB.prepare("SELECT 1 AS one").first();
+    return new Response(JSON.stringify(row), { headers: { "content-type": "application/json" } });
+  },
+};`;
+
+/** The migration files in order, each with a content hash and its statements (split the way drizzle writes them). */
+export async function migrationFiles(dir = path.join(ROOT, "migrations")) {
+  const files = (await readdir(dir)).filter((f) => f.endsWith(".sql")).sort();
+  const out = [];
+  for (const name of files) {
+    const sql = await readFile(path.join(dir, name), "utf8");
+    const statements = sql.split("--> statement-breakpoint").map((s) => s.trim()).filter(Boolean);
+    out.push({ name, sha: createHash("sha256").update(sql).digest("hex").slice(0, 16), statements });
+  }
+  return out;
+}
+
+/** Applies migrations (all, or the given ones) through a D1 binding. */
+export async function applyMigrations(db, migrations) {
+  for (const m of migrations ?? (await migrationFiles())) {
+    for (const sql of m.statements) await db.prepare(sql).run();
+  }
+}
+
+/** PIDs of this process's direct children named workerd. */
+async function workerdChildren() {
+  const found = new Set();
+  let entries = [];
+  try {
+    entries = await readdir("/proc");
+  } catch {
+    return found;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = await readFile(`/proc/${e}/stat`, "utf8");
+      // pid (comm) state ppid ...
+      const close = stat.lastIndexOf(")");
+      const comm = stat.slice(stat.indexOf("(") + 1, close);
+      const ppid = Number(stat.slice(close + 2).split(" ")[1]);
+      if (ppid === process.pid && comm.startsWith("workerd")) found.add(Number(e));
+    } catch {}
+  }
+  return found;
+}
+
+/** Resident set size of a process in bytes (VmRSS), or null if it cannot be read. */
+export async function rssBytes(pid) {
+  if (!pid) return null;
+  try {
+    const status = await readFile(`/proc/${pid}/status`, "utf8");
+    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    return kb ? Number(kb) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Starts the production bundle in workerd.
+ * @param {{ scriptPath: string, d1Dir: string, kvDir: string, bindings?: Record<string,string>,
+ *           wrapper?: string, hello?: boolean, extraWorkers?: object[], inspector?: boolean }} opts
+ *   wrapper: source of a module that imports "./index.js" (the bundle) and is the entry instead.
+ */
+export async function startApp({ scriptPath, d1Dir, kvDir, bindings = {}, wrapper, hello = true, extraWorkers = [], inspector = false }) {
+  const before = await workerdChildren();
+  const dir = path.dirname(scriptPath);
+  const common = { compatibilityDate: COMPATIBILITY_DATE, compatibilityFlags: ["nodejs_compat"] };
+  const appBindings = { ADMIN_TOKEN, ALLOW_PRIVATE_UPSTREAMS: "true", PUBLIC_BASE_URL: "", ...bindings };
+  const app = wrapper
+    ? {
+        name: "app",
+        modules: [
+          { type: "ESModule", path: path.join(dir, "bench-entry.mjs"), contents: wrapper },
+          { type: "ESModule", path: scriptPath, contents: await readFile(scriptPath, "utf8") },
+        ],
+        modulesRoot: dir,
+      }
+    : { name: "app", modules: true, scriptPath, modulesRoot: dir };
+  const mf = new Miniflare({
+    host: "127.0.0.1",
+    port: 0,
+    d1Persist: d1Dir,
+    kvPersist: kvDir,
+    ...(inspector ? { inspectorPort: 0 } : {}),
+    workers: [
+      { ...app, ...common, d1Databases: { DB: D1_ID }, kvNamespaces: ["CACHE"], bindings: appBindings },
+      ...(hello
+        ? [
+            { name: "hello", modules: true, script: HELLO_WORKER, ...common, routes: [`*${HELLO_PATH}`, `*${STATIC_FLOOR_PATH}`, `*${HEADERS_FLOOR_PATH}`] },
+            {
+              name: "probe",
+              modules: true,
+              script: PROBE_WORKER,
+              ...common,
+              routes: [`*${KV_FLOOR_PATH}`, `*${D1_FLOOR_PATH}`],
+              d1Databases: { DB: D1_ID },
+              kvNamespaces: ["CACHE"],
+            },
+          ]
+        : []),
+      ...extraWorkers,
+    ],
+  });
+  let url;
+  try {
+    url = await mf.ready;
+  } catch (err) {
+    await mf.dispose().catch(() => {});
+    throw err;
+  }
+  const after = await workerdChildren();
+  const pid = [...after].find((p) => !before.has(p)) ?? null;
+  const origin = url.origin;
+  return {
+    mf,
+    origin,
+    pid,
+    db: () => mf.getD1Database("DB", "app"),
+    rss: () => rssBytes(pid),
+    /** The inspector WebSocket URL of the app isolate (needs `inspector: true`). */
+    inspectorUrl: async () => {
+      const { targetUrl } = await import("./inspector.mjs");
+      return targetUrl(mf, "app");
+    },
+    dispose: () => mf.dispose(),
+  };
+}
+
+/** Polls `fn` until it returns a truthy value or the time is up (bounded loop). */
+export async function waitFor(fn, { timeoutMs = 5000, intervalMs = 100 } = {}) {
+  const until = Date.now() + timeoutMs;
+  for (let i = 0; i < 10_000 && Date.now() < until; i++) {
+    const v = await fn();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  return null;
+}

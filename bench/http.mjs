@@ -1,0 +1,252 @@
+// HTTP load runs with autocannon against the harness: fixed connections, fixed duration,
+// loopback only. "Uncached" endpoints add a parameter the app ignores (`_=<n>`, a new value
+// on every request), which makes a distinct response-cache key each time.
+import { Worker } from "node:worker_threads";
+import autocannon from "autocannon";
+import { D1_FLOOR_PATH, HEADERS_FLOOR_PATH, HELLO_PATH, KV_FLOOR_PATH, STATIC_FLOOR_PATH } from "./harness.mjs";
+import { BROAD_WORD, NARROW_WORD } from "./words.mjs";
+
+/**
+ * The endpoints measured, in table order. `bust`: vary `_` per request (uncached);
+ * `cached`: the same URL every time, served from the response cache after the first request.
+ */
+export function endpoints({ detailId }) {
+  return [
+    { key: "hello", label: "hello-world (runtime limit)", path: HELLO_PATH, kind: "baseline" },
+    { key: "static_floor", label: "floor: 10 KB static body, no app code", path: STATIC_FLOOR_PATH, kind: "baseline" },
+    { key: "headers_floor", label: "floor: 7 KB JSON + 24 headers, no app code", path: HEADERS_FLOOR_PATH, kind: "baseline" },
+    { key: "kv_floor", label: "floor: 2 KV reads, no app code", path: KV_FLOOR_PATH, kind: "baseline" },
+    { key: "d1_floor", label: "floor: 1 D1 round trip, no app code", path: D1_FLOOR_PATH, kind: "baseline" },
+    { key: "listing_cached", label: "listing, cached", path: "/api/v1/articles?per_page=10", kind: "cached" },
+    { key: "detail_cached", label: "detail, cached", path: detailId ? `/api/v1/articles/${detailId}` : null, kind: "cached" },
+    { key: "page_cached", label: "HTML page /en/, cached", path: "/en/", kind: "cached" },
+    { key: "listing_uncached", label: "listing, uncached", path: "/api/v1/articles?per_page=10", kind: "uncached" },
+    { key: "search_narrow", label: `search narrow "${NARROW_WORD}", uncached`, path: `/api/v1/search?q=${NARROW_WORD}`, kind: "uncached" },
+    { key: "search_broad", label: `search broad "${BROAD_WORD}", uncached`, path: `/api/v1/search?q=${BROAD_WORD}`, kind: "uncached" },
+    { key: "feed_uncached", label: "feed /feeds/en.rss, uncached", path: "/feeds/en.rss", kind: "uncached" },
+    { key: "page_uncached", label: "HTML page /en/, uncached", path: "/en/", kind: "uncached" },
+  ];
+}
+
+let bustCounter = 0;
+/** The path of the next request of an endpoint (a fresh `_` value when uncached). */
+export function nextPath(ep) {
+  if (ep.kind !== "uncached") return ep.path;
+  bustCounter = (bustCounter + 1) % 1_000_000_000;
+  return `${ep.path}${ep.path.includes("?") ? "&" : "?"}_=${Date.now().toString(36)}${bustCounter.toString(36)}`;
+}
+
+/**
+ * Checks an endpoint answers before loading it: a 404 (route not there yet) is reported as
+ * missing, other non-200 answers as an error; cached endpoints are primed until a HIT shows.
+ */
+export async function preflight(origin, ep) {
+  if (!ep.path) return { ok: false, status: null, note: "no article to show" };
+  const get = () => fetch(origin + nextPath(ep), { headers: { "accept-language": "en" } });
+  let res;
+  try {
+    res = await get();
+  } catch (err) {
+    return { ok: false, status: null, note: `request failed: ${String(err.message ?? err).slice(0, 100)}` };
+  }
+  const body = await res.text();
+  if (res.status === 404) return { ok: false, status: 404, note: "route missing (404)" };
+  if (res.status !== 200) return { ok: false, status: res.status, note: `answers ${res.status}` };
+  const info = { ok: true, status: 200, bytes: Buffer.byteLength(body), cache: res.headers.get("x-cache") };
+  if (ep.path.startsWith("/api/v1/search")) {
+    try {
+      info.matches = JSON.parse(body).meta?.total ?? null;
+    } catch {}
+  }
+  if (ep.kind === "cached") {
+    // The first answer is stored after it is sent (waitUntil): wait for the HIT.
+    info.cache = null;
+    for (let i = 0; i < 30 && info.cache !== "HIT"; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const again = await get();
+      await again.arrayBuffer();
+      info.cache = again.headers.get("x-cache") ?? "(no x-cache header)";
+    }
+  }
+  return info;
+}
+
+/**
+ * Service time: requests one after another on one connection (no queueing), median of
+ * `count` after a few unrecorded ones. Separates what a request costs from how requests
+ * queue behind each other under load (D1 runs one database's queries one at a time).
+ */
+export async function serviceTime(origin, ep, { count = 20, warm = 3 } = {}) {
+  const times = [];
+  for (let i = 0; i < count + warm; i++) {
+    const started = performance.now();
+    const res = await fetch(origin + nextPath(ep), { headers: { "accept-language": "en" } });
+    await res.arrayBuffer();
+    if (i >= warm) times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+/** One autocannon run; resolves with the figures that matter. Bounded by `seconds`. */
+export function load(origin, pathFor, { seconds, connections = 10 }) {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: origin,
+        connections,
+        duration: seconds,
+        timeout: 10,
+        headers: { "accept-language": "en" },
+        requests: [{ method: "GET", setupRequest: (req) => ({ ...req, path: pathFor() }) }],
+      },
+      (err, result) => (err ? reject(err) : resolve(summarize(result))),
+    );
+    // Never let autocannon print its own tables.
+    instance.on("error", () => {});
+  });
+}
+
+export function summarize(r) {
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    mean: r.latency.mean,
+    total: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    seconds: r.duration,
+  };
+}
+
+/**
+ * Measures every endpoint at one corpus size: preflight, a short warm-up, then the timed
+ * run. On a shared machine the load of the neighbours drifts, so each endpoint is paired
+ * with a short hello-world run right before it, and its ratio uses that adjacent baseline.
+ * Returns a map key → result (or { missing / error }).
+ */
+export async function measureEndpoints(origin, eps, { seconds, warmup, connections, pairSeconds = 0, serialRequests = 0, log = () => {} }) {
+  const out = {};
+  const hello = eps.find((e) => e.key === "hello");
+  for (const ep of eps) {
+    const pre = await preflight(origin, ep);
+    if (!pre.ok) {
+      out[ep.key] = { label: ep.label, path: ep.path, missing: pre.status === 404, error: pre.note };
+      log(`    ${ep.label}: ${pre.note}`);
+      continue;
+    }
+    if (warmup > 0) await load(origin, () => nextPath(ep), { seconds: warmup, connections });
+    const paired = hello && ep !== hello && pairSeconds > 0 ? await load(origin, () => hello.path, { seconds: pairSeconds, connections }) : null;
+    const r = await load(origin, () => nextPath(ep), { seconds, connections });
+    const serialP50 = ep.kind === "uncached" && serialRequests > 0 ? await serviceTime(origin, ep, { count: serialRequests }) : null;
+    out[ep.key] = {
+      label: ep.label,
+      path: ep.path,
+      kind: ep.kind,
+      ...r,
+      helloRps: paired?.rps ?? null,
+      serialP50,
+      bytes: pre.bytes,
+      cache: pre.cache,
+      matches: pre.matches,
+    };
+    const ratio = paired?.rps ? `  ${(r.rps / paired.rps).toFixed(2)}× hello (${Math.round(paired.rps)})` : "";
+    const serial = serialP50 ? `  (1 connection: p50 ${serialP50.toFixed(1)} ms)` : "";
+    log(`    ${ep.label.padEnd(44)} ${Math.round(r.rps).toString().padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms${ratio}${serial}${r.non2xx ? `  non-2xx ${r.non2xx}` : ""}`);
+  }
+  return out;
+}
+
+/**
+ * Memory under a mixed load: every second (in a worker thread, see sampler.mjs) workerd's RSS
+ * and, given the inspector URL of the app, its isolate's used JS heap, while `seconds` of
+ * traffic rotate over the endpoints.
+ */
+export async function memoryUnderLoad(origin, eps, { seconds, connections, pid, wsUrl = null, settleMs = 2000 }) {
+  const usable = eps.filter((e) => e.path && e.kind !== "baseline");
+  let i = 0;
+  const pathFor = () => nextPath(usable[i++ % usable.length]);
+  const samples = [];
+  const sampler = new Worker(new URL("./sampler.mjs", import.meta.url), { workerData: { pid, wsUrl, maxSamples: Math.ceil(seconds) + 60 } });
+  const done = new Promise((resolve) => sampler.on("exit", resolve));
+  let heapAvailable = false;
+  const ready = new Promise((resolve, reject) => {
+    sampler.on("error", reject);
+    sampler.on("message", (m) => {
+      if (m.type === "ready") {
+        heapAvailable = m.heap;
+        resolve();
+      } else if (m.type === "sample") samples.push(m.sample);
+    });
+  });
+  await ready;
+  await new Promise((r) => setTimeout(r, 1500));
+  const before = samples[samples.length - 1] ?? { rss: null, heap: null };
+  const from = samples.length;
+  let result;
+  try {
+    result = await load(origin, pathFor, { seconds, connections });
+  } finally {
+    await new Promise((r) => setTimeout(r, settleMs));
+    sampler.postMessage("stop");
+    await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
+    await sampler.terminate();
+  }
+  const during = samples.slice(from);
+  const after = during[during.length - 1] ?? { rss: null, heap: null };
+  return {
+    before: before.rss,
+    after: after.rss,
+    heapBefore: before.heap,
+    heapAfter: after.heap,
+    heapAvailable,
+    samples: during,
+    ...analyseMemory(before.rss, during, after.rss),
+    load: result,
+  };
+}
+
+const HEAP_FLAT_BYTES = 5 * 2 ** 20;
+
+/**
+ * RSS: peak and growth over the second half (least-squares slope). Heap: the troughs, i.e.
+ * the lowest reading of a quarter of the run (what survived collections; workerd cannot be
+ * asked to collect). The first quarter holds the warm-up (code, the memory tier filling), so
+ * flat means the last quarter's trough is less than 5 MB above the second quarter's. Without
+ * heap samples, RSS decides: under 5% (and 16 MB) growth over the second half.
+ */
+export function analyseMemory(before, samples, after) {
+  const rssSamples = samples.filter((s) => s.rss);
+  const peak = Math.max(before ?? 0, after ?? 0, ...rssSamples.map((s) => s.rss));
+  const half = rssSamples.slice(Math.floor(rssSamples.length / 2));
+  let slopePerMin = 0;
+  if (half.length >= 3) {
+    const n = half.length;
+    const mt = half.reduce((a, s) => a + s.t, 0) / n;
+    const mr = half.reduce((a, s) => a + s.rss, 0) / n;
+    const num = half.reduce((a, s) => a + (s.t - mt) * (s.rss - mr), 0);
+    const den = half.reduce((a, s) => a + (s.t - mt) ** 2, 0);
+    slopePerMin = den ? (num / den) * 60 : 0;
+  }
+  const mid = half[0]?.rss ?? before ?? 0;
+  const end = rssSamples[rssSamples.length - 1]?.rss ?? after ?? 0;
+  const growthSecondHalf = end - mid;
+  const out = { peak, slopePerMin, growthSecondHalf };
+
+  const heaps = samples.filter((s) => s.heap);
+  if (heaps.length >= 4) {
+    const q = Math.max(1, Math.floor(heaps.length / 4));
+    out.heapFirstTrough = Math.min(...heaps.slice(q, 2 * q).map((s) => s.heap));
+    out.heapLastTrough = Math.min(...heaps.slice(-q).map((s) => s.heap));
+    out.heapPeak = Math.max(...heaps.map((s) => s.heap));
+    out.heapGrowth = out.heapLastTrough - out.heapFirstTrough;
+    out.flat = out.heapGrowth < HEAP_FLAT_BYTES;
+    out.flatBy = "isolate heap";
+  } else {
+    out.flat = mid > 0 ? growthSecondHalf < Math.min(0.05 * mid, 16 * 2 ** 20) : null;
+    out.flatBy = "workerd RSS";
+  }
+  return out;
+}

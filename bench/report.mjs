@@ -1,0 +1,271 @@
+// Turns the raw results into the one table the run prints (Markdown, so it pastes into
+// BENCHMARKS.md as is) and checks them against the targets of the issue. Pure functions.
+import { sizeLabel } from "./corpus.mjs";
+
+export const TARGETS = {
+  cachedVsHello: 0.8,
+  broadVsListingAt100k: 3,
+  scaleRatio: 1.5,
+  parseVsFastestPeer: 1,
+  bundleGzipBytes: 150 * 1024,
+};
+
+const n0 = (x) => (x === null || x === undefined || Number.isNaN(x) ? "–" : Math.round(x).toLocaleString("en-US"));
+const n1 = (x) => (x === null || x === undefined || Number.isNaN(x) ? "–" : x.toFixed(1));
+const n2 = (x) => (x === null || x === undefined || Number.isNaN(x) ? "–" : x.toFixed(2));
+/** Ratios with three significant digits, so 0.799 does not read as a met 0.80. */
+const r3 = (x) => (x === null || x === undefined || Number.isNaN(x) ? "–" : x.toPrecision(3));
+const kb = (b) => `${n0(b / 1024)} KB`;
+const mb = (b) => `${n1(b / 2 ** 20)} MB`;
+const met = (ok) => (ok === null || ok === undefined ? "n/a" : ok ? "met" : "MISSED");
+
+/** Mean of the hello-world runs at a size (first, last, and those paired with each endpoint). */
+export function helloRps(sizeResult) {
+  const runs = [sizeResult.endpoints.hello?.rps, sizeResult.helloAfter?.rps, ...Object.values(sizeResult.endpoints).map((r) => r?.helloRps)].filter((x) => x > 0);
+  return runs.length ? runs.reduce((a, x) => a + x, 0) / runs.length : null;
+}
+
+/** Throughput relative to hello-world: against the run paired with the endpoint when there is one. */
+export function helloRatio(r, sizeResult) {
+  const base = r?.helloRps || helloRps(sizeResult);
+  return r?.rps && base ? r.rps / base : null;
+}
+
+/** The size to judge "at 100k" targets by: 100k if measured, else the nearest measured size. */
+function pickSize(sizes, wanted) {
+  if (!sizes.length) return null;
+  return sizes.reduce((best, s) => (Math.abs(Math.log(s.size / wanted)) < Math.abs(Math.log(best.size / wanted)) ? s : best), sizes[0]);
+}
+
+/** Every target of the issue with its measured value and verdict (null when not measured). */
+export function evaluateTargets(results) {
+  const out = [];
+  const sizes = results.http?.sizes ?? [];
+
+  const smallest = sizes[0];
+  if (smallest) {
+    for (const key of ["listing_cached", "detail_cached", "page_cached"]) {
+      const r = smallest.endpoints[key];
+      const ratio = helloRatio(r, smallest);
+      out.push({
+        id: `cached:${key}`,
+        target: `${r?.label ?? key} throughput ≥ ${TARGETS.cachedVsHello}× hello-world (${sizeLabel(smallest.size)})`,
+        value: ratio === null ? (r?.error ?? "not measured") : `${r3(ratio)}×`,
+        met: ratio === null ? null : ratio >= TARGETS.cachedVsHello,
+      });
+    }
+  }
+
+  const at100k = pickSize(sizes, 100_000);
+  if (at100k) {
+    const broad = at100k.endpoints.search_broad;
+    const listing = at100k.endpoints.listing_uncached;
+    const ratio = broad?.p50 && listing?.p50 ? broad.p50 / listing.p50 : null;
+    out.push({
+      id: "broad-vs-listing",
+      target: `broad search p50 ≤ ${TARGETS.broadVsListingAt100k}× uncached listing p50 at 100k` + (at100k.size !== 100_000 ? ` (measured at ${sizeLabel(at100k.size)})` : ""),
+      value: ratio === null ? "not measured" : `${r3(ratio)}× (${broad.p50} ms vs ${listing.p50} ms)`,
+      met: ratio === null ? null : at100k.size === 100_000 ? ratio <= TARGETS.broadVsListingAt100k : null,
+    });
+  }
+
+  if (sizes.length >= 2) {
+    const small = sizes[0];
+    const large = sizes[sizes.length - 1];
+    for (const key of ["listing_uncached", "search_narrow"]) {
+      const a = small.endpoints[key];
+      const b = large.endpoints[key];
+      const ratio = a?.p50 && b?.p50 ? b.p50 / a.p50 : null;
+      const exact = small.size === 10_000 && large.size === 1_000_000;
+      const serial = a?.serialP50 && b?.serialP50 ? `; one connection: ${r3(b.serialP50 / a.serialP50)}× (${n1(b.serialP50)} ms vs ${n1(a.serialP50)} ms)` : "";
+      out.push({
+        id: `scale:${key}`,
+        target: `${a?.label ?? key} p50 at 1m ≤ ${TARGETS.scaleRatio}× at 10k` + (exact ? "" : ` (measured ${sizeLabel(large.size)} vs ${sizeLabel(small.size)})`),
+        value: ratio === null ? "not measured" : `${r3(ratio)}× (${b.p50} ms vs ${a.p50} ms, 10 connections)${serial}`,
+        met: ratio === null ? null : exact ? ratio <= TARGETS.scaleRatio : null,
+      });
+    }
+  }
+
+  if (results.ingest) {
+    const ours = results.ingest.results.find((r) => r.key === "ours_parse");
+    const peer = results.ingest.results.find((r) => r.key === results.ingest.fastestPeer);
+    out.push({
+      id: "parse",
+      target: "parse throughput ≥ the fastest peer parser",
+      value: `${n2(ours.mbps)} MB/s vs ${peer.label} ${n2(peer.mbps)} MB/s (${r3(ours.ratioToFastestPeer)}×)`,
+      met: ours.ratioToFastestPeer >= TARGETS.parseVsFastestPeer,
+    });
+  }
+
+  if (results.bundle) {
+    out.push({
+      id: "bundle",
+      target: `production bundle ≤ ${TARGETS.bundleGzipBytes / 1024} KB gzip`,
+      value: `${kb(results.bundle.gzip)} gzip (${kb(results.bundle.raw)} raw)`,
+      met: results.bundle.gzip <= TARGETS.bundleGzipBytes,
+    });
+  }
+
+  if (results.memory) {
+    const m = results.memory;
+    const heap = m.heapFirstTrough ? `isolate heap ${mb(m.heapFirstTrough)} → ${mb(m.heapLastTrough)} (troughs, peak ${mb(m.heapPeak)}); ` : "";
+    out.push({
+      id: "memory",
+      target: `memory flat under load (judged by the ${m.flatBy ?? "workerd RSS"})`,
+      value: `${heap}workerd RSS ${mb(m.before)} → ${mb(m.after)}, peak ${mb(m.peak)}`,
+      met: m.flat,
+    });
+  }
+  return out;
+}
+
+/** Rows of the one table: HTTP per size, scale ratios, parsing, refresh, bundle, memory. */
+export function tableRows(results) {
+  const rows = [];
+  const sizes = results.http?.sizes ?? [];
+  for (const s of sizes) {
+    const hello = helloRps(s);
+    for (const [key, r] of Object.entries(s.endpoints)) {
+      const section = `HTTP ${sizeLabel(s.size)}`;
+      if (!r || r.error) {
+        rows.push([section, r?.label ?? key, r?.missing ? "missing (404)" : `not measured: ${r?.error ?? "?"}`, "", "", "", "", ""]);
+        continue;
+      }
+      const ratio = key === "hello" ? 1 : helloRatio(r, s);
+      const cachedTarget = r.kind === "cached" ? `≥ ${TARGETS.cachedVsHello}×` : "";
+      const note = [r.serialP50 ? `1 conn. p50 ${n1(r.serialP50)} ms` : "", r.matches !== undefined && r.matches !== null ? `${n0(r.matches)} matches` : "", r.non2xx ? `${n0(r.non2xx)} non-2xx` : "", r.timeouts ? `${n0(r.timeouts)} timeouts` : "", r.errors && r.errors !== r.timeouts ? `${n0(r.errors)} errors` : "", r.kind === "cached" && r.cache !== "HIT" ? `cache: ${r.cache}` : ""]
+        .filter(Boolean)
+        .join(", ");
+      rows.push([
+        section,
+        key === "hello" ? `${r.label}, mean of ${s.helloAfter ? "first, last and paired" : "its"} runs` : r.label,
+        `${n0(key === "hello" ? hello : r.rps)} req/s${note ? ` (${note})` : ""}`,
+        String(r.p50),
+        String(r.p99),
+        `${r3(ratio)}× hello`,
+        cachedTarget,
+        cachedTarget ? met(ratio >= TARGETS.cachedVsHello) : "",
+      ]);
+    }
+  }
+  if (sizes.length >= 2) {
+    const small = sizes[0];
+    const large = sizes[sizes.length - 1];
+    for (const key of Object.keys(large.endpoints)) {
+      if (key === "hello") continue;
+      const a = small.endpoints[key];
+      const b = large.endpoints[key];
+      if (!a?.p50 || !b?.p50) continue;
+      const targeted = key === "listing_uncached" || key === "search_narrow";
+      const exact = small.size === 10_000 && large.size === 1_000_000;
+      const serial = a.serialP50 && b.serialP50 ? `; 1 connection ${n1(b.serialP50)} vs ${n1(a.serialP50)} ms (${r3(b.serialP50 / a.serialP50)}×)` : "";
+      rows.push([
+        `scale ${sizeLabel(large.size)}/${sizeLabel(small.size)}`,
+        b.label,
+        `p50 ${b.p50} vs ${a.p50} ms; req/s ${n2(b.rps / a.rps)}×${serial}`,
+        "",
+        "",
+        `${r3(b.p50 / a.p50)}× p50`,
+        targeted ? `≤ ${TARGETS.scaleRatio}× (1m/10k)` : "",
+        targeted ? (exact ? met(b.p50 / a.p50 <= TARGETS.scaleRatio) : "n/a (sizes)") : "",
+      ]);
+    }
+  }
+  for (const s of sizes) {
+    const broad = s.endpoints.search_broad;
+    const listing = s.endpoints.listing_uncached;
+    if (!broad?.p50 || !listing?.p50) continue;
+    const is100k = s.size === 100_000;
+    rows.push([
+      `search ${sizeLabel(s.size)}`,
+      "broad search p50 / uncached listing p50",
+      `${broad.p50} / ${listing.p50} ms`,
+      "",
+      "",
+      `${r3(broad.p50 / listing.p50)}×`,
+      `≤ ${TARGETS.broadVsListingAt100k}× (at 100k)`,
+      is100k ? met(broad.p50 / listing.p50 <= TARGETS.broadVsListingAt100k) : "n/a (size)",
+    ]);
+  }
+  if (results.ingest) {
+    const i = results.ingest;
+    for (const r of i.results) {
+      const targeted = r.key === "ours_parse";
+      rows.push([
+        `parse (${i.fileCount} files, ${n0(i.bytes / 1024)} KB)`,
+        r.label,
+        `${n2(r.mbps)} MB/s best of ${r.rounds.length} (median ${n2(r.medianMbps)})`,
+        "",
+        "",
+        `${r3(r.ratioToFastestPeer)}× fastest peer`,
+        targeted ? "≥ 1× fastest peer" : "",
+        targeted ? met(r.ratioToFastestPeer >= TARGETS.parseVsFastestPeer) : "",
+      ]);
+    }
+  }
+  if (results.refresh) {
+    const rf = results.refresh;
+    for (const p of rf.passes) {
+      rows.push([
+        `refresh ${rf.sources} sources, ${rf.hosts} hosts`,
+        p.label,
+        `${n2(p.wallMs / 1000)} s wall; ${n0(p.sourceMsTotal / Math.max(1, p.sources))} ms per source inside the run`,
+        "",
+        "",
+        `${n1(p.d1StatementsPerSource)} D1 queries/source (${n1(p.d1CallsPerSource)} round trips); ${n2(p.subrequestsPerSource)} subrequests/source`,
+        "",
+        p.asExpected ? "" : `unexpected: ${JSON.stringify(p.statuses)}`,
+      ]);
+    }
+  }
+  if (results.bundle) {
+    const b = results.bundle;
+    rows.push([
+      "bundle",
+      "production bundle (wrangler deploy --dry-run)",
+      `${kb(b.gzip)} gzip, ${kb(b.raw)} raw` + (b.minifiedGzip ? ` (minified: ${kb(b.minifiedGzip)} gzip)` : ""),
+      "",
+      "",
+      `${n2(b.gzip / TARGETS.bundleGzipBytes)}× target`,
+      `≤ ${TARGETS.bundleGzipBytes / 1024} KB gzip`,
+      met(b.gzip <= TARGETS.bundleGzipBytes),
+    ]);
+  }
+  if (results.memory) {
+    const m = results.memory;
+    if (m.heapFirstTrough) {
+      rows.push([
+        `memory ${sizeLabel(m.size)}`,
+        `app isolate JS heap, ${m.seconds} s mixed load (${n0(m.load?.rps)} req/s)`,
+        `${mb(m.heapFirstTrough)} → ${mb(m.heapLastTrough)} (troughs; peak ${mb(m.heapPeak)})`,
+        "",
+        "",
+        `${m.heapGrowth >= 0 ? "+" : ""}${mb(m.heapGrowth)} second → last quarter`,
+        "flat (< 5 MB)",
+        met(m.flat),
+      ]);
+    }
+    rows.push([
+      `memory ${sizeLabel(m.size)}`,
+      `workerd process RSS (with local D1/KV/cache storage), ${m.seconds} s`,
+      `${mb(m.before)} → ${mb(m.after)} (peak ${mb(m.peak)})`,
+      "",
+      "",
+      `second half ${m.growthSecondHalf >= 0 ? "+" : ""}${mb(m.growthSecondHalf)} (${n1(m.slopePerMin / 2 ** 20)} MB/min)`,
+      m.heapFirstTrough ? "" : "flat",
+      m.heapFirstTrough ? "" : met(m.flat),
+    ]);
+  }
+  return rows;
+}
+
+export const COLUMNS = ["section", "measure", "figure", "p50 ms", "p99 ms", "ratio", "target", "verdict"];
+
+/** A Markdown table with padded columns (readable in a terminal too). */
+export function renderTable(columns, rows) {
+  const cells = [columns, ...rows].map((r) => columns.map((_, i) => String(r[i] ?? "").replace(/\|/g, "\\|")));
+  const widths = columns.map((_, i) => Math.max(3, ...cells.map((r) => [...r[i]].length)));
+  const line = (r) => `| ${r.map((c, i) => c + " ".repeat(widths[i] - [...c].length)).join(" | ")} |`;
+  return [line(cells[0]), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...cells.slice(1).map(line)].join("\n");
+}

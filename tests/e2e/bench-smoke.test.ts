@@ -1,0 +1,185 @@
+// Smoke test of the benchmark code (`npm run bench`), so it does not rot: its pure pieces on
+// tiny inputs, then a two-second load run against the production bundle in workerd. It runs
+// no benchmark of its own and needs nothing from the end-to-end global setup.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// @ts-expect-error plain ESM bench module, typed by its JSDoc
+import { buildNodeModules, buildWorker, bundleSize, composition } from "../../bench/build.mjs";
+// @ts-expect-error plain ESM bench module, typed by its JSDoc
+import { ARTICLE_COLUMNS, MAX_STATEMENT_BYTES, insertStatements, makeArticle, parseSize, sizeLabel, sourceStatements, utf8Length } from "../../bench/corpus.mjs";
+// @ts-expect-error plain ESM bench module, typed by its JSDoc
+import { applyMigrations, startApp } from "../../bench/harness.mjs";
+// @ts-expect-error plain ESM bench module, typed by its JSDoc
+import { analyseMemory, endpoints, measureEndpoints } from "../../bench/http.mjs";
+// @ts-expect-error plain ESM bench module, typed by its JSDoc
+import { compareParsers, feedFiles } from "../../bench/ingest.mjs";
+// @ts-expect-error plain ESM bench module, typed by its JSDoc
+import { reviseFeed } from "../../bench/refresh.mjs";
+// @ts-expect-error plain ESM bench module, typed by its JSDoc
+import { COLUMNS, evaluateTargets, renderTable, tableRows } from "../../bench/report.mjs";
+// @ts-expect-error plain ESM bench module, typed by its JSDoc
+import { parseArgs } from "../../bench/run.mjs";
+// @ts-expect-error plain ESM bench module, typed by its JSDoc
+import { BROAD_WORD, NARROW_WORD } from "../../bench/words.mjs";
+
+type Row = Record<string, string | number | null>;
+type App = { analyzeForIndex: (s: string) => string; parseFeed: unknown; normalizeFeed: unknown };
+
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+let work: string;
+let app: App;
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), "edge-news-bench-smoke-"));
+  app = await buildNodeModules(path.join(work, "node"));
+}, 60_000);
+
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+});
+
+describe("corpus generator", () => {
+  it("makes 50 realistic, deterministic, unique rows in seven languages", () => {
+    const rows: Row[] = Array.from({ length: 50 }, (_, i) => makeArticle(i + 1, 50));
+    expect(makeArticle(7, 50)).toEqual(rows[6]);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(50);
+    for (const r of rows) {
+      expect(r.id).toMatch(/^[0-9a-f]{16}$/);
+      expect(r.published_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+      expect(String(r.title).length).toBeGreaterThan(5);
+      expect(String(r.content_text).length).toBeGreaterThan(100);
+      expect(String(r.summary).length).toBeLessThanOrEqual(401);
+      for (const c of ARTICLE_COLUMNS) expect(c in r).toBe(true);
+    }
+    // 300 rows are enough to see every language and source.
+    const many: Row[] = Array.from({ length: 300 }, (_, i) => makeArticle(i + 1, 300));
+    expect(new Set(many.map((r) => r.language))).toEqual(new Set(["en", "fr", "es", "ru", "ar", "zh", "ko"]));
+    const broad = many.filter((r) => String(r.content_text).includes(BROAD_WORD)).length;
+    expect(broad / many.length).toBeGreaterThan(0.1);
+    expect(NARROW_WORD).toBe("tuvalu");
+  });
+
+  it("writes multi-row INSERTs under the D1 statement limit, FTS rows analyzed like the app", () => {
+    const rows: Row[] = Array.from({ length: 50 }, (_, i) => makeArticle(i + 1, 50));
+    rows[0] = { ...rows[0], title: "L'ONU's \"quoted\" title" };
+    const statements: string[] = insertStatements(rows, app.analyzeForIndex);
+    expect(statements.some((s) => s.startsWith("INSERT INTO articles ("))).toBe(true);
+    expect(statements.some((s) => s.startsWith("INSERT INTO articles_fts"))).toBe(true);
+    for (const s of statements) expect(utf8Length(s)).toBeLessThanOrEqual(MAX_STATEMENT_BYTES);
+    expect(statements.join("\n")).toContain("'L''ONU''s \"quoted\" title'");
+    expect(statements.join("\n")).toContain(`'${app.analyzeForIndex(String(rows[1]!.title)).replaceAll("'", "''")}'`);
+    expect(sourceStatements()).toHaveLength(10);
+    expect(parseSize("10k")).toBe(10_000);
+    expect(parseSize("1m")).toBe(1_000_000);
+    expect(sizeLabel(100_000)).toBe("100k");
+    expect(() => parseSize("ten")).toThrow();
+  });
+});
+
+describe("pure pieces", () => {
+  it("compares parsers on one feed file", async () => {
+    const files = (await feedFiles()).filter((f: { name: string }) => f.name.endsWith("un-news-en.xml"));
+    expect(files).toHaveLength(1);
+    const result = await compareParsers({ app, files, rounds: 1, msPerRound: 20 });
+    expect(result.fileCount).toBe(1);
+    expect(result.results.map((r: { key: string }) => r.key)).toEqual(["ours_parse", "ours_full", "feedsmith", "rss_parser"]);
+    for (const r of result.results) expect(r.mbps).toBeGreaterThan(0);
+  });
+
+  it("revises a feed: new identities for the first three items only", async () => {
+    const text = await readFile(path.join(ROOT, "demo", "feeds", "un-news-en.xml"), "utf8");
+    const revised: string = reviseFeed(text, 2);
+    expect(revised.match(/story\/s\d+-r2/g)?.length).toBeGreaterThanOrEqual(3);
+    expect(revised).toContain("/story/s04<");
+    expect(revised).not.toContain("/story/s04-r2");
+  });
+
+  it("formats the table and judges the targets", () => {
+    const ep = (rps: number, p50: number, extra = {}) => ({ label: "x", rps, p50, p99: p50 * 3, ...extra });
+    const size = (n: number, listingP50: number) => ({
+      size: n,
+      endpoints: {
+        hello: ep(1000, 2, { label: "hello-world (runtime limit)" }),
+        listing_cached: ep(900, 3, { kind: "cached", cache: "HIT", label: "listing, cached" }),
+        listing_uncached: ep(100, listingP50, { kind: "uncached", label: "listing, uncached" }),
+        search_narrow: ep(90, listingP50, { kind: "uncached", label: "search narrow", matches: 5 }),
+        search_broad: ep(20, listingP50 * 4, { kind: "uncached", label: "search broad" }),
+        page_cached: { label: "HTML page", missing: true, error: "route missing (404)" },
+      },
+      helloAfter: ep(1000, 2),
+    });
+    const results = {
+      http: { sizes: [size(10_000, 10), size(100_000, 11), size(1_000_000, 20)] },
+      bundle: { raw: 700_000, gzip: 160_000 },
+      memory: { size: 100_000, seconds: 60, before: 100e6, after: 101e6, peak: 102e6, growthSecondHalf: 1e6, slopePerMin: 1e6, flat: true, load: { rps: 50 } },
+    };
+    const targets = evaluateTargets(results);
+    const byId = Object.fromEntries(targets.map((t: { id: string }) => [t.id, t]));
+    expect(byId["cached:listing_cached"].met).toBe(true);
+    expect(byId["cached:page_cached"].met).toBe(null);
+    expect(byId["broad-vs-listing"].met).toBe(false);
+    expect(byId["scale:listing_uncached"].met).toBe(false);
+    expect(byId.bundle.met).toBe(false);
+    expect(byId.memory.met).toBe(true);
+    const table: string = renderTable(COLUMNS, tableRows(results));
+    expect(table.split("\n")[0]).toMatch(/^\| section +\| measure/);
+    expect(table).toContain("missing (404)");
+    expect(table).toContain("MISSED");
+    const lines = table.split("\n");
+    expect(new Set(lines.map((l) => [...l].length)).size).toBe(1);
+  });
+
+  it("reads the command line", () => {
+    expect(parseArgs(["--quick"]).sizeList).toEqual([10_000]);
+    expect(parseArgs(["--sizes", "100k,10k", "--duration", "2"]).sizeList).toEqual([10_000, 100_000]);
+    expect(() => parseArgs(["--bogus"])).toThrow();
+    expect(analyseMemory(100, [{ t: 1, rss: 100 }, { t: 2, rss: 100 }, { t: 3, rss: 100 }, { t: 4, rss: 100 }], 100).flat).toBe(true);
+  });
+
+  it("attributes bundle bytes to packages through the source map", () => {
+    // "AAAA,ICAA" maps column 0 and 4 of line 0 to source 0 and 1.
+    const parts = composition("abcdefgh", { sources: ["node_modules/hono/dist/a.js", "src/routes/b.ts"], mappings: "AAAA,ICAA" });
+    expect(parts).toEqual([
+      { name: "hono", bytes: 4 },
+      { name: "src/routes", bytes: 4 },
+    ]);
+  });
+});
+
+describe("harness", () => {
+  it("loads the production bundle in workerd and measures a two-second run", async () => {
+    const build = await buildWorker(path.join(work, "worker"));
+    const size = await bundleSize(build);
+    expect(size.gzip).toBeGreaterThan(1000);
+    expect(size.raw).toBeGreaterThan(size.gzip);
+
+    const instance = await startApp({ scriptPath: build.scriptPath, d1Dir: path.join(work, "d1"), kvDir: path.join(work, "kv") });
+    try {
+      const db = await instance.db();
+      await applyMigrations(db);
+      const rows = Array.from({ length: 50 }, (_, i) => makeArticle(i + 1, 50));
+      const statements: string[] = [...sourceStatements(), ...insertStatements(rows, app.analyzeForIndex)];
+      await db.batch(statements.map((s) => db.prepare(s)));
+
+      const all = endpoints({ detailId: rows[49]!.id });
+      const pick = all.filter((e: { key: string }) => ["hello", "listing_cached", "search_broad"].includes(e.key));
+      const measured = await measureEndpoints(instance.origin, pick, { seconds: 1, warmup: 0, connections: 4 });
+      expect(measured.hello.rps).toBeGreaterThan(0);
+      expect(measured.listing_cached.cache).toBe("HIT");
+      expect(measured.listing_cached.rps).toBeGreaterThan(0);
+      expect(measured.search_broad.matches).toBeGreaterThan(0);
+      expect(measured.search_broad.non2xx).toBe(0);
+      const missing = await measureEndpoints(instance.origin, [{ key: "nope", label: "nope", path: "/no/such/route", kind: "uncached" }], {
+        seconds: 1,
+        warmup: 0,
+        connections: 1,
+      });
+      expect(missing.nope.missing).toBe(true);
+      if (process.platform === "linux") expect(await instance.rss()).toBeGreaterThan(1e6);
+    } finally {
+      await instance.dispose();
+    }
+  }, 90_000);
+});
