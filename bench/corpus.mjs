@@ -5,16 +5,22 @@
 // a Worker, and the same corpus comes out every time.
 //
 // Pure module: no Node or Workers APIs, so it runs in both (the generator worker bundles it).
-import { BROAD_WORD, LANGUAGES, NARROW_WORD, SCRIPT_OF, SOURCES, SOURCE_WEIGHTS, SYLLABLES } from "./words.mjs";
+import { BROAD_WORD, LANGUAGES, MEDIUM_WORD, NARROW_ROWS, NARROW_WORD, SCRIPT_OF, SOURCES, SOURCE_WEIGHTS, SYLLABLES } from "./words.mjs";
 
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 export const DEFAULT_SEED = 20261127;
 /** The newest article's date; the corpus spreads back over SPAN_YEARS from here. */
 export const END_DATE = Date.UTC(2026, 10, 27, 9, 0, 0);
 const SPAN_MS = 5 * 365 * 24 * 3600_000;
-/** Share of English rows that mention BROAD_WORD, and of Latin-script rows that mention NARROW_WORD. */
+/** Share of English rows that mention BROAD_WORD, and of Latin-script rows that mention MEDIUM_WORD. */
 export const BROAD_SHARE_EN = 0.5;
-export const NARROW_SHARE_LATIN = 0.0005 / 0.58;
+export const MEDIUM_SHARE_LATIN = 0.0005 / 0.58;
+
+/** Whether row `pk` of a `total`-row corpus is one of the NARROW_ROWS rows, spread evenly. */
+export function isNarrowRow(pk, total) {
+  const step = Math.max(1, Math.floor(total / NARROW_ROWS));
+  return pk <= step * NARROW_ROWS && pk % step === Math.floor(step / 2) % step;
+}
 const NAMES_PER_SCRIPT = 50_000;
 /** D1 refuses statements over 100 KB; stay below with room to spare. */
 export const MAX_STATEMENT_BYTES = 90_000;
@@ -149,7 +155,8 @@ export function makeArticle(pk, total, seed = DEFAULT_SEED) {
   const fetched = Math.max(updated, published) + Math.floor(r() * 15 * 60_000);
 
   const broad = lang === "en" && r() < BROAD_SHARE_EN;
-  const narrow = latin && r() < NARROW_SHARE_LATIN;
+  const medium = latin && r() < MEDIUM_SHARE_LATIN;
+  const narrow = isNarrowRow(pk, total);
   const broadInTitle = broad && r() < 0.15;
   const heading = title(r, lang, broadInTitle ? [BROAD_WORD] : []);
 
@@ -157,11 +164,13 @@ export function makeArticle(pk, total, seed = DEFAULT_SEED) {
   const paragraphs = [];
   const paragraphCount = 3 + Math.floor(r() * 4);
   const broadAt = broad ? Math.floor(r() * paragraphCount) : -1;
+  const mediumAt = medium ? Math.floor(r() * paragraphCount) : -1;
   const narrowAt = narrow ? Math.floor(r() * paragraphCount) : -1;
   for (let p = 0; p < paragraphCount; p++) {
     const extra = [];
     if (p === broadAt) extra.push(BROAD_WORD);
-    if (p === narrowAt) extra.push(capitalize(NARROW_WORD, lang));
+    if (p === mediumAt) extra.push(capitalize(MEDIUM_WORD, lang));
+    if (p === narrowAt) extra.push(capitalize(NARROW_WORD, "en"));
     const sentences = [];
     const count = 2 + Math.floor(r() * 3);
     for (let s = 0; s < count; s++) sentences.push(sentence(r, lang, 8, 18, s === 0 ? extra : []));

@@ -9,6 +9,7 @@
 //   npm run bench -- --quick           under 3 minutes: 10k corpus, 3 s per endpoint, 10 s memory
 //   npm run bench -- --sizes 10k,100k  choose corpus sizes (generated once, cached in bench/results/corpus)
 //   other options: --duration S --warmup S --pair S (hello-world run before each endpoint, 0: none)
+//                  --rounds N (cached and floor endpoints alternate with hello-world N times)
 //                  --serial N (one-connection requests per uncached endpoint, for service time)
 //                  --connections N --memory-seconds S --memory-size SIZE
 //                  --sources N --hosts N (publishers; default: one per source)
@@ -28,8 +29,8 @@ import { refreshBench } from "./refresh.mjs";
 import { COLUMNS, evaluateTargets, renderTable, tableRows } from "./report.mjs";
 
 const PRESETS = {
-  quick: { sizes: "10k", duration: 3, warmup: 1, pair: 1.5, serial: 10, connections: 10, memorySeconds: 10, sources: 20, hosts: 0, parseRounds: 9, parseMs: 200 },
-  full: { sizes: "10k,100k,1m", duration: 10, warmup: 2, pair: 3, serial: 25, connections: 10, memorySeconds: 60, sources: 50, hosts: 0, parseRounds: 21, parseMs: 400 },
+  quick: { sizes: "10k", duration: 3, warmup: 1, pair: 1.5, rounds: 3, serial: 10, connections: 10, memorySeconds: 10, sources: 20, hosts: 0, parseRounds: 9, parseMs: 200 },
+  full: { sizes: "10k,100k,1m", duration: 10, warmup: 2, pair: 3, rounds: 5, serial: 25, connections: 10, memorySeconds: 60, sources: 50, hosts: 0, parseRounds: 21, parseMs: 400 },
 };
 
 export function parseArgs(argv) {
@@ -47,6 +48,7 @@ export function parseArgs(argv) {
     else if (a === "--duration") opts.duration = Number(value(i++));
     else if (a === "--warmup") opts.warmup = Number(value(i++));
     else if (a === "--pair") opts.pair = Number(value(i++));
+    else if (a === "--rounds") opts.rounds = Number(value(i++));
     else if (a === "--serial") opts.serial = Number(value(i++));
     else if (a === "--connections") opts.connections = Number(value(i++));
     else if (a === "--memory-seconds") opts.memorySeconds = Number(value(i++));
@@ -97,7 +99,7 @@ const log = (s) => process.stderr.write(`${s}\n`);
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.help) {
-    process.stdout.write(`${(await import("node:fs")).readFileSync(new URL(import.meta.url), "utf8").split("\n").slice(1, 15).map((l) => l.replace(/^\/\/ ?/, "")).join("\n")}\n`);
+    process.stdout.write(`${(await import("node:fs")).readFileSync(new URL(import.meta.url), "utf8").split("\n").slice(1, 17).map((l) => l.replace(/^\/\/ ?/, "")).join("\n")}\n`);
     return;
   }
   const started = Date.now();
@@ -146,7 +148,7 @@ async function main() {
       try {
         const first = await fetch(`${instance.origin}/api/v1/articles?per_page=1`).then((r) => (r.ok ? r.json() : null)).catch(() => null);
         const eps = endpoints({ detailId: first?.data?.[0]?.id ?? null });
-        const timing = { seconds: opts.duration, warmup: opts.warmup, pairSeconds: opts.pair, serialRequests: opts.serial, connections: opts.connections, log };
+        const timing = { seconds: opts.duration, warmup: opts.warmup, pairSeconds: opts.pair, rounds: opts.rounds, serialRequests: opts.serial, connections: opts.connections, log };
         const measured = await measureEndpoints(instance.origin, eps, timing);
         // Hello-world again at the end: the baseline brackets the run, drift shows.
         const helloAfter = (await measureEndpoints(instance.origin, [eps[0]], { ...timing, log: () => {} })).hello;

@@ -3,10 +3,13 @@
 // proper names from syllables (see corpus.mjs) so the index vocabulary keeps growing with the
 // corpus, like real news does.
 
-/** Appears in about half of the English rows: the "broad" search term. */
+/** Appears in about half of the English rows (15% of all rows): the "broad" search term. */
 export const BROAD_WORD = "development";
-/** Appears in about 1 row in 2,000 (Latin-script languages only): the "narrow" search term. */
-export const NARROW_WORD = "tuvalu";
+/** Appears in about 1 row in 2,000 (Latin-script languages only): matches grow with the corpus. */
+export const MEDIUM_WORD = "tuvalu";
+/** Appears in exactly NARROW_ROWS rows whatever the corpus size: a rare word stays rare. */
+export const NARROW_WORD = "funafuti";
+export const NARROW_ROWS = 12;
 
 const split = (s) => s.trim().split(/\s+/);
 

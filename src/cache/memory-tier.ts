@@ -21,6 +21,7 @@ const PER_RESPONSE = new Set(["x-cache", "x-cache-tier", "x-d1-bookmark", "set-c
 
 interface Remembered {
   body: Uint8Array;
+  /** The headers of a hit, built once when stored: a hit only hands them to the Response. */
   headers: [string, string][];
   notModified: [string, string][];
   etag: string | null;
@@ -46,7 +47,8 @@ async function keyOf(request: Request, env: Bindings): Promise<Pick<MemoryLookup
     memory.clear();
     memoryVersion = version;
   }
-  const negotiated = new URL(request.url).pathname.startsWith("/api/");
+  // The path starts at the first "/" after the scheme's "//": cheaper than parsing the URL.
+  const negotiated = request.url.startsWith("/api/", request.url.indexOf("/", request.url.indexOf("//") + 2));
   const language = negotiated ? (request.headers.get("accept-language") ?? "") : "";
   return { key: `${version}\n${language}\n${request.url}`, negotiated };
 }
@@ -86,10 +88,7 @@ export async function lookupMemory(request: Request, env: Bindings): Promise<Mem
   if (found.etag && ifNoneMatch && matches(found.etag, ifNoneMatch)) {
     return { response: new Response(null, { status: 304, headers: found.notModified }), key, negotiated };
   }
-  const headers = new Headers(found.headers);
-  headers.set("x-cache", "HIT");
-  headers.set("x-cache-tier", "memory");
-  return { response: new Response(request.method === "HEAD" ? null : found.body, { status: 200, headers }), key, negotiated };
+  return { response: new Response(request.method === "HEAD" ? null : found.body, { status: 200, headers: found.headers }), key, negotiated };
 }
 
 /** Keeps a response the shared cache handled (it says so in `x-cache`); returns it unchanged. */
@@ -100,7 +99,7 @@ export async function rememberResponse(lookup: MemoryLookup, request: Request, r
   const headers = [...response.headers].filter(([name]) => !PER_RESPONSE.has(name));
   const entry: Remembered = {
     body,
-    headers,
+    headers: [...headers, ["x-cache", "HIT"], ["x-cache-tier", "memory"]],
     notModified: headers.filter(([name]) => !BODY_HEADERS.has(name)),
     etag: response.headers.get("etag"),
   };

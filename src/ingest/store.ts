@@ -17,86 +17,120 @@ export interface StoreCounts {
   unchanged: number;
 }
 
-interface ExistingRow {
-  id: string;
-  content_hash: string;
-  published_at: string;
+/**
+ * A source's items travel to D1 as JSON in one bound parameter per chunk, not as one
+ * statement per article: D1 binds at most 100 parameters per statement and counts queries per
+ * invocation, so a feed of any length costs the same few statements (4 per chunk + 1) in ONE
+ * round trip. A bound string may hold up to 2 MB (D1's string and row limit); chunks stay at
+ * half of that. Fields of one item, by position:
+ */
+const F = {
+  id: 0, guid: 1, dedupeKey: 2, url: 3, title: 4, slug: 5, summary: 6, contentHtml: 7, contentText: 8, image: 9,
+  author: 10, tags: 11, language: 12, publishedAt: 13, updatedAt: 14, contentHash: 15, storyGroup: 16,
+  indexTitle: 17, indexBody: 18,
+} as const;
+const CHUNK_BYTES = 1_000_000;
+
+const encoder = new TextEncoder();
+const field = (name: keyof typeof F, alias = "j") => `${alias}.value ->> '$[${F[name]}]'`;
+
+function itemRow(a: NormalizedArticle): unknown[] {
+  const row: unknown[] = [];
+  row[F.id] = a.id;
+  row[F.guid] = a.guid;
+  row[F.dedupeKey] = a.dedupeKey;
+  row[F.url] = a.url;
+  row[F.title] = a.title;
+  row[F.slug] = a.slug;
+  row[F.summary] = a.summary;
+  row[F.contentHtml] = a.contentHtml;
+  row[F.contentText] = a.contentText;
+  row[F.image] = a.image;
+  row[F.author] = a.author;
+  row[F.tags] = JSON.stringify(a.tags);
+  row[F.language] = a.language;
+  row[F.publishedAt] = a.publishedAt;
+  row[F.updatedAt] = a.updatedAt;
+  row[F.contentHash] = a.contentHash;
+  row[F.storyGroup] = a.storyGroup;
+  row[F.indexTitle] = analyzeForIndex(a.title);
+  row[F.indexBody] = analyzeForIndex(`${a.summary}\n${a.contentText}`);
+  return row;
 }
 
-const ID_CHUNK = 90; // D1 binds at most 100 parameters per statement.
-
-async function existingRows(db: D1Database, ids: string[]): Promise<Map<string, ExistingRow>> {
-  const found = new Map<string, ExistingRow>();
-  const chunks: D1PreparedStatement[] = [];
-  for (let i = 0; i < ids.length; i += ID_CHUNK) {
-    const chunk = ids.slice(i, i + ID_CHUNK);
-    chunks.push(
-      db.prepare(`SELECT id, content_hash, published_at FROM articles WHERE id IN (${chunk.map(() => "?").join(",")})`).bind(...chunk),
-    );
+/** JSON arrays of item rows, each under CHUNK_BYTES (an item larger than that goes alone). */
+export function chunkItems(items: readonly NormalizedArticle[], limit = CHUNK_BYTES): string[] {
+  const chunks: string[] = [];
+  let parts: string[] = [];
+  let bytes = 2;
+  for (const a of items) {
+    const json = JSON.stringify(itemRow(a));
+    const size = encoder.encode(json).length + 1;
+    if (parts.length && bytes + size > limit) {
+      chunks.push(`[${parts.join(",")}]`);
+      parts = [];
+      bytes = 2;
+    }
+    parts.push(json);
+    bytes += size;
   }
-  if (!chunks.length) return found;
-  for (const result of await db.batch<ExistingRow>(chunks)) {
-    for (const row of result.results) found.set(row.id, row);
-  }
-  return found;
+  if (parts.length) chunks.push(`[${parts.join(",")}]`);
+  return chunks;
 }
 
-function indexStatements(db: D1Database, a: NormalizedArticle): D1PreparedStatement[] {
-  const body = `${a.summary}\n${a.contentText}`;
-  return [
-    db.prepare("DELETE FROM articles_fts WHERE rowid = (SELECT pk FROM articles WHERE id = ?)").bind(a.id),
-    db
-      .prepare("INSERT INTO articles_fts (rowid, title, body) SELECT pk, ?, ? FROM articles WHERE id = ?")
-      .bind(analyzeForIndex(a.title), analyzeForIndex(body), a.id),
-  ];
-}
+/** What the upsert below will do, read inside the same transaction just before it. */
+const PLAN = `SELECT count(*) - count(a.id) AS inserted, count(a.id) - count(a.content_hash IS ${field("contentHash")} OR NULL) AS updated
+  FROM json_each(?1) AS j LEFT JOIN articles AS a ON a.id = ${field("id")}`;
+
+/** Changed rows lose their index entries before they are rewritten… */
+const UNINDEX = `DELETE FROM articles_fts WHERE rowid IN (
+    SELECT a.pk FROM json_each(?1) AS j JOIN articles AS a ON a.id = ${field("id")} WHERE a.content_hash IS NOT ${field("contentHash")})`;
 
 /**
- * Writes a source's items and its fetch state in ONE D1 batch (a transaction): either all of
- * it lands or none does. Unchanged items cost no write; a changed item is updated in place
- * (same id) with `updated_at` set, never duplicated. The unique (source, dedupe key) index is
- * the last line of defence against a concurrent run inserting the same item.
+ * New items are inserted; an item whose content hash changed is updated in place (same id,
+ * `updated_at` set); an unchanged item fails the upsert's WHERE and is not written at all. A
+ * missing date falls back to first-seen time on insert and keeps the stored date on update,
+ * never "now" on every refresh. The unique (source, dedupe key) index is the last line of
+ * defence against a concurrent run.
+ */
+const UPSERT = `INSERT INTO articles (id, source_id, guid, dedupe_key, url, title, slug, summary, content_html, content_text,
+    image, author, tags, language, published_at, updated_at, fetched_at, first_seen_at, content_hash, story_group)
+  SELECT ${field("id")}, ?2, ${field("guid")}, ${field("dedupeKey")}, ${field("url")}, ${field("title")}, ${field("slug")},
+    ${field("summary")}, ${field("contentHtml")}, ${field("contentText")}, ${field("image")}, ${field("author")}, ${field("tags")},
+    ${field("language")}, coalesce(${field("publishedAt")}, ?3), coalesce(${field("updatedAt")}, ${field("publishedAt")}, ?3), ?3, ?3,
+    ${field("contentHash")}, ${field("storyGroup")}
+  FROM json_each(?1) AS j WHERE true
+  ON CONFLICT (id) DO UPDATE SET url = excluded.url, title = excluded.title, slug = excluded.slug, summary = excluded.summary,
+    content_html = excluded.content_html, content_text = excluded.content_text, image = excluded.image, author = excluded.author,
+    tags = excluded.tags, language = excluded.language,
+    published_at = coalesce((SELECT ${field("publishedAt", "d")} FROM json_each(?1) AS d WHERE ${field("id", "d")} = excluded.id), articles.published_at),
+    updated_at = ?3, fetched_at = ?3, content_hash = excluded.content_hash, story_group = excluded.story_group
+    WHERE articles.content_hash IS NOT excluded.content_hash
+  ON CONFLICT DO NOTHING`;
+
+/**
+ * …and every row of the chunk without an index entry (new, rewritten, or one a reindex has not
+ * reached yet) gets one, from the analyzed text (search/analyze.ts) computed here.
+ */
+const INDEX = `INSERT INTO articles_fts (rowid, title, body)
+  SELECT a.pk, ${field("indexTitle")}, ${field("indexBody")} FROM json_each(?1) AS j JOIN articles AS a ON a.id = ${field("id")}
+  WHERE NOT EXISTS (SELECT 1 FROM articles_fts AS f WHERE f.rowid = a.pk)`;
+
+/**
+ * Writes a source's items and its fetch state in ONE D1 batch (a transaction, one round trip):
+ * either all of it lands or none does. Unchanged items cost no write; a changed item is
+ * updated in place, never duplicated. A 304 writes only the fetch state.
  */
 export async function storeArticles(db: D1Database, items: NormalizedArticle[], state: SourceStateUpdate, now: string): Promise<StoreCounts> {
-  const existing = await existingRows(db, items.map((a) => a.id));
-  const counts: StoreCounts = { new: 0, updated: 0, unchanged: 0 };
   const statements: D1PreparedStatement[] = [];
-  for (const a of items) {
-    const before = existing.get(a.id);
-    if (before && before.content_hash === a.contentHash) {
-      counts.unchanged++;
-      continue;
-    }
-    const tags = JSON.stringify(a.tags);
-    if (before) {
-      counts.updated++;
-      statements.push(
-        db
-          .prepare(
-            `UPDATE articles SET url = ?, title = ?, slug = ?, summary = ?, content_html = ?, content_text = ?, image = ?,
-               author = ?, tags = ?, language = ?, published_at = ?, updated_at = ?, fetched_at = ?, content_hash = ?,
-               story_group = ? WHERE id = ?`,
-          )
-          .bind(a.url, a.title, a.slug, a.summary, a.contentHtml, a.contentText, a.image, a.author, tags, a.language,
-            a.publishedAt ?? before.published_at, now, now,
-            a.contentHash, a.storyGroup, a.id),
-        ...indexStatements(db, a),
-      );
-    } else {
-      counts.new++;
-      const published = a.publishedAt ?? now;
-      statements.push(
-        db
-          .prepare(
-            `INSERT INTO articles (id, source_id, guid, dedupe_key, url, title, slug, summary, content_html, content_text,
-               image, author, tags, language, published_at, updated_at, fetched_at, first_seen_at, content_hash, story_group)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-          )
-          .bind(a.id, state.sourceId, a.guid, a.dedupeKey, a.url, a.title, a.slug, a.summary, a.contentHtml, a.contentText,
-            a.image, a.author, tags, a.language, published, a.updatedAt ?? published, now, now, a.contentHash, a.storyGroup),
-        ...indexStatements(db, a),
-      );
-    }
+  const chunks = chunkItems(items);
+  for (const chunk of chunks) {
+    statements.push(
+      db.prepare(PLAN).bind(chunk),
+      db.prepare(UNINDEX).bind(chunk),
+      db.prepare(UPSERT).bind(chunk, state.sourceId, now),
+      db.prepare(INDEX).bind(chunk),
+    );
   }
   statements.push(
     db
@@ -106,7 +140,14 @@ export async function storeArticles(db: D1Database, items: NormalizedArticle[], 
       )
       .bind(state.etag, state.lastModified, now, state.status, state.httpStatus, state.nextFetchAt, state.sourceId),
   );
-  await db.batch(statements);
+  const results = await db.batch<{ inserted: number; updated: number }>(statements);
+  const counts: StoreCounts = { new: 0, updated: 0, unchanged: 0 };
+  for (let i = 0; i < chunks.length; i++) {
+    const plan = results[i * 4]!.results[0];
+    counts.new += plan?.inserted ?? 0;
+    counts.updated += plan?.updated ?? 0;
+  }
+  counts.unchanged = items.length - counts.new - counts.updated;
   return counts;
 }
 

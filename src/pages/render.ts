@@ -3,8 +3,18 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../env";
 
+/**
+ * What only HTML documents need on top of the app-wide security headers: legacy framing
+ * protection (CSP `frame-ancestors` is the modern one) and a browsing context of their own.
+ */
+export const HTML_DOCUMENT_HEADERS = {
+  "content-type": "text/html; charset=utf-8",
+  "x-frame-options": "DENY",
+  "cross-origin-opener-policy": "same-origin",
+} as const;
+
 /** A full HTML document response from a rendered page tree. */
 export async function htmlPage(c: Context<AppEnv>, page: JSX.Element, status: ContentfulStatusCode = 200): Promise<Response> {
   const body = `<!doctype html>${String(await page)}`;
-  return c.body(body, status, { "content-type": "text/html; charset=utf-8" });
+  return c.body(body, status, HTML_DOCUMENT_HEADERS);
 }

@@ -12,9 +12,11 @@ import { ARTICLE_COLUMNS, MAX_STATEMENT_BYTES, insertStatements, makeArticle, pa
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
 import { applyMigrations, startApp } from "../../bench/harness.mjs";
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
-import { analyseMemory, endpoints, measureEndpoints } from "../../bench/http.mjs";
+import { analyseMemory, endpoints, measureEndpoints, mergeRuns } from "../../bench/http.mjs";
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
 import { compareParsers, feedFiles } from "../../bench/ingest.mjs";
+// @ts-expect-error plain ESM bench module, typed by its JSDoc
+import { openSession } from "../../bench/inspector.mjs";
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
 import { reviseFeed } from "../../bench/refresh.mjs";
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
@@ -22,7 +24,7 @@ import { COLUMNS, evaluateTargets, renderTable, tableRows } from "../../bench/re
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
 import { parseArgs } from "../../bench/run.mjs";
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
-import { BROAD_WORD, NARROW_WORD } from "../../bench/words.mjs";
+import { BROAD_WORD, NARROW_ROWS, NARROW_WORD } from "../../bench/words.mjs";
 
 type Row = Record<string, string | number | null>;
 type App = { analyzeForIndex: (s: string) => string; parseFeed: unknown; normalizeFeed: unknown };
@@ -58,7 +60,8 @@ describe("corpus generator", () => {
     expect(new Set(many.map((r) => r.language))).toEqual(new Set(["en", "fr", "es", "ru", "ar", "zh", "ko"]));
     const broad = many.filter((r) => String(r.content_text).includes(BROAD_WORD)).length;
     expect(broad / many.length).toBeGreaterThan(0.1);
-    expect(NARROW_WORD).toBe("tuvalu");
+    const narrow = many.filter((r) => String(r.content_text).toLowerCase().includes(NARROW_WORD)).length;
+    expect(narrow).toBe(NARROW_ROWS);
   });
 
   it("writes multi-row INSERTs under the D1 statement limit, FTS rows analyzed like the app", () => {
@@ -148,6 +151,15 @@ describe("pure pieces", () => {
   });
 });
 
+describe("load runs", () => {
+  it("merges alternating runs of one endpoint: requests and time add up, latency is request-weighted", () => {
+    const run = (total: number, seconds: number, p50: number, p99: number) => ({ rps: total / seconds, p50, p99, mean: p50, total, non2xx: 0, errors: 0, timeouts: 0, seconds });
+    const merged = mergeRuns([run(100, 1, 2, 10), run(300, 1, 4, 30)]);
+    expect(merged).toMatchObject({ rps: 200, p50: 4, p99: 30, total: 400, seconds: 2 });
+    expect(merged.mean).toBeCloseTo(3.5);
+  });
+});
+
 describe("harness", () => {
   it("loads the production bundle in workerd and measures a two-second run", async () => {
     const build = await buildWorker(path.join(work, "worker"));
@@ -155,7 +167,7 @@ describe("harness", () => {
     expect(size.gzip).toBeGreaterThan(1000);
     expect(size.raw).toBeGreaterThan(size.gzip);
 
-    const instance = await startApp({ scriptPath: build.scriptPath, d1Dir: path.join(work, "d1"), kvDir: path.join(work, "kv") });
+    const instance = await startApp({ scriptPath: build.scriptPath, d1Dir: path.join(work, "d1"), kvDir: path.join(work, "kv"), inspector: true });
     try {
       const db = await instance.db();
       await applyMigrations(db);
@@ -165,10 +177,14 @@ describe("harness", () => {
 
       const all = endpoints({ detailId: rows[49]!.id });
       const pick = all.filter((e: { key: string }) => ["hello", "listing_cached", "search_broad"].includes(e.key));
-      const measured = await measureEndpoints(instance.origin, pick, { seconds: 1, warmup: 0, connections: 4 });
+      const measured = await measureEndpoints(instance.origin, pick, { seconds: 2, warmup: 0, connections: 4, pairSeconds: 2, rounds: 2 });
       expect(measured.hello.rps).toBeGreaterThan(0);
       expect(measured.listing_cached.cache).toBe("HIT");
       expect(measured.listing_cached.rps).toBeGreaterThan(0);
+      // A cached endpoint alternates with hello-world; its baseline is rps over the median ratio.
+      expect(measured.listing_cached.roundRatios).toHaveLength(2);
+      expect(measured.listing_cached.helloRps).toBeGreaterThan(0);
+      expect(measured.search_broad.roundRatios).toBeNull();
       expect(measured.search_broad.matches).toBeGreaterThan(0);
       expect(measured.search_broad.non2xx).toBe(0);
       const missing = await measureEndpoints(instance.origin, [{ key: "nope", label: "nope", path: "/no/such/route", kind: "uncached" }], {
@@ -178,6 +194,12 @@ describe("harness", () => {
       });
       expect(missing.nope.missing).toBe(true);
       if (process.platform === "linux") expect(await instance.rss()).toBeGreaterThan(1e6);
+      const session = await openSession(await instance.inspectorUrl());
+      try {
+        expect((await session.send("Runtime.getHeapUsage")).usedSize).toBeGreaterThan(100_000);
+      } finally {
+        session.close();
+      }
     } finally {
       await instance.dispose();
     }

@@ -79,8 +79,8 @@ describe("hostile content", () => {
 <item><title>&lt;img src=x onerror=alert(1)&gt;Exam results &lt;b&gt;announced&lt;/b&gt;</title><guid>inj-1</guid><link>javascript:alert(1)</link>
 <description>&lt;script&gt;steal()&lt;/script&gt;Plain teaser</description>
 <content:encoded><![CDATA[<p onclick="x()">Body</p><script>document.cookie</script><iframe src="https://evil.example"></iframe><a href="javascript:alert(1)">link</a><form action="https://evil.example"><input></form>]]></content:encoded></item></channel></rss>`;
-    await setMutableFeed("a", feed);
-    await addSource("inject", "/mutable/a");
+    await setMutableFeed("e", feed);
+    await addSource("inject", "/mutable/e");
     expect(await refreshOne("inject")).toMatchObject({ status: "ok", new: 1 });
     const row = await env.DB.prepare("SELECT title, url, summary, content_html FROM articles WHERE source_id = 'inject'").first<Record<string, string | null>>();
     expect(row?.title).toBe("Exam results announced");

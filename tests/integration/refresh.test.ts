@@ -76,6 +76,36 @@ describe("a publisher that edits a story", () => {
   });
 });
 
+describe("a long feed", () => {
+  // 400 items of about 4 KB: more than one D1 write chunk (store.ts), still one atomic batch.
+  const items = (edited: number | null) =>
+    Array.from({ length: 400 }, (_, i) => ({
+      guid: `long-${i}`,
+      title: `Long feed story ${i}`,
+      body: `${i === edited ? "Revised wording about watersheds. " : "Original wording. "}${"Classrooms reopen across the region. ".repeat(110)}`,
+    }));
+
+  it("stores every item, then updates only the edited one and its search entry", async () => {
+    await setMutableFeed("f", rss(items(null)));
+    await addSource("long", "/mutable/f");
+    const first = await refreshNow("source=long");
+    expect(first.report.sources[0]).toMatchObject({ status: "ok", new: 400, updated: 0, unchanged: 0 });
+    expect(await count("SELECT count(*) AS n FROM articles WHERE source_id = 'long'")).toBe(400);
+    expect(await count("SELECT count(*) AS n FROM articles_fts WHERE rowid IN (SELECT pk FROM articles WHERE source_id = 'long')")).toBe(400);
+
+    await setMutableFeed("f", rss(items(217)));
+    await new Promise((r) => setTimeout(r, 5));
+    const second = await refreshNow("source=long");
+    expect(second.report.sources[0]).toMatchObject({ status: "ok", new: 0, updated: 1, unchanged: 399 });
+    expect(await count("SELECT count(*) AS n FROM articles WHERE source_id = 'long'")).toBe(400);
+    expect(await count("SELECT count(*) AS n FROM articles_fts WHERE rowid IN (SELECT pk FROM articles WHERE source_id = 'long')")).toBe(400);
+    const { body } = await getJson("/api/v1/search?q=watersheds");
+    expect(body.data.map((a: { title: string }) => a.title)).toEqual(["Long feed story 217"]);
+    const { body: before } = await getJson("/api/v1/search?q=original+source:long&per_page=1");
+    expect(before.meta.total).toBe(399);
+  });
+});
+
 describe("an upstream that fails", () => {
   it("records the error on that source and still refreshes the others", async () => {
     await addSource("broken", "/hostile/500");

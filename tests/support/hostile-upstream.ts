@@ -75,7 +75,8 @@ export function hostileRoutes(): Record<string, Route> {
       });
     },
   };
-  for (const name of ["a", "b", "c", "d"]) {
+  // One name per test that edits a feed: test files run in parallel against this one server.
+  for (const name of ["a", "b", "c", "d", "e", "f", "g", "h"]) {
     routes[`/mutable/${name}`] = (req, res) => {
       if (req.method === "PUT") {
         const chunks: Buffer[] = [];
