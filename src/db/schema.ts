@@ -9,6 +9,13 @@ export const sources = sqliteTable("sources", {
   homepage: text("homepage"),
   /** Declared content language of the feed (BCP 47); used when items and the feed say nothing. */
   language: text("language"),
+  /**
+   * Declared translation mapping (migration 0004), both set or both null: sources that publish
+   * translations of each other share a `story_scope`; `story_key` is a URLPattern pathname
+   * pattern whose `:key` (and other named groups but `lang`) identify a story across them.
+   */
+  storyScope: text("story_scope"),
+  storyKey: text("story_key"),
   enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
   etag: text("etag"),
   lastModified: text("last_modified"),

@@ -1,19 +1,24 @@
 import { and, asc, eq, isNull, lte, or, sql } from "drizzle-orm";
 import type { SourceHealth } from "../domain";
 import type { Db } from "./articles";
-import { articles, sources } from "./schema";
+import { articleCounts, articles, sources } from "./schema";
 
 export type SourceRow = typeof sources.$inferSelect;
-export type NewSource = Pick<typeof sources.$inferInsert, "id" | "name" | "url" | "homepage" | "language">;
-export type SourceChanges = Partial<Pick<SourceRow, "name" | "url" | "homepage" | "language" | "enabled">>;
+export type NewSource = Pick<typeof sources.$inferInsert, "id" | "name" | "url" | "homepage" | "language" | "storyScope" | "storyKey">;
+export type SourceChanges = Partial<Pick<SourceRow, "name" | "url" | "homepage" | "language" | "enabled" | "storyScope" | "storyKey">>;
 
-function toHealth(row: SourceRow, articleCount: number): SourceHealth {
+/** A source as the API shows it: its health plus its declared translation mapping. */
+export type SourceView = SourceHealth & { story_scope: string | null; story_key: string | null };
+
+function toHealth(row: SourceRow, articleCount: number): SourceView {
   return {
     id: row.id,
     name: row.name,
     url: row.url,
     homepage: row.homepage,
     language: row.language,
+    story_scope: row.storyScope,
+    story_key: row.storyKey,
     enabled: row.enabled,
     last_fetched_at: row.lastFetchedAt,
     last_status: row.lastStatus,
@@ -24,20 +29,27 @@ function toHealth(row: SourceRow, articleCount: number): SourceHealth {
   };
 }
 
-export async function listSources(db: Db): Promise<SourceHealth[]> {
-  const [rows, counts] = await db.batch([
-    db.select().from(sources).orderBy(asc(sources.id)),
-    db.select({ sourceId: articles.sourceId, n: sql<number>`count(*)` }).from(articles).groupBy(articles.sourceId),
-  ]);
+/**
+ * Article counts come from the per-(language, source) counters the triggers of migration 0003
+ * keep exact, not from counting article rows: the listing page shows every source, and a
+ * GROUP BY over a million articles took longer than the rest of the page.
+ */
+const countsBySource = (db: Db) =>
+  db.select({ sourceId: articleCounts.sourceId, n: sql<number>`sum(${articleCounts.n})` }).from(articleCounts).groupBy(articleCounts.sourceId);
+
+export async function listSources(db: Db): Promise<SourceView[]> {
+  const [rows, counts] = await db.batch([db.select().from(sources).orderBy(asc(sources.id)), countsBySource(db)]);
   const bySource = new Map(counts.map((c) => [c.sourceId, c.n]));
   return rows.map((row) => toHealth(row, bySource.get(row.id) ?? 0));
 }
 
-export async function getSourceHealth(db: Db, id: string): Promise<SourceHealth | null> {
-  const [row] = await db.select().from(sources).where(eq(sources.id, id));
-  if (!row) return null;
-  const [count] = await db.select({ n: sql<number>`count(*)` }).from(articles).where(eq(articles.sourceId, id));
-  return toHealth(row, count?.n ?? 0);
+export async function getSourceHealth(db: Db, id: string): Promise<SourceView | null> {
+  const [rows, counts] = await db.batch([
+    db.select().from(sources).where(eq(sources.id, id)),
+    db.select({ n: sql<number>`coalesce(sum(${articleCounts.n}), 0)` }).from(articleCounts).where(eq(articleCounts.sourceId, id)),
+  ]);
+  const row = rows[0];
+  return row ? toHealth(row, counts[0]?.n ?? 0) : null;
 }
 
 export async function getSource(db: Db, id: string): Promise<SourceRow | null> {
@@ -57,6 +69,9 @@ export async function updateSource(db: Db, id: string, changes: SourceChanges): 
     .update(sources)
     .set({
       ...changes,
+      // A changed translation mapping regroups items only as they are normalized again: forget
+      // validators and make the source due now, so the next refresh re-reads the whole feed.
+      ...mappingChangeReset(changes),
       // A new URL is a new upstream: forget validators and make it due now.
       ...(urlChanged ? { etag: null, lastModified: null, nextFetchAt: null, consecutiveErrors: 0 } : {}),
       updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%SZ','now'))`,
@@ -64,6 +79,20 @@ export async function updateSource(db: Db, id: string, changes: SourceChanges): 
     .where(eq(sources.id, id))
     .returning({ id: sources.id });
   return updated.length === 1;
+}
+
+/** Resets of the fetch state that apply only where the stored mapping differs from `changes`. */
+function mappingChangeReset(changes: SourceChanges) {
+  const differs = [
+    ...(changes.storyScope !== undefined ? [sql`${sources.storyScope} IS NOT ${changes.storyScope}`] : []),
+    ...(changes.storyKey !== undefined ? [sql`${sources.storyKey} IS NOT ${changes.storyKey}`] : []),
+  ];
+  if (!differs.length) return {};
+  const changed = sql.join(differs, sql` OR `);
+  // SET expressions see the row as it was before the update, so this compares old and new.
+  const unlessChanged = (column: typeof sources.etag | typeof sources.lastModified | typeof sources.nextFetchAt) =>
+    sql`CASE WHEN ${changed} THEN NULL ELSE ${column} END`;
+  return { etag: unlessChanged(sources.etag), lastModified: unlessChanged(sources.lastModified), nextFetchAt: unlessChanged(sources.nextFetchAt) };
 }
 
 /** Removes a source; its articles stay unless `purge` (the FTS rows follow by trigger). */

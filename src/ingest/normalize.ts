@@ -1,4 +1,4 @@
-import { articleId, contentHash, dedupeKey, slugify, storyGroup } from "./identity";
+import { articleId, contentHash, declaredStoryGroup, dedupeKey, slugify, storyGroup } from "./identity";
 import { detectLanguage, normalizeLanguageTag } from "./language";
 import { htmlToText, normalizeText, safeUrl, sanitizeHtml } from "./sanitize";
 import type { ParsedFeed, ParsedItem } from "./types";
@@ -33,6 +33,9 @@ export interface SourceContext {
   id: string;
   url: string;
   language: string | null;
+  /** Declared translation mapping (both set or both null): see `declaredStoryGroup`. */
+  storyScope?: string | null;
+  storyKey?: string | null;
 }
 
 function truncate(text: string, max: number): string {
@@ -66,6 +69,12 @@ export async function normalizeItem(item: ParsedItem, feed: ParsedFeed, source: 
   const tags = [...new Set(item.tags.map((t) => htmlToText(t).slice(0, 60)).filter(Boolean))].slice(0, 20);
   const summary = truncate(summarySource, SUMMARY_MAX);
   const alternates = item.alternates.map((a) => safeUrl(a.url, base)).filter((u): u is string => !!u);
+  // The source's declared mapping, when the link matches it, wins over the group derived from
+  // the link and its alternates. A declared group is part of the content hash, so declaring,
+  // changing or dropping a mapping rewrites the stored group on the next fetch; items without
+  // one hash as they always did, so no stored article looks changed.
+  const mapping = source.storyScope && source.storyKey ? { scope: source.storyScope, pattern: source.storyKey } : null;
+  const declaredGroup = await declaredStoryGroup(url, mapping);
   return {
     id: await articleId(source.id, key),
     dedupeKey: key,
@@ -82,8 +91,8 @@ export async function normalizeItem(item: ParsedItem, feed: ParsedFeed, source: 
     language,
     publishedAt: item.publishedAt,
     updatedAt: item.updatedAt,
-    contentHash: await contentHash([title, summary, content.html, image, tags.join("\u0001"), url]),
-    storyGroup: await storyGroup(url, alternates),
+    contentHash: await contentHash([title, summary, content.html, image, tags.join("\u0001"), url, ...(declaredGroup ? [declaredGroup] : [])]),
+    storyGroup: declaredGroup ?? (await storyGroup(url, alternates)),
   };
 }
 

@@ -19,7 +19,13 @@ export interface RefreshOptions {
   force?: boolean;
 }
 
-/** Sources one invocation handles inline; above this a run fans out through the queue. */
+/**
+ * Sources one invocation handles inline; above this a run fans out through the queue. The
+ * budget that sets it is D1's 1,000 queries per invocation: a source costs one fetch
+ * subrequest and one D1 round trip (store.ts writes a feed of any length in one batch of
+ * 4 statements per MB-sized chunk + 1), a run adds about four round trips of its own, so 500
+ * changed sources need about 505 round trips (bench/refresh.mjs measures it).
+ */
 export const MAX_SOURCES_PER_RUN = 500;
 /** How long a source handed to the queue stays claimed (not due) while it waits its turn. */
 const QUEUE_CLAIM_MS = 30 * 60_000;
@@ -90,7 +96,7 @@ async function refreshSource(env: Bindings, source: SourceRow, limits: FetchLimi
   }
   try {
     const feed = parseFeed(fetched.body, { url: fetched.finalUrl, contentType: fetched.contentType });
-    const items = await normalizeFeed(feed, { id: source.id, url: fetched.finalUrl, language: source.language });
+    const items = await normalizeFeed(feed, { id: source.id, url: fetched.finalUrl, language: source.language, storyScope: source.storyScope, storyKey: source.storyKey });
     const counts = await storeArticles(env.DB, items, {
       sourceId: source.id,
       etag: fetched.etag,

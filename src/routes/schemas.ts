@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
-import type { ArticleDetail, ArticleSummary, SearchHit, SourceHealth } from "../domain";
+import type { SourceView } from "../db/sources";
+import type { ArticleDetail, ArticleSummary, SearchHit } from "../domain";
 import type { ProblemBody } from "../errors/problem";
 import type { RefreshRunReport } from "../ingest/report";
 
@@ -42,6 +43,8 @@ export const sourceHealth = z.object({
   url: z.string(),
   homepage: z.nullable(z.string()),
   language: z.nullable(z.string()),
+  story_scope: z.nullable(z.string()),
+  story_key: z.nullable(z.string()),
   enabled: z.boolean(),
   last_fetched_at: z.nullable(isoTime),
   last_status: z.nullable(z.string()),
@@ -105,7 +108,7 @@ const agree = <T extends true>() => undefined as unknown as T;
 agree<Same<z.infer<typeof articleSummary>, ArticleSummary>>();
 agree<Same<z.infer<typeof searchHit>, SearchHit>>();
 agree<Same<z.infer<typeof articleDetail>, ArticleDetail>>();
-agree<Same<z.infer<typeof sourceHealth>, SourceHealth>>();
+agree<Same<z.infer<typeof sourceHealth>, SourceView>>();
 agree<Same<Omit<z.infer<typeof problem>, "errors">, Omit<ProblemBody, "errors">>>();
 agree<Same<z.infer<typeof runReport>, RefreshRunReport>>();
 
@@ -165,6 +168,8 @@ export const examples = {
     url: "https://news.example.org/feed/en.xml",
     homepage: "https://news.example.org/en/",
     language: "en",
+    story_scope: "news-example",
+    story_key: "/:lang/story/:year/:month/:key",
     enabled: true,
     last_fetched_at: "2026-11-28T12:00:04Z",
     last_status: "ok",
@@ -173,7 +178,14 @@ export const examples = {
     next_fetch_at: "2026-11-28T12:15:04Z",
     article_count: 30,
   } satisfies z.infer<typeof sourceHealth>,
-  sourceInput: { id: "un-news-en", name: "UN News (English)", url: "https://news.example.org/feed/en.xml", language: "en" },
+  sourceInput: {
+    id: "un-news-en",
+    name: "UN News (English)",
+    url: "https://news.example.org/feed/en.xml",
+    language: "en",
+    story_scope: "news-example",
+    story_key: "/:lang/story/:year/:month/:key",
+  },
   run,
   health: {
     status: "ok",
