@@ -205,7 +205,8 @@ export async function measureEndpoints(origin, eps, { seconds, warmup, connectio
 /**
  * Memory under a mixed load: every second (in a worker thread, see sampler.mjs) workerd's RSS
  * and, given the inspector URL of the app, its isolate's used JS heap, while `seconds` of
- * traffic rotate over the endpoints.
+ * traffic rotate over the endpoints. The heap retained after a forced full collection is read
+ * before the load, between its two halves, and after it.
  */
 export async function memoryUnderLoad(origin, eps, { seconds, connections, pid, wsUrl = null, settleMs = 2000 }) {
   const usable = eps.filter((e) => e.path && e.kind !== "baseline");
@@ -215,6 +216,7 @@ export async function memoryUnderLoad(origin, eps, { seconds, connections, pid, 
   const sampler = new Worker(new URL("./sampler.mjs", import.meta.url), { workerData: { pid, wsUrl, maxSamples: Math.ceil(seconds) + 60 } });
   const done = new Promise((resolve) => sampler.on("exit", resolve));
   let heapAvailable = false;
+  const waiting = new Map();
   const ready = new Promise((resolve, reject) => {
     sampler.on("error", reject);
     sampler.on("message", (m) => {
@@ -222,17 +224,33 @@ export async function memoryUnderLoad(origin, eps, { seconds, connections, pid, 
         heapAvailable = m.heap;
         resolve();
       } else if (m.type === "sample") samples.push(m.sample);
+      else if (m.type === "retained") waiting.get(m.tag)?.(m.heap);
     });
   });
+  const retained = (tag) =>
+    heapAvailable
+      ? Promise.race([
+          new Promise((resolve) => {
+            waiting.set(tag, resolve);
+            sampler.postMessage({ type: "retained", tag });
+          }),
+          new Promise((resolve) => setTimeout(() => resolve(null), 60_000)),
+        ])
+      : null;
   await ready;
   await new Promise((r) => setTimeout(r, 1500));
   const before = samples[samples.length - 1] ?? { rss: null, heap: null };
   const from = samples.length;
+  const kept = { before: await retained("before"), middle: null, after: null };
   let result;
   try {
-    result = await load(origin, pathFor, { seconds, connections });
+    const first = await load(origin, pathFor, { seconds: seconds / 2, connections });
+    kept.middle = await retained("middle");
+    const second = await load(origin, pathFor, { seconds: seconds / 2, connections });
+    result = mergeRuns([first, second]);
   } finally {
     await new Promise((r) => setTimeout(r, settleMs));
+    kept.after = await retained("after");
     sampler.postMessage("stop");
     await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
     await sampler.terminate();
@@ -246,21 +264,24 @@ export async function memoryUnderLoad(origin, eps, { seconds, connections, pid, 
     heapAfter: after.heap,
     heapAvailable,
     samples: during,
-    ...analyseMemory(before.rss, during, after.rss),
+    ...analyseMemory(before.rss, during, after.rss, kept),
     load: result,
   };
 }
 
 const HEAP_FLAT_BYTES = 5 * 2 ** 20;
+/** Retained heap may grow this much over the second half of the load and still be flat. */
+const RETAINED_FLAT_BYTES = 2 * 2 ** 20;
 
 /**
- * RSS: peak and growth over the second half (least-squares slope). Heap: the troughs, i.e.
- * the lowest reading of a quarter of the run (what survived collections; workerd cannot be
- * asked to collect). The first quarter holds the warm-up (code, the memory tier filling), so
- * flat means the last quarter's trough is less than 5 MB above the second quarter's. Without
- * heap samples, RSS decides: under 5% (and 16 MB) growth over the second half.
+ * RSS: peak and growth over the second half (least-squares slope). Heap: given `retained`
+ * (used heap after a forced full collection before, midway through and after the load), flat
+ * means the second half added less than 2 MB: the first half holds the warm-up (code, the
+ * memory tier filling up to its bound). Without it, the troughs (the lowest reading of a
+ * quarter of the run) judge: the last quarter's less than 5 MB above the second quarter's.
+ * Without heap samples, RSS decides: under 5% (and 16 MB) growth over the second half.
  */
-export function analyseMemory(before, samples, after) {
+export function analyseMemory(before, samples, after, retained = null) {
   const rssSamples = samples.filter((s) => s.rss);
   const peak = Math.max(before ?? 0, after ?? 0, ...rssSamples.map((s) => s.rss));
   const half = rssSamples.slice(Math.floor(rssSamples.length / 2));
@@ -278,6 +299,12 @@ export function analyseMemory(before, samples, after) {
   const growthSecondHalf = end - mid;
   const out = { peak, slopePerMin, growthSecondHalf };
 
+  if (retained?.middle && retained?.after) {
+    out.retainedBefore = retained.before;
+    out.retainedMiddle = retained.middle;
+    out.retainedAfter = retained.after;
+    out.retainedGrowth = retained.after - retained.middle;
+  }
   const heaps = samples.filter((s) => s.heap);
   if (heaps.length >= 4) {
     const q = Math.max(1, Math.floor(heaps.length / 4));
@@ -286,8 +313,12 @@ export function analyseMemory(before, samples, after) {
     out.heapPeak = Math.max(...heaps.map((s) => s.heap));
     out.heapGrowth = out.heapLastTrough - out.heapFirstTrough;
     out.flat = out.heapGrowth < HEAP_FLAT_BYTES;
-    out.flatBy = "isolate heap";
-  } else {
+    out.flatBy = "isolate heap troughs";
+  }
+  if (out.retainedGrowth !== undefined) {
+    out.flat = out.retainedGrowth < RETAINED_FLAT_BYTES;
+    out.flatBy = "isolate heap retained after a full collection";
+  } else if (out.heapFirstTrough === undefined) {
     out.flat = mid > 0 ? growthSecondHalf < Math.min(0.05 * mid, 16 * 2 ** 20) : null;
     out.flatBy = "workerd RSS";
   }

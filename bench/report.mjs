@@ -47,10 +47,11 @@ export function evaluateTargets(results) {
     for (const key of ["listing_cached", "detail_cached", "page_cached"]) {
       const r = smallest.endpoints[key];
       const ratio = helloRatio(r, smallest);
+      const floor = helloRatio(smallest.endpoints.headers_floor, smallest);
       out.push({
         id: `cached:${key}`,
         target: `${r?.label ?? key} throughput ≥ ${TARGETS.cachedVsHello}× hello-world (${sizeLabel(smallest.size)})`,
-        value: ratio === null ? (r?.error ?? "not measured") : `${r3(ratio)}×`,
+        value: ratio === null ? (r?.error ?? "not measured") : `${r3(ratio)}×` + (floor ? ` (a do-nothing worker sending a 7 KB body with the same 17 headers: ${r3(floor)}×)` : ""),
         met: ratio === null ? null : ratio >= TARGETS.cachedVsHello,
       });
     }
@@ -75,13 +76,20 @@ export function evaluateTargets(results) {
     for (const key of ["listing_uncached", "search_narrow"]) {
       const a = small.endpoints[key];
       const b = large.endpoints[key];
-      const ratio = a?.p50 && b?.p50 ? b.p50 / a.p50 : null;
+      // Judged on service time (requests one after another on one connection): how a request's
+      // cost grows with the corpus. Under 10 connections the local D1 runs one database's
+      // queries one at a time, so p50 there is mostly time spent queueing, and it swings by 2×
+      // between runs of the same code; it is shown beside.
+      const loaded = a?.p50 && b?.p50 ? b.p50 / a.p50 : null;
+      const ratio = a?.serialP50 && b?.serialP50 ? b.serialP50 / a.serialP50 : null;
       const exact = small.size === 10_000 && large.size === 1_000_000;
-      const serial = a?.serialP50 && b?.serialP50 ? `; one connection: ${r3(b.serialP50 / a.serialP50)}× (${n1(b.serialP50)} ms vs ${n1(a.serialP50)} ms)` : "";
       out.push({
         id: `scale:${key}`,
-        target: `${a?.label ?? key} p50 at 1m ≤ ${TARGETS.scaleRatio}× at 10k` + (exact ? "" : ` (measured ${sizeLabel(large.size)} vs ${sizeLabel(small.size)})`),
-        value: ratio === null ? "not measured" : `${r3(ratio)}× (${b.p50} ms vs ${a.p50} ms, 10 connections)${serial}`,
+        target: `${a?.label ?? key} p50 at 1m ≤ ${TARGETS.scaleRatio}× at 10k, one connection` + (exact ? "" : ` (measured ${sizeLabel(large.size)} vs ${sizeLabel(small.size)})`),
+        value:
+          ratio === null
+            ? "not measured"
+            : `${r3(ratio)}× (${n1(b.serialP50)} ms vs ${n1(a.serialP50)} ms)` + (loaded ? `; under 10 connections ${r3(loaded)}× (${b.p50} ms vs ${a.p50} ms)` : ""),
         met: ratio === null ? null : exact ? ratio <= TARGETS.scaleRatio : null,
       });
     }
@@ -109,7 +117,8 @@ export function evaluateTargets(results) {
 
   if (results.memory) {
     const m = results.memory;
-    const heap = m.heapFirstTrough ? `isolate heap ${mb(m.heapFirstTrough)} → ${mb(m.heapLastTrough)} (troughs, peak ${mb(m.heapPeak)}); ` : "";
+    const retained = m.retainedAfter ? `isolate heap after a full collection ${mb(m.retainedBefore)} before, ${mb(m.retainedMiddle)} midway, ${mb(m.retainedAfter)} after; ` : "";
+    const heap = m.heapFirstTrough ? `${retained}isolate heap ${mb(m.heapFirstTrough)} → ${mb(m.heapLastTrough)} (troughs, peak ${mb(m.heapPeak)}); ` : retained;
     out.push({
       id: "memory",
       target: `memory flat under load (judged by the ${m.flatBy ?? "workerd RSS"})`,
@@ -234,16 +243,29 @@ export function tableRows(results) {
   }
   if (results.memory) {
     const m = results.memory;
+    const judged = m.retainedAfter ? "retained" : m.heapFirstTrough ? "troughs" : "rss";
+    if (m.retainedAfter) {
+      rows.push([
+        `memory ${sizeLabel(m.size)}`,
+        `app isolate JS heap after a full collection, ${m.seconds} s mixed load (${n0(m.load?.rps)} req/s)`,
+        `${mb(m.retainedBefore)} before → ${mb(m.retainedMiddle)} midway → ${mb(m.retainedAfter)} after`,
+        "",
+        "",
+        `${m.retainedGrowth >= 0 ? "+" : ""}${mb(m.retainedGrowth)} over the second half`,
+        "flat (< 2 MB)",
+        met(m.flat),
+      ]);
+    }
     if (m.heapFirstTrough) {
       rows.push([
         `memory ${sizeLabel(m.size)}`,
-        `app isolate JS heap, ${m.seconds} s mixed load (${n0(m.load?.rps)} req/s)`,
+        `app isolate JS heap sampled every second, same load`,
         `${mb(m.heapFirstTrough)} → ${mb(m.heapLastTrough)} (troughs; peak ${mb(m.heapPeak)})`,
         "",
         "",
         `${m.heapGrowth >= 0 ? "+" : ""}${mb(m.heapGrowth)} second → last quarter`,
-        "flat (< 5 MB)",
-        met(m.flat),
+        judged === "troughs" ? "flat (< 5 MB)" : "",
+        judged === "troughs" ? met(m.flat) : "",
       ]);
     }
     rows.push([
@@ -253,8 +275,8 @@ export function tableRows(results) {
       "",
       "",
       `second half ${m.growthSecondHalf >= 0 ? "+" : ""}${mb(m.growthSecondHalf)} (${n1(m.slopePerMin / 2 ** 20)} MB/min)`,
-      m.heapFirstTrough ? "" : "flat",
-      m.heapFirstTrough ? "" : met(m.flat),
+      judged === "rss" ? "flat" : "",
+      judged === "rss" ? met(m.flat) : "",
     ]);
   }
   return rows;

@@ -1,6 +1,8 @@
 // Memory sampler, run in a worker thread so that the load generator busy on the main thread
 // cannot delay it: every second, workerd's RSS and (through the inspector) the app isolate's
-// used JS heap, posted to the parent until it says stop.
+// used JS heap, posted to the parent until it says stop. Asked for "retained", it takes a heap
+// snapshot (V8 runs a full collection first; workerd does not run HeapProfiler.collectGarbage)
+// and reports the used heap after it: what the isolate really holds at that moment.
 import { parentPort, workerData } from "node:worker_threads";
 import { rssBytes } from "./harness.mjs";
 import { openSession } from "./inspector.mjs";
@@ -9,11 +11,25 @@ const { pid, wsUrl, intervalMs = 1000, maxSamples = 3600 } = workerData;
 const session = wsUrl ? await openSession(wsUrl).catch(() => null) : null;
 const t0 = Date.now();
 let stopped = false;
+let busy = Promise.resolve();
 parentPort.on("message", (m) => {
   if (m === "stop") stopped = true;
+  else if (m?.type === "retained") {
+    busy = busy.then(async () => {
+      let heap = null;
+      if (session) {
+        try {
+          await session.send("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
+          heap = (await session.send("Runtime.getHeapUsage")).usedSize;
+        } catch {}
+      }
+      parentPort.postMessage({ type: "retained", tag: m.tag, heap });
+    });
+  }
 });
 
 async function sample() {
+  await busy;
   const [rss, heap] = await Promise.all([
     rssBytes(pid),
     session ? session.send("Runtime.getHeapUsage").then((r) => r.usedSize, () => null) : null,
