@@ -3,6 +3,8 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../env";
 import { problemTitle } from "../i18n/problems";
+import { onPageError } from "../pages/page-errors";
+import { isReaderPath } from "../pages/reader-headers";
 import { notFound, Problem } from "./problem";
 
 function instanceOf(c: Context<AppEnv>): string {
@@ -14,10 +16,13 @@ function render(c: Context<AppEnv>, problem: Problem): Response {
 }
 
 /**
- * Renders every failure as problem+json. Faults we did not anticipate become a bare 500 with
- * a request id to quote; the message and stack go to the log only.
+ * Renders every failure as problem+json, except on reader pages, which answer in HTML (a
+ * 429 from the rate limiter runs before the pages' own handler could). Faults we did not
+ * anticipate become a bare 500 with a request id to quote; the message and stack go to the
+ * log only.
  */
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
+  if (isReaderPath(c.req.path)) return onPageError(err, c);
   if (err instanceof Problem) return render(c, err);
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;

@@ -3,7 +3,7 @@ import type { Locale } from "../i18n/locales";
 import type { Messages, ParamName } from "../i18n/messages";
 import { homePath } from "./urls";
 
-export type ErrorKind = "not_found" | "bad_request" | "server";
+export type ErrorKind = "not_found" | "bad_request" | "busy" | "server";
 
 interface ErrorProps {
   locale: Locale;
@@ -14,16 +14,16 @@ interface ErrorProps {
 }
 
 export function errorTitle(t: Messages, kind: ErrorKind): string {
-  return kind === "not_found" ? t.errors.notFoundTitle : kind === "bad_request" ? t.errors.badRequestTitle : t.errors.serverTitle;
+  return { not_found: t.errors.notFoundTitle, bad_request: t.errors.badRequestTitle, busy: t.errors.busyTitle, server: t.errors.serverTitle }[kind];
 }
 
 function paramHint(t: Messages, path: string): string {
   return path in t.errors.params ? t.errors.params[path as ParamName] : t.errors.otherParam;
 }
 
-/** 404, 400 and 500 in the reader's language; a 400 names each faulty query parameter. */
+/** 404, 400, 429 and 500 in the reader's language; a 400 names each faulty query parameter. */
 export function ErrorPage({ locale, t, kind, errors = [] }: ErrorProps) {
-  const text = kind === "not_found" ? t.errors.notFoundText : kind === "bad_request" ? t.errors.badRequestText : t.errors.serverText;
+  const text = { not_found: t.errors.notFoundText, bad_request: t.errors.badRequestText, busy: t.errors.busyText, server: t.errors.serverText }[kind];
   const fields = [...new Set(errors.map((e) => e.path))];
   return (
     <>

@@ -14,6 +14,20 @@ export function pathLocale(pathname: string): Locale {
   return isLocale(segment) ? segment : DEFAULT_LOCALE;
 }
 
+/** Whether a path is one of the reader pages (`/` or under a UI locale), which answer in HTML. */
+export function isReaderPath(pathname: string): boolean {
+  return pathname === "/" || isLocale(pathname.split("/")[1]);
+}
+
+/** A reader page's language and security headers; errors are not cached by browsers or proxies. */
+export function applyPageHeaders(headers: Headers, locale: Locale, status: number): void {
+  headers.set("content-language", locale);
+  headers.set("content-security-policy", PAGE_CSP);
+  headers.set("x-content-type-options", "nosniff");
+  headers.set("referrer-policy", "strict-origin-when-cross-origin");
+  if (!headers.has("cache-control")) headers.set("cache-control", status < 400 ? PAGE_CACHE_CONTROL : "no-store");
+}
+
 /**
  * Sets the locale from the path for everything below (the response cache keys on it) and
  * gives every reader page, cached or not, its language and security headers. Errors are not
@@ -24,11 +38,6 @@ export function readerPage(): MiddlewareHandler<AppEnv> {
     const locale = pathLocale(c.req.path);
     c.set("locale", locale);
     await next();
-    const headers = c.res.headers;
-    headers.set("content-language", locale);
-    headers.set("content-security-policy", PAGE_CSP);
-    headers.set("x-content-type-options", "nosniff");
-    headers.set("referrer-policy", "strict-origin-when-cross-origin");
-    if (!headers.has("cache-control")) headers.set("cache-control", c.res.status < 400 ? PAGE_CACHE_CONTROL : "no-store");
+    applyPageHeaders(c.res.headers, locale, c.res.status);
   };
 }

@@ -18,6 +18,7 @@ interface Observed {
   otherAddresses: number[];
   admin: { read: number; unauthenticated: number; write: number };
   stillLimited: number;
+  page: { status: number; type: string | null; retryAfter: string | null; cache: string | null; lang: string | null; body: string };
 }
 
 async function observe(ip: (n: number) => string): Promise<Observed> {
@@ -35,6 +36,15 @@ async function observe(ip: (n: number) => string): Promise<Observed> {
   const overLimit = await from(ip(1), "/api/v1/articles", { headers: { origin: "https://reader.example", "accept-language": "fr" } });
   const endpoints: Record<string, number> = {};
   for (const path of ["/api/v1/articles", "/api/v1/search?q=x", "/feeds/en.rss", "/ko/", "/api/docs", "/healthz"]) endpoints[path] = (await from(ip(1), path)).status;
+  const pageRes = await from(ip(1), "/ko/search?q=x");
+  const page = {
+    status: pageRes.status,
+    type: pageRes.headers.get("content-type"),
+    retryAfter: pageRes.headers.get("retry-after"),
+    cache: pageRes.headers.get("cache-control"),
+    lang: pageRes.headers.get("content-language"),
+    body: await pageRes.text(),
+  };
   const otherAddresses = [(await from(ip(3))).status, (await from(`2001:db8::${ip(4).split(".").pop()}`)).status];
   const write = await from(ip(1), "/api/v1/sources", {
     method: "POST",
@@ -42,7 +52,7 @@ async function observe(ip: (n: number) => string): Promise<Observed> {
     body: JSON.stringify({ id: `limited-${ip(1).replace(/\./g, "-")}`, name: "Admin source", url: "https://feeds.example.org/rss" }),
   });
   const admin = { read: (await from(ip(1), "/api/v1/admin/runs", { headers: ADMIN })).status, unauthenticated: (await from(ip(1), "/api/v1/admin/runs")).status, write: write.status };
-  return { overLimit, overLimitBody: await overLimit.json(), endpoints, cachedTier: cached.headers.get("x-cache-tier"), otherAddresses, admin, stillLimited: (await from(ip(1))).status };
+  return { overLimit, overLimitBody: await overLimit.json(), endpoints, cachedTier: cached.headers.get("x-cache-tier"), otherAddresses, admin, stillLimited: (await from(ip(1))).status, page };
 }
 
 let seen: Observed;
@@ -76,6 +86,12 @@ describe("rate limiting per client address", () => {
     expect(seen.cachedTier).toBe("memory");
     expect(Object.values(seen.endpoints)).toEqual(Object.values(seen.endpoints).map(() => 429));
     expect(seen.stillLimited).toBe(429);
+  });
+
+  it("shows readers a page in their language, with Retry-After, instead of problem+json", () => {
+    expect(seen.page).toMatchObject({ status: 429, type: "text/html; charset=utf-8", retryAfter: "60", cache: "no-store", lang: "ko" });
+    expect(seen.page.body).toContain('<html lang="ko"');
+    expect(seen.page.body).toContain("요청이 너무 많습니다");
   });
 
   it("counts each address on its own", () => {

@@ -75,6 +75,8 @@ export const en: Messages = {
     badRequestText: "Please check these parts of the address:",
     serverTitle: "Something went wrong",
     serverText: "We could not show this page right now. Please try again in a moment.",
+    busyTitle: "Too many requests",
+    busyText: "This address has sent many requests in a short time. Please wait a minute and try again.",
     home: "Go to the latest news",
     params: {
       page: "the page number must be a whole number, 1 or more",

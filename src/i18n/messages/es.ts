@@ -75,6 +75,8 @@ export const es: Messages = {
     badRequestText: "Revise estas partes de la dirección:",
     serverTitle: "Algo ha fallado",
     serverText: "No podemos mostrar esta página ahora mismo. Vuelva a intentarlo dentro de un momento.",
+    busyTitle: "Demasiadas solicitudes",
+    busyText: "Esta dirección ha enviado muchas solicitudes en poco tiempo. Espere un minuto y vuelva a intentarlo.",
     home: "Ir a las últimas noticias",
     params: {
       page: "el número de página debe ser un número entero igual o mayor que 1",

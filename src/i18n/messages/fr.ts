@@ -75,6 +75,8 @@ export const fr: Messages = {
     badRequestText: "Veuillez vérifier ces éléments de l’adresse :",
     serverTitle: "Une erreur est survenue",
     serverText: "Nous ne pouvons pas afficher cette page pour le moment. Veuillez réessayer dans un instant.",
+    busyTitle: "Trop de requêtes",
+    busyText: "Cette adresse a envoyé beaucoup de requêtes en peu de temps. Veuillez patienter une minute avant de réessayer.",
     home: "Voir les dernières actualités",
     params: {
       page: "le numéro de page doit être un nombre entier supérieur ou égal à 1",

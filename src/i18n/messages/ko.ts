@@ -75,6 +75,8 @@ export const ko: Messages = {
     badRequestText: "주소의 다음 부분을 확인해 주세요.",
     serverTitle: "문제가 발생했습니다",
     serverText: "지금은 이 페이지를 표시할 수 없습니다. 잠시 후 다시 시도해 주세요.",
+    busyTitle: "요청이 너무 많습니다",
+    busyText: "이 주소에서 짧은 시간에 너무 많은 요청을 보냈습니다. 1분 후에 다시 시도해 주세요.",
     home: "최신 뉴스 보기",
     params: {
       page: "페이지 번호는 1 이상의 정수여야 합니다",

@@ -85,6 +85,9 @@ export interface Messages {
     badRequestText: string;
     serverTitle: string;
     serverText: string;
+    /** 429: the reader's address is over the rate limit. */
+    busyTitle: string;
+    busyText: string;
     home: string;
     params: Record<ParamName, string>;
     otherParam: string;

@@ -75,6 +75,8 @@ export const zh: Messages = {
     badRequestText: "请检查网址中的以下部分：",
     serverTitle: "出错了",
     serverText: "暂时无法显示此页面，请稍后再试。",
+    busyTitle: "请求过多",
+    busyText: "此地址在短时间内发送了过多请求。请等待一分钟后再试。",
     home: "查看最新新闻",
     params: {
       page: "页码必须是大于或等于 1 的整数",
