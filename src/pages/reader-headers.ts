@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { DEFAULT_LOCALE, isLocale, type Locale } from "../i18n/locales";
+import { HTML_DOCUMENT_HEADERS } from "./render";
 
 export const PAGE_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300";
 
@@ -19,10 +20,15 @@ export function isReaderPath(pathname: string): boolean {
   return pathname === "/" || isLocale(pathname.split("/")[1]);
 }
 
-/** A reader page's language and security headers; errors are not cached by browsers or proxies. */
+/**
+ * A reader page's language and security headers, on every answer whether rendered or replayed
+ * from a cache tier (which keeps only the headers that carry the response's meaning). Errors
+ * are not cached by browsers or proxies.
+ */
 export function applyPageHeaders(headers: Headers, locale: Locale, status: number): void {
   headers.set("content-language", locale);
   headers.set("content-security-policy", PAGE_CSP);
+  for (const [name, value] of Object.entries(HTML_DOCUMENT_HEADERS)) headers.set(name, value);
   headers.set("x-content-type-options", "nosniff");
   headers.set("referrer-policy", "strict-origin-when-cross-origin");
   if (!headers.has("cache-control")) headers.set("cache-control", status < 400 ? PAGE_CACHE_CONTROL : "no-store");

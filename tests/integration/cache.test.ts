@@ -126,6 +126,20 @@ describe("the response cache", () => {
     expect((await get("/api/v1/articles?source=pub&per_page=8")).headers.get("x-cache-tier")).toBe("memory");
   });
 
+  it("replays a reader page from a shared tier with the page's own security headers", async () => {
+    const url = new URL("http://app.test/fr/?page=1&sort=x");
+    const keys = await sharedKeys(await version(), "fr", url);
+    const body = new TextEncoder().encode("<!doctype html><p>from kv</p>");
+    await env.CACHE.put(keys.kv, encodeEntry({ headers: [["content-type", "text/html; charset=utf-8"], ["etag", '"page-kv"']], body }));
+    const res = await settled("/fr/?page=1&sort=x");
+    expect(res.headers.get("x-cache-tier")).toBe("kv");
+    expect(await res.text()).toBe("<!doctype html><p>from kv</p>");
+    expect(res.headers.get("content-security-policy")).toContain("form-action 'self'");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    expect(res.headers.get("cross-origin-opener-policy")).toBe("same-origin");
+    expect(res.headers.get("content-language")).toBe("fr");
+  });
+
   it("serves an entry found in the location's Cache API before asking KV", async () => {
     const url = new URL("http://app.test/api/v1/articles?source=pub&per_page=9");
     const keys = await sharedKeys(await version(), "en", url);

@@ -177,7 +177,11 @@ describe("CORS and security headers", () => {
     expect(docs.headers.get("content-security-policy")).toBe("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'");
     const page = await get("/en/");
     expect(page.headers.get("content-security-policy")).toContain("form-action 'self'");
-    for (const html of [docs, page, await get("/en/no-such-page")]) {
+    // The same headers when the page comes back from the memory tier or the shared cache.
+    let cached = await get("/en/");
+    for (let i = 0; i < 5 && cached.headers.get("x-cache") !== "HIT"; i++) cached = await get("/en/");
+    expect(cached.headers.get("x-cache")).toBe("HIT");
+    for (const html of [docs, page, cached, await get("/en/no-such-page")]) {
       expect(html.headers.get("x-frame-options")).toBe("DENY");
       expect(html.headers.get("cross-origin-opener-policy")).toBe("same-origin");
       expect(html.headers.get("x-content-type-options")).toBe("nosniff");
