@@ -67,6 +67,9 @@ export interface SourceHealth {
   url: string;
   homepage: string | null;
   language: string | null;
+  /** Declared translation mapping (both set or both null): see ingest/identity.ts. */
+  story_scope: string | null;
+  story_key: string | null;
   enabled: boolean;
   last_fetched_at: string | null;
   last_status: string | null;

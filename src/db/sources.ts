@@ -7,8 +7,8 @@ export type SourceRow = typeof sources.$inferSelect;
 export type NewSource = Pick<typeof sources.$inferInsert, "id" | "name" | "url" | "homepage" | "language" | "storyScope" | "storyKey">;
 export type SourceChanges = Partial<Pick<SourceRow, "name" | "url" | "homepage" | "language" | "enabled" | "storyScope" | "storyKey">>;
 
-/** A source as the API shows it: its health plus its declared translation mapping. */
-export type SourceView = SourceHealth & { story_scope: string | null; story_key: string | null };
+/** A source as the API shows it: its settings and ingestion health. */
+export type SourceView = SourceHealth;
 
 function toHealth(row: SourceRow, articleCount: number): SourceView {
   return {
