@@ -59,7 +59,7 @@ function itemRow(a: NormalizedArticle): unknown[] {
 }
 
 /** JSON arrays of item rows, each under CHUNK_BYTES (an item larger than that goes alone). */
-export function chunkItems(items: readonly NormalizedArticle[], limit = CHUNK_BYTES): string[] {
+export function chunkItems(items: readonly NormalizedArticle[], limit: number = CHUNK_BYTES): string[] {
   const chunks: string[] = [];
   let parts: string[] = [];
   let bytes = 2;
@@ -121,9 +121,16 @@ const INDEX = `INSERT INTO articles_fts (rowid, title, body)
  * either all of it lands or none does. Unchanged items cost no write; a changed item is
  * updated in place, never duplicated. A 304 writes only the fetch state.
  */
-export async function storeArticles(db: D1Database, items: NormalizedArticle[], state: SourceStateUpdate, now: string): Promise<StoreCounts> {
+export async function storeArticles(
+  db: D1Database,
+  items: NormalizedArticle[],
+  state: SourceStateUpdate,
+  now: string,
+  /** Smaller chunks, so tests reach the multi-chunk path with few items. */
+  tuning: { chunkBytes?: number } = {},
+): Promise<StoreCounts> {
   const statements: D1PreparedStatement[] = [];
-  const chunks = chunkItems(items);
+  const chunks = chunkItems(items, tuning.chunkBytes);
   for (const chunk of chunks) {
     statements.push(
       db.prepare(PLAN).bind(chunk),
