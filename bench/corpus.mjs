@@ -251,9 +251,19 @@ export function utf8Length(s) {
   return n;
 }
 
+/** `l`/`s` + lowercase hex of the UTF-8 bytes: the app's scope tokens (src/search/scope.ts). */
+function scopeToken(kind, value) {
+  return kind + [...new TextEncoder().encode(value)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 /** The FTS row of an article, analyzed exactly as the ingest stage stores it. */
 export function ftsRow(article, analyze) {
-  return { rowid: article.pk, title: analyze(article.title), body: analyze(`${article.summary}\n${article.content_text}`) };
+  return {
+    rowid: article.pk,
+    title: analyze(article.title),
+    body: analyze(`${article.summary}\n${article.content_text}`),
+    scope: `${scopeToken("l", article.language)} ${scopeToken("s", article.source_id)}`,
+  };
 }
 
 /**
@@ -284,10 +294,10 @@ export function insertStatements(articles, analyze, maxBytes = MAX_STATEMENT_BYT
     articles.map((a) => `(${ARTICLE_COLUMNS.map((c) => sqlLiteral(a[c])).join(",")})`),
   );
   group(
-    "INSERT INTO articles_fts (rowid, title, body) VALUES ",
+    "INSERT INTO articles_fts (rowid, title, body, scope) VALUES ",
     articles.map((a) => {
       const f = ftsRow(a, analyze);
-      return `(${f.rowid},${sqlLiteral(f.title)},${sqlLiteral(f.body)})`;
+      return `(${f.rowid},${sqlLiteral(f.title)},${sqlLiteral(f.body)},${sqlLiteral(f.scope)})`;
     }),
   );
   return out;

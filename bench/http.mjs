@@ -24,6 +24,7 @@ export function endpoints({ detailId }) {
     { key: "search_narrow", label: `search narrow "${NARROW_WORD}", uncached`, path: `/api/v1/search?q=${NARROW_WORD}`, kind: "uncached" },
     { key: "search_medium", label: `search medium "${MEDIUM_WORD}", uncached`, path: `/api/v1/search?q=${MEDIUM_WORD}`, kind: "uncached" },
     { key: "search_broad", label: `search broad "${BROAD_WORD}", uncached`, path: `/api/v1/search?q=${BROAD_WORD}`, kind: "uncached" },
+    { key: "search_broad_lang", label: `search broad "${BROAD_WORD}" lang=en, uncached`, path: `/api/v1/search?q=${BROAD_WORD}&lang=en`, kind: "uncached" },
     { key: "feed_uncached", label: "feed /feeds/en.rss, uncached", path: "/feeds/en.rss", kind: "uncached" },
     { key: "page_uncached", label: "HTML page /en/, uncached", path: "/en/", kind: "uncached" },
   ];

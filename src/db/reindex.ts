@@ -1,4 +1,5 @@
 import { analyzeForIndex } from "../search/analyze";
+import { scopeSqlOf } from "../search/scope";
 
 /**
  * Rebuilds the FTS index (derived data) from the articles table, a bounded slice per call so
@@ -73,7 +74,7 @@ function chunkStatements(db: D1Database, rows: ArticleText[], after: number): D1
       db
         .prepare(
           `WITH v(pk, hash, title, body) AS (VALUES ${placeholders(group.length, 4)}) ` +
-            "INSERT INTO articles_fts (rowid, title, body) SELECT v.pk, v.title, v.body FROM v JOIN articles a ON a.pk = v.pk AND a.content_hash = v.hash",
+            `INSERT INTO articles_fts (rowid, title, body, scope) SELECT v.pk, v.title, v.body, ${scopeSqlOf("a")} FROM v JOIN articles a ON a.pk = v.pk AND a.content_hash = v.hash`,
         )
         // Same analysis and columns as ingest (src/ingest/store.ts).
         .bind(...group.flatMap((r) => [r.pk, r.content_hash, analyzeForIndex(r.title), analyzeForIndex(`${r.summary}\n${r.content_text}`)])),

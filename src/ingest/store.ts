@@ -1,4 +1,5 @@
 import { analyzeForIndex } from "../search/analyze";
+import { scopeSqlOf } from "../search/scope";
 import type { NormalizedArticle } from "./normalize";
 
 /** Fetch state written with the articles, in the same atomic batch. */
@@ -110,10 +111,11 @@ const UPSERT = `INSERT INTO articles (id, source_id, guid, dedupe_key, url, titl
 
 /**
  * …and every row of the chunk without an index entry (new, rewritten, or one a reindex has not
- * reached yet) gets one, from the analyzed text (search/analyze.ts) computed here.
+ * reached yet) gets one, from the analyzed text (search/analyze.ts) computed here and the
+ * scope tokens of its language and source (search/scope.ts).
  */
-const INDEX = `INSERT INTO articles_fts (rowid, title, body)
-  SELECT a.pk, ${field("indexTitle")}, ${field("indexBody")} FROM json_each(?1) AS j JOIN articles AS a ON a.id = ${field("id")}
+const INDEX = `INSERT INTO articles_fts (rowid, title, body, scope)
+  SELECT a.pk, ${field("indexTitle")}, ${field("indexBody")}, ${scopeSqlOf("a")} FROM json_each(?1) AS j JOIN articles AS a ON a.id = ${field("id")}
   WHERE NOT EXISTS (SELECT 1 FROM articles_fts AS f WHERE f.rowid = a.pk)`;
 
 /**

@@ -8,12 +8,15 @@
  * - Relevance ranks the newest RANK_WINDOW matches (by rowid, i.e. ingest order) first and
  *   the older ones after them, each part by bm25: page 1 of a very common word costs the same
  *   at any corpus size, and a query with fewer matches is ranked in full.
- * - Filters are checked per match in a narrow index keyed by pk (migration 0002), never by
- *   reading article rows, so their cost follows the number of matches, not the corpus.
+ * - Language and source filters are tokens of the index's `scope` column (search/scope.ts),
+ *   matched inside FTS5 with the words. Date filters are checked per match in a narrow index
+ *   keyed by pk (migration 0002), never by reading article rows.
  * - Date order with many matches walks the date index and keeps the rows in the match set;
  *   with few, it sorts the matches. Both branches are in the statement and the one that does
  *   not apply gets `LIMIT 0`, which SQLite checks before it scans anything.
  */
+
+import { scopeMatch, textOnly } from "./scope";
 
 export interface SearchScope {
   languages: string[];
@@ -50,7 +53,8 @@ export const DATE_WALK_MATCHES = 1000;
 
 const FTS = "articles_fts";
 const MATCH = `${FTS} MATCH ?1`;
-const SCORE = `bm25(${FTS}, ${TITLE_WEIGHT}, 1)`;
+/** The scope column (language and source tokens, search/scope.ts) weighs nothing. */
+const SCORE = `bm25(${FTS}, ${TITLE_WEIGHT}, 1, 0)`;
 const DATE_ORDER = "a.published_at DESC, a.pk DESC";
 const COLUMNS =
   "a.id, a.slug, a.title, a.summary, a.language, a.published_at, a.url, a.image, a.source_id, s.name AS source_name";
@@ -109,15 +113,18 @@ function relevanceParts(matches: string, limit: number, offset: number, window: 
   return parts;
 }
 
-/** Date order: the page's rows from whichever branch suits the match count. */
-function dateParts(scope: string, limit: number, offset: number, walkAbove: number): string[] {
+/**
+ * Date order: the page's rows from whichever branch suits the match count. The walk keeps
+ * the language/source conditions as well (they are already in the match set), so the planner
+ * walks the scope's (language/source/date) index rather than every article's date.
+ */
+function dateParts(walkScope: string, matchScope: string, limit: number, offset: number, walkAbove: number): string[] {
   const many = `(SELECT n FROM match_count) > ${walkAbove}`;
-  // The planner picks the scope's (language/source/date) index; unscoped, the date index.
-  const walk = scope ? `articles a WHERE ${scope} AND` : "articles a INDEXED BY articles_published_idx WHERE";
+  const walk = walkScope ? `articles a WHERE ${walkScope} AND` : "articles a INDEXED BY articles_published_idx WHERE";
   return [
     `SELECT a.pk AS pk, 0 AS tier, 0 AS score FROM ${walk} +a.pk IN (SELECT rowid FROM ${FTS} WHERE ${MATCH}) ` +
       `ORDER BY ${DATE_ORDER} LIMIT CASE WHEN ${many} THEN ${limit} ELSE 0 END OFFSET ${offset}`,
-    `SELECT a.pk AS pk, 0 AS tier, 0 AS score FROM ${matchesSql(scope, true)} ORDER BY ${DATE_ORDER} LIMIT CASE WHEN ${many} THEN 0 ELSE ${limit} END OFFSET ${offset}`,
+    `SELECT a.pk AS pk, 0 AS tier, 0 AS score FROM ${matchesSql(matchScope, true)} ORDER BY ${DATE_ORDER} LIMIT CASE WHEN ${many} THEN 0 ELSE ${limit} END OFFSET ${offset}`,
   ];
 }
 
@@ -129,14 +136,20 @@ function pageSql(parts: string[], order: string, prefix = ""): string {
 
 export function searchStatements(input: SearchPlanInput): { page: Statement; total: Statement } {
   const p = new Params();
-  p.add(input.expression); // ?1
-  const scope = scopeSql(input.scope, p);
+  const words = textOnly(input.expression);
+  // ?1: what to match. Positive searches carry the language/source filters as scope tokens.
+  p.add(input.exclude ? words : [words, scopeMatch(input.scope.languages, input.scope.sources)].filter(Boolean).join(" AND "));
+  const dates = scopeSql({ ...input.scope, languages: [], sources: [] }, p);
+  const filters = scopeSql({ ...input.scope, from: null, to: null }, p);
+  const scope = [dates, filters].filter(Boolean).join(" AND ");
   const limit = Math.max(1, Math.floor(input.limit));
   const offset = Math.max(0, Math.floor(input.offset));
   const window = Math.max(1, Math.floor(input.tuning?.rankWindow ?? RANK_WINDOW));
   const walkAbove = Math.max(0, Math.floor(input.tuning?.dateWalkMatches ?? DATE_WALK_MATCHES));
-  const matchCount = `(SELECT count(*) FROM ${matchesSql(scope)})`;
-  const statement = (sql: string): Statement => ({ sql, params: p.values });
+  const matchCount = (within: string) => `(SELECT count(*) FROM ${matchesSql(within)})`;
+  // Each statement binds exactly the parameters it uses (D1 refuses extra bindings): the
+  // filters' parameters are numbered after the expression, dates first.
+  const statement = (sql: string): Statement => ({ sql, params: p.values.slice(0, Math.max(0, ...[...sql.matchAll(/\?(\d+)/g)].map((m) => Number(m[1])))) });
 
   if (input.exclude) {
     // Everything in scope except the expression's matches, newest first.
@@ -145,14 +158,14 @@ export function searchStatements(input: SearchPlanInput): { page: Statement; tot
       page: statement(
         `SELECT ${COLUMNS} FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE ${where} ORDER BY ${DATE_ORDER} LIMIT ${limit} OFFSET ${offset}`,
       ),
-      total: statement(`SELECT (SELECT count(*) FROM articles a${scope ? ` WHERE ${scope}` : ""}) - ${matchCount} AS n`),
+      total: statement(`SELECT (SELECT count(*) FROM articles a${scope ? ` WHERE ${scope}` : ""}) - ${matchCount(scope)} AS n`),
     };
   }
-  const total = statement(`SELECT ${matchCount} AS n`);
+  const total = statement(`SELECT ${matchCount(dates)} AS n`);
   if (input.sort === "date") {
     // Counted once, read by both branches' LIMITs.
     const prefix = `WITH match_count(n) AS MATERIALIZED (SELECT count(*) FROM ${FTS} WHERE ${MATCH}) `;
-    return { page: statement(pageSql(dateParts(scope, limit, offset, walkAbove), DATE_ORDER, prefix)), total };
+    return { page: statement(pageSql(dateParts(scope, dates, limit, offset, walkAbove), DATE_ORDER, prefix)), total };
   }
-  return { page: statement(pageSql(relevanceParts(matchesSql(scope), limit, offset, window), "p.tier, p.score, p.pk DESC")), total };
+  return { page: statement(pageSql(relevanceParts(matchesSql(dates), limit, offset, window), "p.tier, p.score, p.pk DESC")), total };
 }

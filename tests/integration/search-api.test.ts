@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { scopeToken } from "../../src/search/scope";
 import { parseSearchQuery } from "../../src/search/query";
 import { searchStatements, type SearchScope } from "../../src/search/plan";
 import { addSource, getJson, runCron } from "../support/worker";
@@ -84,6 +85,19 @@ describe("GET /api/v1/search", () => {
     const both = await search("q=the%20OR%20les&lang=en,fr&source=rel-fr&from=2026-03-08&per_page=100");
     expect(both.body.data.map(key).sort()).toEqual(["fr/1", "fr/2", "fr/3"]);
     expect(both.body.meta.total).toBe(3);
+  });
+
+  it("matches what readers type against the text only, never the filters' index tokens", async () => {
+    // The index keeps language and source as tokens (src/search/scope.ts); typing one, or a
+    // prefix of all of them, finds nothing.
+    for (const q of [scopeToken("l", "fr"), scopeToken("s", "rel-fr"), `${scopeToken("l", "e")}*`, `scope:${scopeToken("l", "fr")}`, `{scope}:${scopeToken("l", "fr")}`]) {
+      const { res, body } = await search(`q=${encodeURIComponent(q)}`);
+      expect(res.status, q).toBe(200);
+      expect(body.meta.total, q).toBe(0);
+    }
+    const scoped = await search(`q=civil%20OR%20civile&lang=fr&sort=date`);
+    const unscoped = await search(`q=civil%20OR%20civile&sort=date&per_page=100`);
+    expect(scoped.body.data.map(key)).toEqual(unscoped.body.data.filter((h: Hit) => h.language === "fr").map(key));
   });
 
   it("applies filters written in the query like the parameters", async () => {
