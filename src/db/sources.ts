@@ -7,10 +7,7 @@ export type SourceRow = typeof sources.$inferSelect;
 export type NewSource = Pick<typeof sources.$inferInsert, "id" | "name" | "url" | "homepage" | "language" | "storyScope" | "storyKey">;
 export type SourceChanges = Partial<Pick<SourceRow, "name" | "url" | "homepage" | "language" | "enabled" | "storyScope" | "storyKey">>;
 
-/** A source as the API shows it: its settings and ingestion health. */
-export type SourceView = SourceHealth;
-
-function toHealth(row: SourceRow, articleCount: number): SourceView {
+function toHealth(row: SourceRow, articleCount: number): SourceHealth {
   return {
     id: row.id,
     name: row.name,
@@ -37,13 +34,13 @@ function toHealth(row: SourceRow, articleCount: number): SourceView {
 const countsBySource = (db: Db) =>
   db.select({ sourceId: articleCounts.sourceId, n: sql<number>`sum(${articleCounts.n})` }).from(articleCounts).groupBy(articleCounts.sourceId);
 
-export async function listSources(db: Db): Promise<SourceView[]> {
+export async function listSources(db: Db): Promise<SourceHealth[]> {
   const [rows, counts] = await db.batch([db.select().from(sources).orderBy(asc(sources.id)), countsBySource(db)]);
   const bySource = new Map(counts.map((c) => [c.sourceId, c.n]));
   return rows.map((row) => toHealth(row, bySource.get(row.id) ?? 0));
 }
 
-export async function getSourceHealth(db: Db, id: string): Promise<SourceView | null> {
+export async function getSourceHealth(db: Db, id: string): Promise<SourceHealth | null> {
   const [rows, counts] = await db.batch([
     db.select().from(sources).where(eq(sources.id, id)),
     db.select({ n: sql<number>`coalesce(sum(${articleCounts.n}), 0)` }).from(articleCounts).where(eq(articleCounts.sourceId, id)),

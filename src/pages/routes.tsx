@@ -13,7 +13,6 @@ import { ADVANCED_FIELDS, advancedTarget } from "./advanced-query";
 import { DetailHead, DetailPage } from "./detail";
 import { ErrorPage } from "./error-page";
 import { responseCache } from "../cache/response-cache";
-import { onPageError } from "./page-errors";
 import { Layout, pagedTitle } from "./layout";
 import { ListingPage } from "./listing";
 import { listingPageQuery, pageQuery, searchPageQuery } from "./page-params";
@@ -30,9 +29,8 @@ const L = `/:locale{(?:${LOCALES.map((l) => l.code).join("|")})}`;
 const ARTICLE_ID = /^[0-9a-f]{16}$/;
 
 /** Reader pages (server-rendered HTML); see the contract's "Reader pages". */
+// Their failures reach the app-wide handler, which renders them with onPageError.
 export const pagesRoutes = new Hono<AppEnv>();
-
-pagesRoutes.onError(onPageError);
 
 pagesRoutes.get("/", (c) => {
   const { locale } = resolveLocale(null, c.req.query("locale") ?? null, c.req.header("accept-language") ?? null);

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { html, raw } from "hono/html";
 import type { AppEnv } from "../env";
 import { DOCUMENT_CACHE_CONTROL, openApiDocument } from "./openapi";
-import { HTML_DOCUMENT_HEADERS } from "../pages/render";
+import { HTML_CONTENT_TYPE, HTML_DOCUMENT_HEADERS } from "../pages/render";
 import { publicUrl } from "./pagination";
 
 interface DocumentedResponse {
@@ -77,5 +77,5 @@ export const docsRoutes = new Hono<AppEnv>().get("/docs", async (c) => {
   }
   c.header("cache-control", DOCUMENT_CACHE_CONTROL);
   c.header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'");
-  return c.body(page, 200, HTML_DOCUMENT_HEADERS);
+  return c.body(page, 200, { "content-type": HTML_CONTENT_TYPE, ...HTML_DOCUMENT_HEADERS });
 });

@@ -1,6 +1,5 @@
 import * as z from "zod/mini";
-import type { SourceView } from "../db/sources";
-import type { ArticleDetail, ArticleSummary, SearchHit } from "../domain";
+import type { ArticleDetail, ArticleSummary, SearchHit, SourceHealth } from "../domain";
 import type { ProblemBody } from "../errors/problem";
 import type { RefreshRunReport } from "../ingest/report";
 
@@ -108,7 +107,7 @@ const agree = <T extends true>() => undefined as unknown as T;
 agree<Same<z.infer<typeof articleSummary>, ArticleSummary>>();
 agree<Same<z.infer<typeof searchHit>, SearchHit>>();
 agree<Same<z.infer<typeof articleDetail>, ArticleDetail>>();
-agree<Same<z.infer<typeof sourceHealth>, SourceView>>();
+agree<Same<z.infer<typeof sourceHealth>, SourceHealth>>();
 agree<Same<Omit<z.infer<typeof problem>, "errors">, Omit<ProblemBody, "errors">>>();
 agree<Same<z.infer<typeof runReport>, RefreshRunReport>>();
 
