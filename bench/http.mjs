@@ -3,7 +3,7 @@
 // on every request), which makes a distinct response-cache key each time.
 import { Worker } from "node:worker_threads";
 import autocannon from "autocannon";
-import { D1_FLOOR_PATH, HEADERS_FLOOR_PATH, HELLO_PATH, KV_FLOOR_PATH, STATIC_FLOOR_PATH } from "./harness.mjs";
+import { APP_LIKE_HEADERS, D1_FLOOR_PATH, HEADERS_FLOOR_PATH, HELLO_PATH, KV_FLOOR_PATH, STATIC_FLOOR_PATH } from "./harness.mjs";
 import { BROAD_WORD, MEDIUM_WORD, NARROW_WORD } from "./words.mjs";
 
 /**
@@ -14,7 +14,7 @@ export function endpoints({ detailId }) {
   return [
     { key: "hello", label: "hello-world (runtime limit)", path: HELLO_PATH, kind: "baseline" },
     { key: "static_floor", label: "floor: 10 KB static body, no app code", path: STATIC_FLOOR_PATH, kind: "baseline" },
-    { key: "headers_floor", label: "floor: 7 KB JSON + 17 headers, no app code", path: HEADERS_FLOOR_PATH, kind: "baseline" },
+    { key: "headers_floor", label: `floor: 7 KB JSON + ${APP_LIKE_HEADERS.length} headers, no app code`, path: HEADERS_FLOOR_PATH, kind: "baseline" },
     { key: "kv_floor", label: "floor: 2 KV reads, no app code", path: KV_FLOOR_PATH, kind: "baseline" },
     { key: "d1_floor", label: "floor: 1 D1 round trip, no app code", path: D1_FLOOR_PATH, kind: "baseline" },
     { key: "listing_cached", label: "listing, cached", path: "/api/v1/articles?per_page=10", kind: "cached" },
@@ -28,6 +28,14 @@ export function endpoints({ detailId }) {
     { key: "feed_uncached", label: "feed /feeds/en.rss, uncached", path: "/feeds/en.rss", kind: "uncached" },
     { key: "page_uncached", label: "HTML page /en/, uncached", path: "/en/", kind: "uncached" },
   ];
+}
+
+/** "HIT" or "MISS" from the app's `Cache-Status` entry (RFC 9211); null without one. */
+export function cacheVerdict(res) {
+  const entry = res.headers.get("cache-status")?.split(",").find((e) => e.trim().startsWith("edge-news;"));
+  if (!entry) return null;
+  const params = entry.split(";").slice(1).map((p) => p.trim().split("=")[0]);
+  return params.includes("hit") ? "HIT" : "MISS";
 }
 
 let bustCounter = 0;
@@ -54,7 +62,7 @@ export async function preflight(origin, ep) {
   const body = await res.text();
   if (res.status === 404) return { ok: false, status: 404, note: "route missing (404)" };
   if (res.status !== 200) return { ok: false, status: res.status, note: `answers ${res.status}` };
-  const info = { ok: true, status: 200, bytes: Buffer.byteLength(body), cache: res.headers.get("x-cache") };
+  const info = { ok: true, status: 200, bytes: Buffer.byteLength(body), cache: cacheVerdict(res) };
   if (ep.path.startsWith("/api/v1/search")) {
     try {
       info.matches = JSON.parse(body).meta?.total ?? null;
@@ -67,7 +75,7 @@ export async function preflight(origin, ep) {
       await new Promise((r) => setTimeout(r, 100));
       const again = await get();
       await again.arrayBuffer();
-      info.cache = again.headers.get("x-cache") ?? "(no x-cache header)";
+      info.cache = cacheVerdict(again) ?? "(no cache-status header)";
     }
   }
   return info;

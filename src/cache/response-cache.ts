@@ -3,12 +3,12 @@ import type { AppEnv } from "../env";
 import { entryFrom, type CachedEntry } from "./entry";
 import { sharedKeys } from "./keys";
 import { readShared, writeEdge, writeKv, type SharedTier } from "./shared-tiers";
+import { CACHE_STATUS_HEADER, hitStatus, MISS_STATUS } from "./status";
 import { contentVersion } from "./version";
 
 function replay(entry: CachedEntry, tier: SharedTier): Response {
   const headers = new Headers(entry.headers);
-  headers.set("x-cache", "HIT");
-  headers.set("x-cache-tier", tier);
+  headers.set(CACHE_STATUS_HEADER, hitStatus(tier));
   return new Response(entry.body, { status: 200, headers });
 }
 
@@ -20,8 +20,8 @@ async function entityTag(body: Uint8Array): Promise<string> {
 /**
  * Serves successful GET responses from this location's Cache API, then KV, under the current
  * content version (key schema in keys.ts); on a miss the handler runs, and its 200 response
- * gets a content ETag and is stored in both after it has been sent. `x-cache` marks every
- * response that went through here, which is what the isolate memory tier in front of the app
+ * gets a content ETag and is stored in both after it has been sent. `Cache-Status` marks
+ * every response that went through here, which is what the isolate memory tier in front of the app
  * (memory-tier.ts) keeps.
  */
 export function responseCache(): MiddlewareHandler<AppEnv> {
@@ -41,7 +41,7 @@ export function responseCache(): MiddlewareHandler<AppEnv> {
     const headers = new Headers(c.res.headers);
     if (!headers.has("etag")) headers.set("etag", await entityTag(body));
     const entry = entryFrom(headers, body);
-    headers.set("x-cache", "MISS");
+    headers.set(CACHE_STATUS_HEADER, MISS_STATUS);
     c.res = new Response(body, { status: 200, headers });
     c.executionCtx.waitUntil(Promise.all([writeEdge(keys, entry), writeKv(c.env.CACHE, keys, entry)]));
   };

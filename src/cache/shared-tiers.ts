@@ -1,8 +1,9 @@
 import { decodeEntry, encodeEntry, type CachedEntry } from "./entry";
 import { RESPONSE_TTL_SECONDS } from "./keys";
+import type { CacheTier } from "./status";
 
 /** The tiers below isolate memory: this location's Cache API, then KV (global). */
-export type SharedTier = "edge" | "kv";
+export type SharedTier = Exclude<CacheTier, "memory">;
 
 export interface SharedKeys {
   kv: string;

@@ -30,7 +30,6 @@ export function applyPageHeaders(headers: Headers, locale: Locale, status: numbe
   headers.set("content-security-policy", PAGE_CSP);
   for (const [name, value] of Object.entries(HTML_DOCUMENT_HEADERS)) headers.set(name, value);
   headers.set("x-content-type-options", "nosniff");
-  headers.set("referrer-policy", "strict-origin-when-cross-origin");
   if (!headers.has("cache-control")) headers.set("cache-control", status < 400 ? PAGE_CACHE_CONTROL : "no-store");
 }
 

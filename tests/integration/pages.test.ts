@@ -4,7 +4,7 @@ import { LOCALES, type Locale } from "../../src/i18n/locales";
 import { messages } from "../../src/i18n/messages";
 import { buildQuery } from "../../src/pages/advanced-query";
 import { pageWindow } from "../../src/pages/page-window";
-import { addSource, getJson, runCron } from "../support/worker";
+import { addSource, cacheOf, getJson, runCron } from "../support/worker";
 
 const page = (path: string, init?: RequestInit) => SELF.fetch(`http://app.test${path}`, { redirect: "manual", ...init });
 const num = (locale: Locale, n: number) => new Intl.NumberFormat(locale).format(n);
@@ -86,7 +86,7 @@ describe("listing pages", () => {
     await first.text();
     await new Promise((r) => setTimeout(r, 50));
     const second = await page("/es/?lang=en");
-    expect(second.headers.get("x-cache")).toBe("HIT");
+    expect(cacheOf(second)).toBe("HIT");
     expect(second.headers.get("content-security-policy")).toContain("default-src 'none'");
     expect(second.headers.get("cache-control")).toContain("max-age=60");
     expect(second.headers.get("content-language")).toBe("es");

@@ -1,6 +1,6 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADMIN } from "../support/worker";
+import { ADMIN, tierOf } from "../support/worker";
 
 /** The `[[ratelimits]]` binding allows this many public requests per client a minute. */
 const LIMIT = 100;
@@ -52,7 +52,7 @@ async function observe(ip: (n: number) => string): Promise<Observed> {
     body: JSON.stringify({ id: `limited-${ip(1).replace(/\./g, "-")}`, name: "Admin source", url: "https://feeds.example.org/rss" }),
   });
   const admin = { read: (await from(ip(1), "/api/v1/admin/runs", { headers: ADMIN })).status, unauthenticated: (await from(ip(1), "/api/v1/admin/runs")).status, write: write.status };
-  return { overLimit, overLimitBody: await overLimit.json(), endpoints, cachedTier: cached.headers.get("x-cache-tier"), otherAddresses, admin, stillLimited: (await from(ip(1))).status, page };
+  return { overLimit, overLimitBody: await overLimit.json(), endpoints, cachedTier: tierOf(cached), otherAddresses, admin, stillLimited: (await from(ip(1))).status, page };
 }
 
 let seen: Observed;

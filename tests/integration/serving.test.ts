@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, addSource, getJson, runCron } from "../support/worker";
+import { ADMIN, addSource, cacheOf, getJson, runCron } from "../support/worker";
 
 const get = (path: string, headers: Record<string, string> = {}, method = "GET") => SELF.fetch(`http://app.test${path}`, { method, headers, redirect: "manual" });
 
@@ -159,16 +159,37 @@ describe("CORS and security headers", () => {
     expect(res.headers.get("access-control-allow-origin")).toBeNull();
   });
 
+  it("sends a cached API answer with the contract's headers and nothing else", async () => {
+    // Every header is paid for on every hit: a new one should be a decision, not a side effect.
+    let cached = await get("/api/v1/articles?per_page=2", { "accept-language": "fr" });
+    for (let i = 0; i < 5 && cacheOf(cached) !== "HIT"; i++) cached = await get("/api/v1/articles?per_page=2", { "accept-language": "fr" });
+    expect(cacheOf(cached)).toBe("HIT");
+    const names = [...cached.headers.keys()].filter((name) => !["content-length", "content-encoding", "transfer-encoding"].includes(name)).sort();
+    expect(names).toEqual([
+      "access-control-allow-origin",
+      "access-control-expose-headers",
+      "cache-control",
+      "cache-status",
+      "content-language",
+      "content-security-policy",
+      "content-type",
+      "etag",
+      "link",
+      "vary",
+      "x-content-type-options",
+      "x-total-count",
+      "x-total-pages",
+    ]);
+    expect(cached.headers.get("content-language")).toBe("fr");
+  });
+
   it("sends a locked-down policy with JSON and feeds, and the page's own policy with HTML", async () => {
     for (const path of ["/api/v1/articles", "/feeds/en.rss", "/api/v1/articles/0123456789abcdef"]) {
       const res = await get(path);
       expect(res.headers.get("content-security-policy"), path).toBe("default-src 'none'; frame-ancestors 'none'");
       expect(res.headers.get("x-content-type-options"), path).toBe("nosniff");
-      expect(res.headers.get("strict-transport-security"), path).toContain("max-age=");
-      expect(res.headers.get("referrer-policy"), path).toBe("no-referrer");
-      expect(res.headers.get("cross-origin-resource-policy"), path).toBe("cross-origin");
       // Document-only and legacy headers are not paid for on every API and feed answer.
-      for (const name of ["x-frame-options", "cross-origin-opener-policy", "x-xss-protection", "x-download-options", "x-dns-prefetch-control", "x-permitted-cross-domain-policies", "origin-agent-cluster"]) {
+      for (const name of ["x-frame-options", "cross-origin-opener-policy", "referrer-policy", "strict-transport-security", "cross-origin-resource-policy", "x-xss-protection", "x-download-options", "x-dns-prefetch-control", "x-permitted-cross-domain-policies", "origin-agent-cluster"]) {
         expect(res.headers.get(name), `${path} ${name}`).toBeNull();
       }
     }
@@ -179,11 +200,13 @@ describe("CORS and security headers", () => {
     expect(page.headers.get("content-security-policy")).toContain("form-action 'self'");
     // The same headers when the page comes back from the memory tier or the shared cache.
     let cached = await get("/en/");
-    for (let i = 0; i < 5 && cached.headers.get("x-cache") !== "HIT"; i++) cached = await get("/en/");
-    expect(cached.headers.get("x-cache")).toBe("HIT");
+    for (let i = 0; i < 5 && cacheOf(cached) !== "HIT"; i++) cached = await get("/en/");
+    expect(cacheOf(cached)).toBe("HIT");
     for (const html of [docs, page, cached, await get("/en/no-such-page")]) {
       expect(html.headers.get("x-frame-options")).toBe("DENY");
       expect(html.headers.get("cross-origin-opener-policy")).toBe("same-origin");
+      expect(html.headers.get("strict-transport-security")).toContain("max-age=");
+      expect(html.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
       expect(html.headers.get("x-content-type-options")).toBe("nosniff");
     }
   });

@@ -41,3 +41,31 @@ export async function upstreamRequests(): Promise<{ method: string; path: string
 export async function setMutableFeed(name: string, body: string, type = "application/rss+xml"): Promise<void> {
   await fetch(`${upstream()}/mutable/${name}`, { method: "PUT", headers: { "content-type": type }, body });
 }
+
+/** The response cache's entry of `Cache-Status` (RFC 9211), as its parameters. */
+function cacheStatusParams(res: Response): Map<string, string> | null {
+  const value = res.headers.get("cache-status");
+  const entry = value?.split(",").find((e) => e.trim().startsWith("edge-news;"));
+  if (!entry) return null;
+  return new Map(
+    entry
+      .split(";")
+      .slice(1)
+      .map((param): [string, string] => {
+        const [name = "", value = ""] = param.trim().split("=");
+        return [name, value];
+      }),
+  );
+}
+
+/** "HIT" or "MISS" as the response cache reports it; null when it did not handle the response. */
+export function cacheOf(res: Response): "HIT" | "MISS" | null {
+  const params = cacheStatusParams(res);
+  if (!params) return null;
+  return params.has("hit") ? "HIT" : params.has("fwd") ? "MISS" : null;
+}
+
+/** The tier that answered a hit: memory, edge (the Cache API) or kv. */
+export function tierOf(res: Response): string | null {
+  return cacheStatusParams(res)?.get("detail") ?? null;
+}
