@@ -21,6 +21,7 @@ export function endpoints({ detailId }) {
     { key: "detail_cached", label: "detail, cached", path: detailId ? `/api/v1/articles/${detailId}` : null, kind: "cached" },
     { key: "page_cached", label: "HTML page /en/, cached", path: "/en/", kind: "cached" },
     { key: "listing_uncached", label: "listing, uncached", path: "/api/v1/articles?per_page=10", kind: "uncached" },
+    { key: "listing_deep", label: "listing page 50, uncached", path: "/api/v1/articles?per_page=10&page=50", kind: "uncached" },
     { key: "search_narrow", label: `search narrow "${NARROW_WORD}", uncached`, path: `/api/v1/search?q=${NARROW_WORD}`, kind: "uncached" },
     { key: "search_medium", label: `search medium "${MEDIUM_WORD}", uncached`, path: `/api/v1/search?q=${MEDIUM_WORD}`, kind: "uncached" },
     { key: "search_broad", label: `search broad "${BROAD_WORD}", uncached`, path: `/api/v1/search?q=${BROAD_WORD}`, kind: "uncached" },
@@ -95,7 +96,43 @@ export async function serviceTime(origin, ep, { count = 20, warm = 3 } = {}) {
     if (i >= warm) times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return quantile(times, 0.5);
+}
+
+/** The value below which a fraction `f` of sorted numbers lie (nearest rank). */
+export function quantile(sorted, f) {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * f))] : null;
+}
+
+/**
+ * Service time of one endpoint on two (or more) instances at once, their requests interleaved
+ * in blocks: `block` requests to one instance, then to the next, the order flipped every round
+ * so neither always goes first, one connection each. Drift in the machine's load then falls on
+ * both alike, which sequential runs minutes apart cannot promise: this is what corpus scaling
+ * is judged by. The first request of each block is not recorded: it pays for waking the
+ * instance's process up (with blocks of one, both medians rose from 6.4 to 9.6 ms in a probe;
+ * a fixed cost like that would flatter any ratio).
+ * Returns, per origin, p25/p50/p75 in ms of at least `count` recorded requests.
+ */
+export async function interleavedServiceTimes(origins, ep, { count = 100, block = 10 } = {}) {
+  const times = origins.map(() => []);
+  for (let round = 0; times[0].length < count; round++) {
+    const order = origins.map((_, i) => i);
+    if (round % 2) order.reverse();
+    for (const i of order) {
+      for (let j = 0; j <= block; j++) {
+        const started = performance.now();
+        const res = await fetch(origins[i] + nextPath(ep), { headers: { "accept-language": "en" } });
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`${ep.label}: ${origins[i]} answered ${res.status}`);
+        if (j > 0) times[i].push(performance.now() - started);
+      }
+    }
+  }
+  return times.map((t) => {
+    t.sort((a, b) => a - b);
+    return { n: t.length, p25: quantile(t, 0.25), p50: quantile(t, 0.5), p75: quantile(t, 0.75) };
+  });
 }
 
 /** One autocannon run; resolves with the figures that matter. Bounded by `seconds`. */

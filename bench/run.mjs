@@ -11,6 +11,8 @@
 //   other options: --duration S --warmup S --pair S (hello-world run before each endpoint, 0: none)
 //                  --rounds N (cached and floor endpoints alternate with hello-world N times)
 //                  --serial N (one-connection requests per uncached endpoint, for service time)
+//                  --scale N (requests per instance when the smallest and largest corpus are
+//                  served side by side, interleaved, to judge scaling)
 //                  --connections N --memory-seconds S --memory-size SIZE
 //                  --sources N --hosts N (publishers; default: one per source)
 //                  --skip http,ingest,refresh,memory,bundle --fresh-corpus --no-summary
@@ -23,14 +25,14 @@ import { ROOT, RESULTS_DIR, buildNodeModules, buildWorker, bundleSize } from "./
 import { parseSize, sizeLabel } from "./corpus.mjs";
 import { ensureCorpus } from "./corpus-db.mjs";
 import { startApp } from "./harness.mjs";
-import { endpoints, measureEndpoints, memoryUnderLoad } from "./http.mjs";
+import { endpoints, interleavedServiceTimes, measureEndpoints, memoryUnderLoad } from "./http.mjs";
 import { compareParsers } from "./ingest.mjs";
 import { refreshBench } from "./refresh.mjs";
 import { COLUMNS, evaluateTargets, renderTable, tableRows } from "./report.mjs";
 
 const PRESETS = {
-  quick: { sizes: "10k", duration: 3, warmup: 1, pair: 1.5, rounds: 3, serial: 10, connections: 10, memorySeconds: 10, sources: 20, hosts: 0, parseRounds: 9, parseMs: 200 },
-  full: { sizes: "10k,100k,1m", duration: 10, warmup: 2, pair: 3, rounds: 5, serial: 25, connections: 10, memorySeconds: 60, sources: 50, hosts: 0, parseRounds: 21, parseMs: 400 },
+  quick: { sizes: "10k", duration: 3, warmup: 1, pair: 1.5, rounds: 3, serial: 10, scale: 40, connections: 10, memorySeconds: 10, sources: 20, hosts: 0, parseRounds: 9, parseMs: 200 },
+  full: { sizes: "10k,100k,1m", duration: 10, warmup: 2, pair: 3, rounds: 5, serial: 25, scale: 200, connections: 10, memorySeconds: 60, sources: 50, hosts: 0, parseRounds: 21, parseMs: 400 },
 };
 
 export function parseArgs(argv) {
@@ -50,6 +52,7 @@ export function parseArgs(argv) {
     else if (a === "--pair") opts.pair = Number(value(i++));
     else if (a === "--rounds") opts.rounds = Number(value(i++));
     else if (a === "--serial") opts.serial = Number(value(i++));
+    else if (a === "--scale") opts.scale = Number(value(i++));
     else if (a === "--connections") opts.connections = Number(value(i++));
     else if (a === "--memory-seconds") opts.memorySeconds = Number(value(i++));
     else if (a === "--memory-size") opts.memorySize = parseSize(value(i++));
@@ -70,6 +73,41 @@ export function parseArgs(argv) {
     if (!(v > 0 && v <= 100_000)) throw new Error(`--${k} must be a positive number`);
   }
   return opts;
+}
+
+/** What corpus scaling is judged by: endpoints whose cost should not grow with the corpus. */
+export const SCALE_ENDPOINTS = ["listing_uncached", "listing_deep", "search_narrow", "search_medium"];
+
+/**
+ * The smallest and largest corpus served side by side, one connection each, requests
+ * interleaved in blocks (interleavedServiceTimes): the per-size runs above are minutes apart, and this
+ * shared machine's load drifts between them by as much as the effect measured.
+ */
+async function scalePhase(opts, build, app, scratch, log) {
+  const small = opts.sizeList[0];
+  const large = opts.sizeList[opts.sizeList.length - 1];
+  log(`scaling: ${sizeLabel(small)} and ${sizeLabel(large)} side by side, ${opts.scale} interleaved requests each per endpoint…`);
+  const instances = [];
+  try {
+    for (const size of [small, large]) {
+      const corpus = await ensureCorpus({ size, analyze: app.analyzeForIndex, log });
+      instances.push(await startApp({ scriptPath: build.scriptPath, d1Dir: corpus.d1Dir, kvDir: path.join(scratch, `kv-scale-${sizeLabel(size)}`), hello: false }));
+    }
+    const eps = endpoints({ detailId: null }).filter((e) => SCALE_ENDPOINTS.includes(e.key));
+    const out = { small, large, requests: opts.scale, endpoints: {} };
+    for (const ep of eps) {
+      const [a, b] = await interleavedServiceTimes(
+        instances.map((i) => i.origin),
+        ep,
+        { count: opts.scale },
+      );
+      out.endpoints[ep.key] = { label: ep.label, path: ep.path, small: a, large: b };
+      log(`    ${ep.label.padEnd(44)} p50 ${a.p50.toFixed(1)} ms (${sizeLabel(small)}) vs ${b.p50.toFixed(1)} ms (${sizeLabel(large)}): ${(b.p50 / a.p50).toFixed(2)}×`);
+    }
+    return out;
+  } finally {
+    for (const i of instances) await i.dispose().catch(() => {});
+  }
 }
 
 /** The commit measured, and whether the working tree had changes (read-only git calls). */
@@ -169,6 +207,10 @@ async function main() {
         await rm(kvDir, { recursive: true, force: true });
       }
     }
+  }
+
+  if (!opts.skip.has("http") && opts.sizeList.length >= 2 && opts.scale > 0) {
+    results.http.scale = await scalePhase(opts, build, app, scratch, log);
   }
 
   if (!opts.skip.has("refresh")) {

@@ -12,7 +12,7 @@ import { ARTICLE_COLUMNS, MAX_STATEMENT_BYTES, insertStatements, makeArticle, pa
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
 import { applyMigrations, startApp } from "../../bench/harness.mjs";
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
-import { analyseMemory, endpoints, measureEndpoints, mergeRuns } from "../../bench/http.mjs";
+import { analyseMemory, endpoints, interleavedServiceTimes, measureEndpoints, mergeRuns } from "../../bench/http.mjs";
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
 import { compareParsers, feedFiles } from "../../bench/ingest.mjs";
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
@@ -134,6 +134,29 @@ describe("pure pieces", () => {
     expect(table).toContain("MISSED");
     const lines = table.split("\n");
     expect(new Set(lines.map((l) => [...l].length)).size).toBe(1);
+
+    // With both corpora served side by side, scaling is judged on their interleaved requests.
+    const times = (p50: number) => ({ n: 200, p25: p50 * 0.9, p50, p75: p50 * 1.2 });
+    const scale = {
+      small: 10_000,
+      large: 1_000_000,
+      requests: 200,
+      endpoints: {
+        listing_uncached: { label: "listing, uncached", small: times(8), large: times(13) },
+        listing_deep: { label: "listing page 50, uncached", small: times(9), large: times(9.5) },
+        search_narrow: { label: "search narrow", small: times(10), large: times(11) },
+        search_medium: { label: "search medium", small: times(10), large: times(30) },
+      },
+    };
+    const interleaved = { ...results, http: { ...results.http, scale } };
+    const judged = Object.fromEntries(evaluateTargets(interleaved).map((t: { id: string }) => [t.id, t]));
+    expect(judged["scale:listing_uncached"]).toMatchObject({ met: false, value: expect.stringContaining("1.63×") });
+    expect(judged["scale:listing_deep"].met).toBe(true);
+    expect(judged["scale:search_narrow"].met).toBe(true);
+    expect(judged["scale:search_medium"]).toBeUndefined();
+    const withScale: string = renderTable(COLUMNS, tableRows(interleaved));
+    expect(withScale).toMatch(/scale 1m\/10k, interleaved +\| listing page 50, uncached .*\| met/);
+    expect(withScale).toMatch(/scale 1m\/10k, interleaved +\| search medium .*3\.00× p50 +\| +\| +\|/);
   });
 
   it("reads the command line", () => {
@@ -194,6 +217,13 @@ describe("harness", () => {
       expect(measured.search_broad.roundRatios).toBeNull();
       expect(measured.search_broad.matches).toBeGreaterThan(0);
       expect(measured.search_broad.non2xx).toBe(0);
+      // Interleaved service times (how corpus scaling is judged): every request counted.
+      const [one, two] = await interleavedServiceTimes([instance.origin, instance.origin], pick[2], { count: 6, block: 3 });
+      for (const t of [one, two]) {
+        expect(t.n).toBe(6);
+        expect(t.p25).toBeGreaterThan(0);
+        expect(t.p75).toBeGreaterThanOrEqual(t.p50);
+      }
       const missing = await measureEndpoints(instance.origin, [{ key: "nope", label: "nope", path: "/no/such/route", kind: "uncached" }], {
         seconds: 1,
         warmup: 0,
