@@ -52,7 +52,12 @@ export function evaluateTargets(results) {
       out.push({
         id: `cached:${key}`,
         target: `${r?.label ?? key} throughput ≥ ${TARGETS.cachedVsHello}× hello-world (${sizeLabel(smallest.size)})`,
-        value: ratio === null ? (r?.error ?? "not measured") : `${r3(ratio)}×` + (floor ? ` (a do-nothing worker sending a 7 KB body with the same ${APP_LIKE_HEADERS.length} headers: ${r3(floor)}×)` : ""),
+        value:
+          ratio === null
+            ? (r?.error ?? "not measured")
+            : `${r3(ratio)}×` +
+              (r.p99 && r.helloP99 ? `, p99 ${r.p99} ms vs hello-world ${r.helloP99} ms` : "") +
+              (floor ? ` (a do-nothing worker sending a 7 KB body with the same ${APP_LIKE_HEADERS.length} headers: ${r3(floor)}×)` : ""),
         met: ratio === null ? null : ratio >= TARGETS.cachedVsHello,
       });
     }
