@@ -32,6 +32,11 @@ export function helloRatio(r, sizeResult) {
   return r?.rps && base ? r.rps / base : null;
 }
 
+/** The median of sorted numbers. */
+function quantileOf(sorted) {
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
 /** The size to judge "at 100k" targets by: 100k if measured, else the nearest measured size. */
 function pickSize(sizes, wanted) {
   if (!sizes.length) return null;
@@ -43,21 +48,27 @@ export function evaluateTargets(results) {
   const out = [];
   const sizes = results.http?.sizes ?? [];
 
-  const smallest = sizes[0];
-  if (smallest) {
+  if (sizes.length) {
+    // A hit is the same work at every corpus size (isolate memory, no storage), so every pass
+    // measures the same thing: the verdict is the median of all the alternating rounds of the
+    // run (15 in a full run), steadier than one pass's five, and each pass's figure is shown.
     for (const key of ["listing_cached", "detail_cached", "page_cached"]) {
-      const r = smallest.endpoints[key];
-      const ratio = helloRatio(r, smallest);
-      const floor = helloRatio(smallest.endpoints.headers_floor, smallest);
+      const passes = sizes.map((s) => ({ s, r: s.endpoints[key], ratio: helloRatio(s.endpoints[key], s) })).filter((p) => p.ratio !== null);
+      const rounds = passes.flatMap((p) => p.r.roundRatios ?? [p.ratio]).sort((a, b) => a - b);
+      const ratio = rounds.length ? rounds[Math.floor(rounds.length / 2)] : null;
+      const p99 = passes.map((p) => p.r.p99).filter((x) => x > 0).sort((a, b) => a - b);
+      const helloP99 = passes.map((p) => p.r.helloP99).filter((x) => x > 0).sort((a, b) => a - b);
+      const floors = sizes.map((s) => helloRatio(s.endpoints.headers_floor, s)).filter((x) => x !== null);
+      const label = sizes[0].endpoints[key]?.label ?? key;
       out.push({
         id: `cached:${key}`,
-        target: `${r?.label ?? key} throughput ≥ ${TARGETS.cachedVsHello}× hello-world (${sizeLabel(smallest.size)})`,
+        target: `${label} throughput ≥ ${TARGETS.cachedVsHello}× hello-world`,
         value:
           ratio === null
-            ? (r?.error ?? "not measured")
-            : `${r3(ratio)}×` +
-              (r.p99 && r.helloP99 ? `, p99 ${r.p99} ms vs hello-world ${r.helloP99} ms` : "") +
-              (floor ? ` (a do-nothing worker sending a 7 KB body with the same ${APP_LIKE_HEADERS.length} headers: ${r3(floor)}×)` : ""),
+            ? (sizes[0].endpoints[key]?.error ?? "not measured")
+            : `${r3(ratio)}× (median of ${rounds.length} rounds; by pass ${passes.map((p) => `${r3(p.ratio)}× at ${sizeLabel(p.s.size)}`).join(", ")})` +
+              (p99.length && helloP99.length ? `, p99 ${quantileOf(p99)} ms vs hello-world ${quantileOf(helloP99)} ms` : "") +
+              (floors.length ? `; a do-nothing worker sending a 7 KB body with the same ${APP_LIKE_HEADERS.length} headers: ${floors.map(r3).join("×, ")}×` : ""),
         met: ratio === null ? null : ratio >= TARGETS.cachedVsHello,
       });
     }

@@ -135,6 +135,11 @@ describe("pure pieces", () => {
     const lines = table.split("\n");
     expect(new Set(lines.map((l) => [...l].length)).size).toBe(1);
 
+    // A cached hit is the same work at every size: the verdict pools every alternating round.
+    const rounds = (n: number, ratios: number[]) => ({ size: n, endpoints: { hello: ep(1000, 2), listing_cached: ep(800, 1, { kind: "cached", label: "listing, cached", roundRatios: ratios, helloRps: 1000 }) } });
+    const pooled = evaluateTargets({ http: { sizes: [rounds(10_000, [0.7, 0.72, 0.75]), rounds(100_000, [0.85, 0.9, 0.95]), rounds(1_000_000, [0.81, 0.82, 0.83])] } });
+    expect(pooled[0]).toMatchObject({ id: "cached:listing_cached", met: true, value: expect.stringContaining("0.820× (median of 9 rounds") });
+
     // With both corpora served side by side, scaling is judged on their interleaved requests.
     const times = (p50: number) => ({ n: 200, p25: p50 * 0.9, p50, p75: p50 * 1.2 });
     const scale = {
