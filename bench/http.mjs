@@ -157,9 +157,9 @@ export function load(origin, pathFor, { seconds, connections = 10 }) {
 /**
  * Several runs of one endpoint as one: requests and time add up; p50 and mean are
  * request-weighted; p99 is the median of the runs' p99s (`p99Max` the worst). A p99 from a
- * few seconds of load is mostly where this shared machine's hiccups fell: a probe's four
- * rounds of 2 s gave hello-world 12–19 ms and a cached listing 4–21 ms, the first round
- * highest for every endpoint. The worst of five rounds would report the hiccup, not the app.
+ * few seconds of load is mostly where this shared machine's hiccups fell: in a probe's four
+ * rounds of 2 s, four cached endpoints had p99s of 21–39 ms in the first round and 4–12 ms
+ * after, and hello-world 12–19 ms in every round. The worst round reports the hiccup.
  */
 export function mergeRuns(runs) {
   const total = runs.reduce((n, x) => n + x.total, 0);

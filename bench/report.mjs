@@ -32,9 +32,31 @@ export function helloRatio(r, sizeResult) {
   return r?.rps && base ? r.rps / base : null;
 }
 
-/** The median of sorted numbers. */
-function quantileOf(sorted) {
-  return sorted[Math.floor(sorted.length / 2)];
+/** The median of sorted numbers (null for none). */
+function median(sorted) {
+  return sorted.length ? sorted[Math.floor(sorted.length / 2)] : null;
+}
+
+const CACHED_KEYS = ["listing_cached", "detail_cached", "page_cached"];
+
+/**
+ * A cached endpoint over every pass of the run. A hit is the same work at every corpus size
+ * (isolate memory, no storage), so every pass measures the same thing: the ratio judged is the
+ * median of all the alternating rounds (15 in a full run), steadier than one pass's five; the
+ * p99s are the medians of the passes'.
+ */
+function pooledCached(sizes, key) {
+  const passes = sizes.map((s) => ({ size: s.size, r: s.endpoints[key], ratio: helloRatio(s.endpoints[key], s) })).filter((p) => p.ratio !== null);
+  const rounds = passes.flatMap((p) => p.r.roundRatios ?? [p.ratio]).sort((a, b) => a - b);
+  const sorted = (pick) => passes.map(pick).filter((x) => x > 0).sort((a, b) => a - b);
+  return {
+    label: sizes[0]?.endpoints[key]?.label ?? key,
+    passes,
+    rounds: rounds.length,
+    ratio: median(rounds),
+    p99: median(sorted((p) => p.r.p99)),
+    helloP99: median(sorted((p) => p.r.helloP99)),
+  };
 }
 
 /** The size to judge "at 100k" targets by: 100k if measured, else the nearest measured size. */
@@ -49,27 +71,19 @@ export function evaluateTargets(results) {
   const sizes = results.http?.sizes ?? [];
 
   if (sizes.length) {
-    // A hit is the same work at every corpus size (isolate memory, no storage), so every pass
-    // measures the same thing: the verdict is the median of all the alternating rounds of the
-    // run (15 in a full run), steadier than one pass's five, and each pass's figure is shown.
-    for (const key of ["listing_cached", "detail_cached", "page_cached"]) {
-      const passes = sizes.map((s) => ({ s, r: s.endpoints[key], ratio: helloRatio(s.endpoints[key], s) })).filter((p) => p.ratio !== null);
-      const rounds = passes.flatMap((p) => p.r.roundRatios ?? [p.ratio]).sort((a, b) => a - b);
-      const ratio = rounds.length ? rounds[Math.floor(rounds.length / 2)] : null;
-      const p99 = passes.map((p) => p.r.p99).filter((x) => x > 0).sort((a, b) => a - b);
-      const helloP99 = passes.map((p) => p.r.helloP99).filter((x) => x > 0).sort((a, b) => a - b);
+    for (const key of CACHED_KEYS) {
+      const c = pooledCached(sizes, key);
       const floors = sizes.map((s) => helloRatio(s.endpoints.headers_floor, s)).filter((x) => x !== null);
-      const label = sizes[0].endpoints[key]?.label ?? key;
       out.push({
         id: `cached:${key}`,
-        target: `${label} throughput ≥ ${TARGETS.cachedVsHello}× hello-world`,
+        target: `${c.label} throughput ≥ ${TARGETS.cachedVsHello}× hello-world`,
         value:
-          ratio === null
+          c.ratio === null
             ? (sizes[0].endpoints[key]?.error ?? "not measured")
-            : `${r3(ratio)}× (median of ${rounds.length} rounds; by pass ${passes.map((p) => `${r3(p.ratio)}× at ${sizeLabel(p.s.size)}`).join(", ")})` +
-              (p99.length && helloP99.length ? `, p99 ${quantileOf(p99)} ms vs hello-world ${quantileOf(helloP99)} ms` : "") +
+            : `${r3(c.ratio)}× (median of ${c.rounds} rounds; by pass ${c.passes.map((p) => `${r3(p.ratio)}× at ${sizeLabel(p.size)}`).join(", ")})` +
+              (c.p99 && c.helloP99 ? `, p99 ${c.p99} ms vs hello-world ${c.helloP99} ms` : "") +
               (floors.length ? `; a do-nothing worker sending a 7 KB body with the same ${APP_LIKE_HEADERS.length} headers: ${floors.map(r3).join("×, ")}×` : ""),
-        met: ratio === null ? null : ratio >= TARGETS.cachedVsHello,
+        met: c.ratio === null ? null : c.ratio >= TARGETS.cachedVsHello,
       });
     }
   }
@@ -174,7 +188,8 @@ export function tableRows(results) {
         continue;
       }
       const ratio = key === "hello" ? 1 : helloRatio(r, s);
-      const cachedTarget = r.kind === "cached" ? `≥ ${TARGETS.cachedVsHello}×` : "";
+      // Judged over all passes together (the "cached, all passes" rows).
+      const cachedTarget = r.kind === "cached" ? "see all passes" : "";
       const note = [r.serialP50 ? `1 conn. p50 ${n1(r.serialP50)} ms` : "", r.matches !== undefined && r.matches !== null ? `${n0(r.matches)} matches` : "", r.non2xx ? `${n0(r.non2xx)} non-2xx` : "", r.timeouts ? `${n0(r.timeouts)} timeouts` : "", r.errors && r.errors !== r.timeouts ? `${n0(r.errors)} errors` : "", r.kind === "cached" && r.cache !== "HIT" ? `cache: ${r.cache}` : ""]
         .filter(Boolean)
         .join(", ");
@@ -186,7 +201,23 @@ export function tableRows(results) {
         String(r.p99),
         `${r3(ratio)}× hello`,
         cachedTarget,
-        cachedTarget ? met(ratio >= TARGETS.cachedVsHello) : "",
+        "",
+      ]);
+    }
+  }
+  if (sizes.length) {
+    for (const key of CACHED_KEYS) {
+      const c = pooledCached(sizes, key);
+      if (c.ratio === null) continue;
+      rows.push([
+        "cached, all passes",
+        c.label,
+        `median of ${c.rounds} alternating rounds (${c.passes.map((p) => sizeLabel(p.size)).join(", ")})`,
+        "",
+        c.p99 === null ? "" : String(c.p99),
+        `${r3(c.ratio)}× hello` + (c.helloP99 ? ` (hello p99 ${c.helloP99} ms)` : ""),
+        `≥ ${TARGETS.cachedVsHello}×`,
+        met(c.ratio >= TARGETS.cachedVsHello),
       ]);
     }
   }

@@ -75,13 +75,13 @@ export function parseArgs(argv) {
   return opts;
 }
 
-/** What corpus scaling is judged by: endpoints whose cost should not grow with the corpus. */
+/** Served side by side: the endpoints the scaling target names, and the medium word for contrast. */
 export const SCALE_ENDPOINTS = ["listing_uncached", "listing_deep", "search_narrow", "search_medium"];
 
 /**
  * The smallest and largest corpus served side by side, one connection each, requests
- * interleaved in blocks (interleavedServiceTimes): the per-size runs above are minutes apart, and this
- * shared machine's load drifts between them by as much as the effect measured.
+ * interleaved in blocks (interleavedServiceTimes): the per-size runs above are minutes apart,
+ * and this shared machine's load drifts between them by as much as the effect measured.
  */
 async function scalePhase(opts, build, app, scratch, log) {
   const small = opts.sizeList[0];

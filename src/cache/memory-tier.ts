@@ -21,7 +21,13 @@ const BODY_HEADERS = new Set(["content-type", "content-length", "content-encodin
 const PER_RESPONSE = new Set([CACHE_STATUS_HEADER, "x-d1-bookmark", "set-cookie"]);
 
 interface Remembered {
-  body: Uint8Array;
+  /**
+   * The body as a Blob: its bytes live in the runtime, and a Response made from it shares
+   * them, where one made from a Uint8Array copies them out of JavaScript on every hit. A probe
+   * (no-code worker, 16 KB page, its own socket) served 0.80–0.87× hello-world from a
+   * Uint8Array and 0.94–1.05× from a Blob.
+   */
+  body: Blob;
   /**
    * The headers of a hit, built once when stored. A Response made from a `Headers` object
    * copies it inside the runtime; one made from name/value pairs converts every string from
@@ -106,7 +112,7 @@ export async function rememberResponse(lookup: MemoryLookup, request: Request, r
   const body = new Uint8Array(await response.arrayBuffer());
   const headers = [...response.headers].filter(([name]) => !PER_RESPONSE.has(name));
   const entry: Remembered = {
-    body,
+    body: new Blob([body]),
     headers: new Headers([...headers, [CACHE_STATUS_HEADER, hitStatus("memory")]]),
     notModified: new Headers(headers.filter(([name]) => !BODY_HEADERS.has(name))),
     etag: response.headers.get("etag"),

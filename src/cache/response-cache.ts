@@ -21,8 +21,8 @@ async function entityTag(body: Uint8Array): Promise<string> {
  * Serves successful GET responses from this location's Cache API, then KV, under the current
  * content version (key schema in keys.ts); on a miss the handler runs, and its 200 response
  * gets a content ETag and is stored in both after it has been sent. `Cache-Status` marks
- * every response that went through here, which is what the isolate memory tier in front of the app
- * (memory-tier.ts) keeps.
+ * every response that went through here, which is what the isolate memory tier in front of
+ * the app (memory-tier.ts) keeps.
  */
 export function responseCache(): MiddlewareHandler<AppEnv> {
   return async function responseCacheMiddleware(c, next) {

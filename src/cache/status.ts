@@ -3,7 +3,7 @@
  * the standard successor of the ad-hoc `X-Cache`. A hit names the tier that answered in
  * `detail` (`memory`, `edge` for this location's Cache API, `kv`); a miss went to the handler
  * (`fwd=uri-miss`) and its answer was stored. Responses the cache does not handle carry none.
- * One header rather than two: every header is paid for on every cached hit (BENCHMARKS.md).
+ * One header rather than two: every header is sent with every cached hit.
  */
 export const CACHE_STATUS_HEADER = "cache-status";
 

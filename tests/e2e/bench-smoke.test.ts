@@ -131,6 +131,9 @@ describe("pure pieces", () => {
     const table: string = renderTable(COLUMNS, tableRows(results));
     expect(table.split("\n")[0]).toMatch(/^\| section +\| measure/);
     expect(table).toContain("missing (404)");
+    // Cached endpoints are judged once, over every pass; the per-pass rows carry no verdict.
+    expect(table).toMatch(/cached, all passes +\| listing, cached .*\| met/);
+    expect(table).toMatch(/HTTP 10k +\| listing, cached .*\| see all passes +\| +\|/);
     expect(table).toContain("MISSED");
     const lines = table.split("\n");
     expect(new Set(lines.map((l) => [...l].length)).size).toBe(1);
