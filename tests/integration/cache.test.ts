@@ -60,6 +60,12 @@ async function settled(path: string): Promise<Response> {
 
 const version = async () => (await env.CACHE.get("meta:content-version"))!;
 
+/** Files a response for `path` (in `locale`) under the current version, as another isolate would have; returns its keys. */
+async function storedElsewhere(path: string, locale: "en" | "fr", headers: [string, string][], body: string) {
+  const keys = await sharedKeys(await version(), locale, new URL(`http://app.test${path}`));
+  return { keys, entry: encodeEntry({ headers, body: new TextEncoder().encode(body) }) };
+}
+
 describe("the response cache", () => {
   it("answers a repeated request from isolate memory with the same body and headers", async () => {
     const first = await get("/api/v1/articles?source=pub&per_page=1");
@@ -116,10 +122,8 @@ describe("the response cache", () => {
   });
 
   it("serves an entry that another isolate stored in KV, then keeps it closer", async () => {
-    const url = new URL("http://app.test/api/v1/articles?source=pub&per_page=8");
-    const keys = await sharedKeys(await version(), "en", url);
-    const body = new TextEncoder().encode('{"data":[],"from":"kv"}');
-    await env.CACHE.put(keys.kv, encodeEntry({ headers: [["content-type", "application/json"], ["etag", '"from-kv"']], body }));
+    const { keys, entry } = await storedElsewhere("/api/v1/articles?source=pub&per_page=8", "en", [["content-type", "application/json"], ["etag", '"from-kv"']], '{"data":[],"from":"kv"}');
+    await env.CACHE.put(keys.kv, entry);
 
     const fromKv = await settled("/api/v1/articles?source=pub&per_page=8");
     expect(tierOf(fromKv)).toBe("kv");
@@ -130,10 +134,8 @@ describe("the response cache", () => {
   });
 
   it("replays a reader page from a shared tier with the page's own security headers", async () => {
-    const url = new URL("http://app.test/fr/?page=1&sort=x");
-    const keys = await sharedKeys(await version(), "fr", url);
-    const body = new TextEncoder().encode("<!doctype html><p>from kv</p>");
-    await env.CACHE.put(keys.kv, encodeEntry({ headers: [["content-type", "text/html; charset=utf-8"], ["etag", '"page-kv"']], body }));
+    const { keys, entry } = await storedElsewhere("/fr/?page=1&sort=x", "fr", [["content-type", "text/html; charset=utf-8"], ["etag", '"page-kv"']], "<!doctype html><p>from kv</p>");
+    await env.CACHE.put(keys.kv, entry);
     const res = await settled("/fr/?page=1&sort=x");
     expect(tierOf(res)).toBe("kv");
     expect(await res.text()).toBe("<!doctype html><p>from kv</p>");
@@ -144,9 +146,7 @@ describe("the response cache", () => {
   });
 
   it("serves an entry found in the location's Cache API before asking KV", async () => {
-    const url = new URL("http://app.test/api/v1/articles?source=pub&per_page=9");
-    const keys = await sharedKeys(await version(), "en", url);
-    const entry = encodeEntry({ headers: [["content-type", "application/json"]], body: new TextEncoder().encode('{"from":"edge"}') });
+    const { keys, entry } = await storedElsewhere("/api/v1/articles?source=pub&per_page=9", "en", [["content-type", "application/json"]], '{"from":"edge"}');
     await caches.default.put(keys.edge, new Response(entry, { headers: { "cache-control": "max-age=600" } }));
     const res = await get("/api/v1/articles?source=pub&per_page=9");
     expect(tierOf(res)).toBe("edge");
