@@ -1,7 +1,8 @@
 // The local stack behind `npm start` and the end-to-end tests:
 //  1. a real HTTP upstream on 127.0.0.1 serving the demo feeds (demo/feeds);
 //  2. the D1 migrations applied to the local database;
-//  3. the Worker under `wrangler dev` (local D1 and KV) on 127.0.0.1:PORT;
+//  3. the Worker under wrangler's local dev server (local D1 and KV) on 127.0.0.1:PORT, without
+//     the inspector (see scripts/dev-worker.mjs for why);
 //  4. the demo sources registered through the admin API and the cron handler fired, so the
 //     content arrives through the real refresh pipeline.
 import { spawn } from "node:child_process";
@@ -11,13 +12,15 @@ import { startUpstream } from "../demo/upstream.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const wranglerBin = path.join(root, "node_modules", "wrangler", "bin", "wrangler.js");
+const devWorker = path.join(root, "scripts", "dev-worker.mjs");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * @param {{ port: number, persistTo?: string, log?: (line: string) => void,
- *           progress?: (done: number, total: number) => void, inheritWorkerOutput?: boolean }} options
+ *           progress?: (done: number, total: number) => void, inheritWorkerOutput?: boolean,
+ *           vars?: Record<string, string> }} options  vars override .dev.vars (e.g. FETCH_TIMEOUT_MS)
  */
-export async function startStack({ port, persistTo, log = () => {}, progress = () => {}, inheritWorkerOutput = false }) {
+export async function startStack({ port, persistTo, log = () => {}, progress = () => {}, inheritWorkerOutput = false, vars = {} }) {
   const base = `http://127.0.0.1:${port}`;
   const adminToken = (await readFile(path.join(root, ".dev.vars"), "utf8")).match(/^ADMIN_TOKEN=(.*)$/m)?.[1]?.trim() ?? "dev-token";
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
@@ -25,10 +28,10 @@ export async function startStack({ port, persistTo, log = () => {}, progress = (
   const children = new Set();
   let upstream;
 
-  const wrangler = (args, inherit) => {
-    const child = spawn(process.execPath, [wranglerBin, ...args], {
+  const wrangler = (args, inherit, script = wranglerBin, extraEnv = {}) => {
+    const child = spawn(process.execPath, [script, ...args], {
       cwd: root,
-      env,
+      env: { ...env, ...extraEnv },
       stdio: inherit ? ["ignore", "inherit", "inherit"] : ["ignore", "pipe", "pipe"],
       detached: true,
     });
@@ -65,11 +68,8 @@ export async function startStack({ port, persistTo, log = () => {}, progress = (
     const code = await new Promise((resolve) => migrate.on("exit", resolve));
     if (code !== 0) throw new Error(`migrations failed:\n${output}`);
 
-    log("starting the Worker (wrangler dev, local D1 and KV)…");
-    const dev = wrangler(
-      ["dev", "--ip", "127.0.0.1", "--port", String(port), "--log-level", "warn", "--show-interactive-dev-session=false", ...persist],
-      inheritWorkerOutput,
-    );
+    log("starting the Worker (wrangler's local dev server, local D1 and KV)…");
+    const dev = wrangler([String(port), persistTo ?? ""], inheritWorkerOutput, devWorker, { DEV_VARS: JSON.stringify(vars) });
     if (!inheritWorkerOutput) {
       dev.stdout.on("data", () => {});
       dev.stderr.on("data", () => {});

@@ -53,28 +53,44 @@ export function retryAfterSeconds(value: string | null, now = Date.now()): numbe
   return Number.isNaN(at) ? null : Math.max(0, Math.round((at - now) / 1000));
 }
 
+/** Smallest read handed to the runtime; see `readBounded`. */
+const READ_SIZE = 64 * 1024;
+
+/**
+ * Reads at most `maxBytes` of a body into one buffer, or returns null past the limit.
+ *
+ * Each read asks the runtime for at least READ_SIZE bytes (a BYOB `readAtLeast`) instead of
+ * taking whatever arrived: a default reader resolves once per transfer-encoding chunk, and a
+ * publisher writing an item per chunk turns a 10 MB body into ten thousand reads, promises
+ * and buffers. Past the limit the reader is cancelled, which closes the upstream connection.
+ */
 async function readBounded(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array | null> {
   if (!body) return new Uint8Array();
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
+  const reader = body.getReader({ mode: "byob" });
+  // One byte of headroom past the limit tells "exactly maxBytes" from "more than maxBytes".
+  const capacity = maxBytes + 1;
+  let buffer = new ArrayBuffer(Math.min(READ_SIZE, capacity));
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return null;
+    if (size === buffer.byteLength) {
+      if (size === capacity) {
+        await reader.cancel().catch(() => {});
+        return null;
+      }
+      const grown = new ArrayBuffer(Math.min(size * 2, capacity));
+      new Uint8Array(grown).set(new Uint8Array(buffer, 0, size));
+      buffer = grown;
     }
-    chunks.push(value);
+    const free = buffer.byteLength - size;
+    const { done, value } = await reader.readAtLeast(Math.min(free, READ_SIZE), new Uint8Array(buffer, size, free));
+    if (value) {
+      // A BYOB read transfers the buffer: keep the one it hands back.
+      buffer = value.buffer as ArrayBuffer;
+      size += value.byteLength;
+    }
+    if (done) break;
   }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return new Uint8Array(buffer, 0, size);
 }
 
 /** Conditional GET of a feed, following redirects by hand so each hop is checked. */

@@ -19,9 +19,27 @@ describe("hostile upstreams are cut off and recorded, never stalling the run", (
     expect((await health("never-ending")).consecutive_errors).toBe(1);
   });
 
-  it("stops reading a 60 MB body at the size limit", async () => {
-    await addSource("huge", "/hostile/60mb");
+  it("stops reading a 60 MB body at the size limit and hangs up on the upstream", async () => {
+    await addSource("huge", "/hostile/60mb?tag=refresh");
     expect(await refreshOne("huge")).toMatchObject({ status: "error", http_status: 200, error: { code: "too_large" } });
+    const stats = async () => (await fetch(`${upstream()}/hostile/60mb-stats?tag=refresh`)).json() as Promise<{ sent: number; closed: boolean }>;
+    let seen = await stats();
+    for (let i = 0; i < 50 && !seen.closed; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      seen = await stats();
+    }
+    expect(seen.closed).toBe(true);
+    expect(seen.sent).toBeLessThan(30 * 1024 * 1024);
+  });
+
+  it("accepts a body of exactly the size limit and refuses one byte more", async () => {
+    const url = `${upstream()}/basic/en.xml`;
+    const none = { etag: null, lastModified: null };
+    const size = (await (await fetch(url, { headers: { "accept-encoding": "identity" } })).arrayBuffer()).byteLength;
+    const exact = await fetchFeed(url, none, { ...fetchLimits(env), maxBytes: size });
+    expect(exact).toMatchObject({ kind: "fetched" });
+    if (exact.kind === "fetched") expect(new TextDecoder().decode(exact.body)).toContain("</rss>");
+    expect(await fetchFeed(url, none, { ...fetchLimits(env), maxBytes: size - 1 })).toMatchObject({ kind: "failed", code: "too_large" });
   });
 
   it("stops inflating a gzip bomb at the size limit", async () => {

@@ -31,6 +31,7 @@ function rssHead(): string {
  */
 export function hostileRoutes(): Record<string, Route> {
   const mutable = new Map<string, { body: string; type: string; version: number }>();
+  const bigBodies = new Map<string, { sent: number; closed: boolean }>();
   const routes: Record<string, Route> = {
     "/hostile/500": (_req, res) => {
       res.writeHead(500, { "content-type": "text/plain" }).end("internal error");
@@ -45,22 +46,29 @@ export function hostileRoutes(): Record<string, Route> {
       const timer = setInterval(() => res.write(" "), 200);
       req.socket.on("close", () => clearInterval(timer));
     },
-    // 60 MB of well-formed items, streamed without a Content-Length.
+    // 60 MB of well-formed items, streamed without a Content-Length, one item per chunk.
+    // `?tag=x` records how many bytes went out and whether the client hung up, readable
+    // at /hostile/60mb-stats?tag=x: a client that stops reading must also close the socket.
     "/hostile/60mb": (req, res) => {
+      const tag = new URL(req.url ?? "/", "http://upstream").searchParams.get("tag");
+      const stats = { sent: 0, closed: false };
+      if (tag) bigBodies.set(tag, stats);
       res.writeHead(200, { "content-type": "application/rss+xml" });
       res.write(rssHead());
       const item = Buffer.from(`<item><title>Padding</title><description>${"x".repeat(1000)}</description></item>`);
-      let sent = 0;
-      let closed = false;
-      req.socket.on("close", () => (closed = true));
+      req.socket.on("close", () => (stats.closed = true));
       const pump = () => {
-        while (!closed && sent < 60 * MB) {
-          sent += item.length;
+        while (!stats.closed && stats.sent < 60 * MB) {
+          stats.sent += item.length;
           if (!res.write(item)) return void res.once("drain", pump);
         }
-        if (!closed) res.end("</channel></rss>");
+        if (!stats.closed) res.end("</channel></rss>");
       };
       pump();
+    },
+    "/hostile/60mb-stats": (req, res) => {
+      const tag = new URL(req.url ?? "/", "http://upstream").searchParams.get("tag") ?? "";
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(bigBodies.get(tag) ?? null));
     },
     "/hostile/redirect-loop": (_req, res) => {
       res.writeHead(302, { location: "/hostile/redirect-loop" }).end();
