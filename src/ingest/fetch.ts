@@ -1,4 +1,4 @@
-import { checkUpstreamUrl } from "./upstream-url";
+import { checkRedirect, checkUpstreamUrl } from "./upstream-url";
 
 /** Every fetch is bounded: time, decoded bytes (so a gzip bomb stops early) and redirects. */
 export interface FetchLimits {
@@ -93,6 +93,14 @@ async function readBounded(body: ReadableStream<Uint8Array> | null, maxBytes: nu
   return new Uint8Array(buffer, 0, size);
 }
 
+function resolveLocation(location: string, base: URL): URL | null {
+  try {
+    return new URL(location, base);
+  } catch {
+    return null;
+  }
+}
+
 /** Conditional GET of a feed, following redirects by hand so each hop is checked. */
 export async function fetchFeed(url: string, validators: Validators, limits: FetchLimits): Promise<FetchOutcome> {
   const controller = new AbortController();
@@ -106,30 +114,47 @@ export async function fetchFeed(url: string, validators: Validators, limits: Fet
   });
   try {
     let target = url;
+    let sourceHost: string | null = null;
     for (let hop = 0; ; hop++) {
       const check = checkUpstreamUrl(target, limits.allowPrivate);
       if (!check.ok) return failed("blocked_url", `refused ${hop ? "redirect to " : ""}${target}: ${check.reason}`);
+      sourceHost ??= check.url.host;
       const headers = new Headers({
         "user-agent": limits.userAgent,
         accept: "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
         "accept-encoding": "gzip, br",
       });
-      if (validators.etag) headers.set("if-none-match", validators.etag);
-      if (validators.lastModified) headers.set("if-modified-since", validators.lastModified);
+      // Validators are the source's own: another host must not learn them (an ETag can carry
+      // an identifier), nor answer 304 for a feed it never served.
+      if (check.url.host === sourceHost) {
+        if (validators.etag) headers.set("if-none-match", validators.etag);
+        if (validators.lastModified) headers.set("if-modified-since", validators.lastModified);
+      }
       const res = await fetch(check.url.href, { headers, redirect: "manual", signal: controller.signal });
       if (res.status >= 300 && res.status < 400 && res.status !== 304) {
         const location = res.headers.get("location");
         await res.body?.cancel();
         if (!location) return failed("http_error", `HTTP ${res.status} without a Location header`, res.status);
         if (hop >= limits.maxRedirects) return failed("too_many_redirects", `more than ${limits.maxRedirects} redirects`, res.status);
-        target = new URL(location, check.url).href;
+        const next = resolveLocation(location, check.url);
+        if (!next) return failed("http_error", `HTTP ${res.status} with an invalid Location header`, res.status);
+        const redirect = checkRedirect(check.url, next);
+        if (!redirect.ok) return failed("blocked_url", `refused redirect to ${next.href}: ${redirect.reason}`, res.status);
+        target = next.href;
         continue;
       }
+      // Validators from another host are not kept either: the next refresh sends the stored
+      // ones to the source's host.
+      const ownHost = check.url.host === sourceHost;
       const common = {
-        etag: res.headers.get("etag"),
-        lastModified: res.headers.get("last-modified"),
+        etag: ownHost ? res.headers.get("etag") : null,
+        lastModified: ownHost ? res.headers.get("last-modified") : null,
         maxAgeSeconds: maxAge(res.headers),
       };
+      if (res.status === 304 && !ownHost) {
+        await res.body?.cancel();
+        return failed("http_error", "HTTP 304 from a redirect target that was sent no validators", 304);
+      }
       if (res.status === 304) {
         await res.body?.cancel();
         return { kind: "not_modified", status: 304, ...common };

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { fetchFeed } from "../../src/ingest/fetch";
 import { fetchLimits } from "../../src/ingest/run";
-import { addSource, getJson, refreshNow, setMutableFeed, upstream } from "../support/worker";
+import { addSource, getJson, refreshNow, setMutableFeed, upstream, upstreamRequests } from "../support/worker";
 
 /** Refreshes one source through the admin API and returns its outcome in the run report. */
 async function refreshOne(id: string) {
@@ -59,12 +59,18 @@ describe("hostile upstreams are cut off and recorded, never stalling the run", (
     expect(next).toBeGreaterThan(Date.now() + 3500_000);
   });
 
-  it("refuses a redirect to a private address when private upstreams are not allowed", async () => {
+  it("refuses a loopback source when private upstreams are not allowed", async () => {
     const limits = { ...fetchLimits(env), allowPrivate: false };
     const direct = await fetchFeed(`${upstream()}/basic/en.xml`, { etag: null, lastModified: null }, limits);
     expect(direct).toMatchObject({ kind: "failed", code: "blocked_url" });
-    const viaRedirect = await fetchFeed(`${upstream()}/hostile/redirect-to-metadata`, { etag: null, lastModified: null }, { ...limits, allowPrivate: true });
-    expect(viaRedirect.kind).toBe("failed");
+  });
+
+  it("refuses a redirect to the link-local metadata address even when private upstreams are allowed", async () => {
+    await addSource("metadata", "/hostile/redirect-to-metadata");
+    const outcome = await refreshOne("metadata");
+    expect(outcome).toMatchObject({ status: "error", error: { code: "blocked_url" } });
+    expect(outcome.error?.message).toContain("169.254.169.254");
+    expect((await upstreamRequests()).some((r) => r.path.includes("latest/meta-data"))).toBe(false);
   });
 
   it("keeps serving the other sources while one is hostile", async () => {
@@ -73,6 +79,39 @@ describe("hostile upstreams are cut off and recorded, never stalling the run", (
     const { report } = await refreshNow();
     expect(report.sources.find((s) => s.id === "calm")).toMatchObject({ status: "ok", new: 1 });
     expect(report.sources.filter((s) => s.status === "error").length).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe("redirects", () => {
+  const stored = { etag: '"stored-etag"', lastModified: "Mon, 07 Dec 2026 08:00:00 GMT" };
+  const via = (to: string) => `${upstream()}/hostile/redirect?to=${encodeURIComponent(to)}`;
+  const seenAt = async (path: string) => (await upstreamRequests()).filter((r) => r.path === path).at(-1);
+
+  it("sends the stored validators after a redirect within the source's host", async () => {
+    const outcome = await fetchFeed(via(`${upstream()}/basic/en.xml?hop=same`), stored, fetchLimits(env));
+    expect(outcome.kind).toBe("fetched");
+    const request = await seenAt("/basic/en.xml?hop=same");
+    expect(request?.headers["if-none-match"]).toBe(stored.etag);
+    expect(request?.headers["if-modified-since"]).toBe(stored.lastModified);
+  });
+
+  it("does not send or keep validators across a redirect to another host", async () => {
+    const otherHost = upstream().replace("127.0.0.1", "localhost");
+    const outcome = await fetchFeed(via(`${otherHost}/basic/en.xml?hop=other`), stored, fetchLimits(env));
+    expect(outcome).toMatchObject({ kind: "fetched", etag: null, lastModified: null });
+    const request = await seenAt("/basic/en.xml?hop=other");
+    expect(request).toBeDefined();
+    expect(request?.headers["if-none-match"]).toBeUndefined();
+    expect(request?.headers["if-modified-since"]).toBeUndefined();
+  });
+
+  it("refuses redirects to loopback spelled as an IPv4-mapped, unspecified or 6to4 address, even with private upstreams allowed", async () => {
+    const port = new URL(upstream()).port;
+    for (const host of ["[::ffff:127.0.0.1]", "0.0.0.0", "0", "[2002:7f00:1::]", "[64:ff9b::7f00:1]"]) {
+      const outcome = await fetchFeed(via(`http://${host}:${port}/basic/en.xml?hop=disguised`), stored, fetchLimits(env));
+      expect(outcome, host).toMatchObject({ kind: "failed", code: "blocked_url" });
+    }
+    expect((await upstreamRequests()).some((r) => r.path.includes("hop=disguised"))).toBe(false);
   });
 });
 

@@ -25,6 +25,14 @@ function rssHead(): string {
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Huge</title><link>https://huge.example.org/</link>`;
 }
 
+function billionLaughs(): string {
+  const levels = ["<!ENTITY a0 \"lol\">"];
+  for (let i = 1; i <= 9; i++) levels.push(`<!ENTITY a${i} "${`&a${i - 1};`.repeat(10)}">`);
+  return `<?xml version="1.0"?>
+<!DOCTYPE rss [${levels.join("")}]>
+<rss version="2.0"><channel><title>Laughs</title><item><title>Boom &a9;</title><guid>laugh-1</guid><link>https://laughs.example.org/1</link><description>&a9;&a9;&a9;</description></item></channel></rss>`;
+}
+
 /**
  * Upstream behaviours that real publishers (or attackers) exhibit, plus feeds whose body a
  * test can replace (`PUT /mutable/{name}`) to simulate a publisher editing a story.
@@ -70,8 +78,21 @@ export function hostileRoutes(): Record<string, Route> {
       const tag = new URL(req.url ?? "/", "http://upstream").searchParams.get("tag") ?? "";
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(bigBodies.get(tag) ?? null));
     },
+    // Accepts the request and never answers, not even with a status line.
+    "/hostile/no-headers": (req) => {
+      req.socket.setTimeout(60_000, () => req.socket.destroy());
+    },
+    // Nested internal entities that would expand to gigabytes if a parser expanded them.
+    "/hostile/billion-laughs": (_req, res) => {
+      res.writeHead(200, { "content-type": "application/rss+xml" }).end(billionLaughs());
+    },
     "/hostile/redirect-loop": (_req, res) => {
       res.writeHead(302, { location: "/hostile/redirect-loop" }).end();
+    },
+    // Redirects wherever `?to=` says (another host, another scheme).
+    "/hostile/redirect": (req, res) => {
+      const to = new URL(req.url ?? "/", "http://upstream").searchParams.get("to") ?? "/";
+      res.writeHead(302, { location: to }).end();
     },
     "/hostile/redirect-to-metadata": (_req, res) => {
       res.writeHead(301, { location: "http://169.254.169.254/latest/meta-data/" }).end();
