@@ -9,6 +9,9 @@ import { startStack } from "../../scripts/stack.mjs";
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
+    adminToken: string;
+    /** FETCH_TIMEOUT_MS of the stack: short, so hostile upstreams are cut off quickly. */
+    fetchTimeoutMs: number;
   }
 }
 
@@ -25,8 +28,16 @@ async function freePort(): Promise<number> {
 /** Starts the whole local stack on a fresh database and hands its base URL to the tests. */
 export default async function setup(project: TestProject) {
   const persistTo = await mkdtemp(path.join(tmpdir(), "edge-news-e2e-"));
-  const stack = await startStack({ port: await freePort(), persistTo, log: (line: string) => console.log(`[stack] ${line}`) });
+  const fetchTimeoutMs = 4000;
+  const stack = await startStack({
+    port: await freePort(),
+    persistTo,
+    log: (line: string) => console.log(`[stack] ${line}`),
+    vars: { FETCH_TIMEOUT_MS: String(fetchTimeoutMs) },
+  });
   project.provide("baseUrl", stack.base);
+  project.provide("adminToken", stack.adminToken);
+  project.provide("fetchTimeoutMs", fetchTimeoutMs);
   return async () => {
     await stack.stop();
     // workerd may still be flushing its files for a moment after the signal.
