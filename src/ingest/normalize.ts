@@ -38,7 +38,8 @@ export interface SourceContext {
   storyKey?: string | null;
 }
 
-function truncate(text: string, max: number): string {
+/** Text cut to `max` characters at a word boundary where one is near, with an ellipsis. */
+export function truncateText(text: string, max: number): string {
   const chars = [...text];
   if (chars.length <= max) return text;
   const cut = chars.slice(0, max).join("");
@@ -55,7 +56,7 @@ export async function normalizeItem(item: ParsedItem, feed: ParsedFeed, source: 
   const content = sanitizeHtml((item.contentHtml ?? item.summaryHtml ?? "").slice(0, CONTENT_MAX), base);
   const summarySource = item.summaryHtml ? htmlToText(item.summaryHtml) : content.text.replace(/\s+/g, " ");
   const rawTitle = normalizeText(item.title ? htmlToText(item.title) : "").replace(/\s+/g, " ");
-  const title = truncate(rawTitle || truncate(summarySource, 80), TITLE_MAX);
+  const title = truncateText(rawTitle || truncateText(summarySource, 80), TITLE_MAX);
   if (!title && !url) return null;
 
   const key = await dedupeKey({ guid: item.guid, url, title, content: content.html });
@@ -67,7 +68,7 @@ export async function normalizeItem(item: ParsedItem, feed: ParsedFeed, source: 
     "und";
   const image = item.image ? safeUrl(item.image, base) : null;
   const tags = [...new Set(item.tags.map((t) => htmlToText(t).slice(0, 60)).filter(Boolean))].slice(0, 20);
-  const summary = truncate(summarySource, SUMMARY_MAX);
+  const summary = truncateText(summarySource, SUMMARY_MAX);
   const alternates = item.alternates.map((a) => safeUrl(a.url, base)).filter((u): u is string => !!u);
   // The source's declared mapping, when the link matches it, wins over the group derived from
   // the link and its alternates. A declared group is part of the content hash, so declaring,
