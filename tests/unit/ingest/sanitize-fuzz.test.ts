@@ -29,6 +29,14 @@ const piece = fc.oneof(
   fc.constantFrom(...TAGS).map((tag) => `</${tag}>`),
   fc.constantFrom("<!--", "-->", "--!>", "<!-->", "<![CDATA[", "<?", "<!DOCTYPE html>", "<", "</", "<a", '"', "'"),
   fc.constantFrom(...TEXT),
+  // Arbitrary characters, as text and as the value of an attribute the policy keeps.
+  fc.string({ maxLength: 12, unit: "binary" }),
+  fc.tuple(fc.constantFrom("a title", "a href", "img src", "img alt", "p dir", "td colspan", "q cite"), fc.string({ maxLength: 12, unit: "binary" })).map(
+    ([pair, value]) => {
+      const [tag, attr] = pair.split(" ");
+      return `<${tag} ${attr}="${value.replace(/"/g, "&quot;")}">`;
+    },
+  ),
 );
 
 describe("sanitizeHtml on random tag soup", () => {
