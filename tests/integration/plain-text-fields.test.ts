@@ -61,4 +61,14 @@ describe("titles and summaries are plain text", () => {
     expect(listing).toContain("Ratio of 3 &lt; 5 &amp; rising:");
     expect(listing).not.toMatch(/onerror|<script>alert/);
   });
+
+  it("gives them as text in the JSON Feed and escapes them in the RSS and Atom feeds", async () => {
+    const json = (await (await SELF.fetch("http://app.test/feeds/en.json?source=markup-titles")).json()) as { items: { title: string }[] };
+    expect(json.items.map((i) => i.title)).toContain("Ratio of 3 < 5 & rising:");
+    for (const format of ["rss", "atom"]) {
+      const xml = await (await SELF.fetch(`http://app.test/feeds/en.${format}?source=markup-titles`)).text();
+      expect(xml, format).toContain("Ratio of 3 &lt; 5 &amp; rising:");
+      expect(xml, format).not.toMatch(/onerror|<script/);
+    }
+  });
 });
