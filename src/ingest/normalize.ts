@@ -38,12 +38,21 @@ export interface SourceContext {
   storyKey?: string | null;
 }
 
-function truncate(text: string, max: number): string {
+/** Text cut to `max` characters at a word boundary where one is near, with an ellipsis. */
+export function truncateText(text: string, max: number): string {
   const chars = [...text];
   if (chars.length <= max) return text;
   const cut = chars.slice(0, max).join("");
   const space = cut.lastIndexOf(" ");
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return "";
+  }
 }
 
 export async function normalizeItem(item: ParsedItem, feed: ParsedFeed, source: SourceContext): Promise<NormalizedArticle | null> {
@@ -55,7 +64,11 @@ export async function normalizeItem(item: ParsedItem, feed: ParsedFeed, source: 
   const content = sanitizeHtml((item.contentHtml ?? item.summaryHtml ?? "").slice(0, CONTENT_MAX), base);
   const summarySource = item.summaryHtml ? htmlToText(item.summaryHtml) : content.text.replace(/\s+/g, " ");
   const rawTitle = normalizeText(item.title ? htmlToText(item.title) : "").replace(/\s+/g, " ");
-  const title = truncate(rawTitle || truncate(summarySource, 80), TITLE_MAX);
+  const image = item.image ? safeUrl(item.image, base) : null;
+  // Title and link are both optional (RSS 2.0 needs only a description): an untitled item is
+  // named by its first words or, when it shows no text (a photo), by its feed.
+  const untitled = content.html || image ? (feed.title ?? hostOf(source.url)) : "";
+  const title = truncateText(rawTitle || truncateText(summarySource, 80) || untitled, TITLE_MAX);
   if (!title && !url) return null;
 
   const key = await dedupeKey({ guid: item.guid, url, title, content: content.html });
@@ -65,9 +78,8 @@ export async function normalizeItem(item: ParsedItem, feed: ParsedFeed, source: 
     normalizeLanguageTag(source.language) ??
     detectLanguage(`${title}\n${content.text}`) ??
     "und";
-  const image = item.image ? safeUrl(item.image, base) : null;
   const tags = [...new Set(item.tags.map((t) => htmlToText(t).slice(0, 60)).filter(Boolean))].slice(0, 20);
-  const summary = truncate(summarySource, SUMMARY_MAX);
+  const summary = truncateText(summarySource, SUMMARY_MAX);
   const alternates = item.alternates.map((a) => safeUrl(a.url, base)).filter((u): u is string => !!u);
   // The source's declared mapping, when the link matches it, wins over the group derived from
   // the link and its alternates. A declared group is part of the content hash, so declaring,

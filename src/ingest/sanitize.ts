@@ -1,37 +1,19 @@
-import render from "dom-serializer";
 import { type ChildNode, Element, Text } from "domhandler";
 import { parseDocument } from "htmlparser2";
+import {
+  ALLOWED_ELEMENTS, BLOCK_ELEMENTS, DROPPED_ELEMENTS, GLOBAL_ATTRIBUTES, LINK_REL, URL_ATTRIBUTES, VOID_ELEMENTS,
+} from "./html-policy";
 
 /**
- * Allow-list HTML sanitizer for upstream content. It parses with htmlparser2 (the parser the
- * feed stage already uses) and serializes the kept tree, so the stored HTML is always
- * well-formed: unlike a streaming rewriter, a tree cannot leave a publisher's unclosed <div>
- * open inside our pages. Text for search and summaries is read off the same tree.
+ * Allow-list HTML sanitizer for upstream content, safe by construction: the output is written
+ * here, not by a general serializer, from three things only: start and end tags whose names
+ * and attribute names come from the policy (html-policy.ts), attribute values with & " < >
+ * escaped, and text with & < > escaped whatever element it sat in. None of the allowed
+ * elements changes how a browser tokenizes what follows, so a browser reads exactly those
+ * tags and that text, however our parser (htmlparser2, already used by the feed stage) read
+ * the input. A tree rather than a streaming rewriter keeps the stored HTML well-formed: a
+ * publisher's unclosed <div> cannot stay open inside our pages.
  */
-
-/** Elements kept (with the attributes listed); others are unwrapped unless dropped below. */
-const ALLOWED: Record<string, readonly string[]> = {
-  a: ["href", "title", "hreflang"],
-  abbr: ["title"],
-  b: [], blockquote: ["cite"], br: [], caption: [], cite: [], code: [], dd: [], del: [], div: [],
-  dl: [], dt: [], em: [], figcaption: [], figure: [], h1: [], h2: [], h3: [], h4: [], h5: [], h6: [],
-  hr: [], i: [], img: ["src", "alt", "title", "width", "height"], ins: [], li: [], mark: [],
-  ol: ["start", "reversed"], p: [], pre: [], q: ["cite"], s: [], small: [], span: [], strong: [],
-  sub: [], sup: [], table: [], tbody: [], td: ["colspan", "rowspan"], tfoot: [],
-  th: ["colspan", "rowspan", "scope"], thead: [], time: ["datetime"], tr: [], u: [], ul: [],
-};
-const GLOBAL_ATTRIBUTES = ["lang", "dir"];
-/** Elements removed together with everything inside them. */
-const DROPPED = new Set([
-  "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "input",
-  "button", "select", "textarea", "option", "template", "noscript", "svg", "math", "canvas", "audio",
-  "video", "source", "track", "link", "meta", "base", "head", "title", "param", "portal", "dialog",
-]);
-const URL_ATTRIBUTES = new Set(["href", "src", "cite"]);
-const BLOCK = new Set([
-  "p", "div", "br", "hr", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "figure",
-  "figcaption", "table", "tr", "td", "th", "caption", "h1", "h2", "h3", "h4", "h5", "h6",
-]);
 
 export interface SanitizedHtml {
   html: string;
@@ -55,59 +37,87 @@ export function safeUrl(raw: string, base: string | null, allowMailto = false): 
   return null;
 }
 
-function cleanElement(el: Element, base: string | null): void {
-  const allowed = ALLOWED[el.name] ?? [];
-  const kept: Record<string, string> = {};
-  for (const [name, value] of Object.entries(el.attribs)) {
-    if (!allowed.includes(name) && !GLOBAL_ATTRIBUTES.includes(name)) continue;
-    if (URL_ATTRIBUTES.has(name)) {
-      const url = safeUrl(value, base, el.name === "a");
-      if (url) kept[name] = url;
-      continue;
-    }
-    if (name === "dir" && !["ltr", "rtl", "auto"].includes(value.toLowerCase())) continue;
-    kept[name] = value;
-  }
-  if (el.name === "a" && kept.href) kept.rel = "nofollow noopener noreferrer";
-  el.attribs = kept;
-}
+const TEXT_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\u0000": "" };
+const escapeText = (s: string) => s.replace(/[&<>\u0000]/g, (c) => TEXT_ESCAPES[c]!);
+const escapeAttribute = (s: string) => s.replace(/[&<>"\u0000]/g, (c) => TEXT_ESCAPES[c]!);
 
-function cleanChildren(nodes: ChildNode[], base: string | null): ChildNode[] {
-  const out: ChildNode[] = [];
-  for (const node of nodes) {
-    if (node instanceof Text) {
-      out.push(node);
-    } else if (node instanceof Element) {
-      const name = node.name.toLowerCase();
-      node.name = name;
-      if (DROPPED.has(name)) continue;
-      const children = cleanChildren(node.children, base);
-      if (!(name in ALLOWED)) {
-        out.push(...children);
+/** ` name="value"` pairs kept by the policy, or null when the element must go (an image without a safe source). */
+function keptAttributes(name: string, attribs: Record<string, string>, base: string | null): string | null {
+  let out = "";
+  let hasHref = false;
+  for (const list of [ALLOWED_ELEMENTS[name]!, GLOBAL_ATTRIBUTES]) {
+    for (const attr of list) {
+      let value = attribs[attr];
+      if (value === undefined) continue;
+      if (URL_ATTRIBUTES.has(attr)) {
+        const url = safeUrl(value, base, name === "a");
+        if (!url) continue;
+        value = url;
+        if (attr === "href") hasHref = true;
+      } else if (attr === "dir" && !["ltr", "rtl", "auto"].includes(value.toLowerCase())) {
         continue;
       }
-      if (name === "img" && !safeUrl(node.attribs.src ?? "", base)) continue;
-      cleanElement(node, base);
-      node.children = children;
-      for (const child of children) child.parent = node;
-      out.push(node);
+      out += ` ${attr}="${escapeAttribute(value)}"`;
     }
-    // Comments, CDATA and processing instructions are dropped.
   }
+  if (name === "img" && !out.includes(' src="')) return null;
+  if (hasHref) out += ` rel="${LINK_REL}"`;
   return out;
 }
 
-function collectText(nodes: ChildNode[], parts: string[]): void {
-  for (const node of nodes) {
-    if (node instanceof Text) parts.push(node.data);
-    else if (node instanceof Element) {
-      if (node.name === "img" && node.attribs.alt) parts.push(" ");
-      const block = BLOCK.has(node.name);
-      if (block) parts.push("\n");
-      collectText(node.children, parts);
-      if (block) parts.push("\n");
+interface Frame {
+  nodes: ChildNode[];
+  next: number;
+  /** End tag written when the frame is done (null for an unwrapped element). */
+  close: string | null;
+  block: boolean;
+}
+
+/**
+ * One walk over the parsed tree writes both the HTML and the text. The walk keeps its own
+ * stack, so a deeply nested body cannot exhaust the call stack.
+ */
+function write(nodes: ChildNode[], base: string | null): { html: string; text: string; unwrapped: boolean } {
+  const html: string[] = [];
+  const text: string[] = [];
+  let unwrapped = false;
+  const stack: Frame[] = [{ nodes, next: 0, close: null, block: false }];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    const node = top.nodes[top.next++];
+    if (!node) {
+      stack.pop();
+      if (top.close) html.push(top.close);
+      if (top.block) text.push("\n");
+      continue;
     }
+    if (node instanceof Text) {
+      html.push(escapeText(node.data));
+      text.push(node.data);
+      continue;
+    }
+    // Comments, CDATA and processing instructions are dropped.
+    if (!(node instanceof Element)) continue;
+    const name = node.name.toLowerCase();
+    if (DROPPED_ELEMENTS.has(name)) continue;
+    if (!(name in ALLOWED_ELEMENTS)) {
+      unwrapped = true;
+      stack.push({ nodes: node.children, next: 0, close: null, block: false });
+      continue;
+    }
+    const attributes = keptAttributes(name, node.attribs, base);
+    if (attributes === null) continue;
+    html.push(`<${name}${attributes}>`);
+    if (name === "img" && node.attribs.alt) text.push(" ");
+    const block = BLOCK_ELEMENTS.has(name);
+    if (block) text.push("\n");
+    if (VOID_ELEMENTS.has(name)) {
+      if (block) text.push("\n");
+      continue;
+    }
+    stack.push({ nodes: node.children, next: 0, close: `</${name}>`, block });
   }
+  return { html: html.join("").trim(), text: normalizeText(text.join("")), unwrapped };
 }
 
 export function normalizeText(text: string): string {
@@ -117,15 +127,17 @@ export function normalizeText(text: string): string {
     .trim();
 }
 
+const parse = (html: string) =>
+  parseDocument(html, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true }).children;
+
 export function sanitizeHtml(html: string, baseUrl: string | null): SanitizedHtml {
-  const doc = parseDocument(html, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
-  const kept = cleanChildren(doc.children, baseUrl);
-  const parts: string[] = [];
-  collectText(kept, parts);
-  return {
-    html: render(kept, { encodeEntities: "utf8", decodeEntities: true }).trim(),
-    text: normalizeText(parts.join("")),
-  };
+  const first = write(parse(html), baseUrl);
+  if (!first.unwrapped) return { html: first.html, text: first.text };
+  // Unwrapping can give an element a parent the parser would have closed before it
+  // (<p><font><div> becomes <p><div>). One more pass over our own output, which holds only
+  // allowed elements, settles the structure, so the stored HTML reads back as it is written.
+  const settled = write(parse(first.html), baseUrl);
+  return { html: settled.html, text: settled.text };
 }
 
 /** Plain text of an HTML fragment (for titles and summaries given as HTML). */

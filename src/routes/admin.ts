@@ -4,6 +4,7 @@ import { bumpContentVersion } from "../cache/version";
 import { MAX_REINDEX_LIMIT, reindexArticles } from "../db/reindex";
 import { recentRuns } from "../db/runs";
 import type { AppEnv } from "../env";
+import { MAX_RESANITIZE_LIMIT, resanitizeArticles } from "../ingest/resanitize";
 import { runRefresh } from "../ingest/run";
 import { requireAdmin } from "./middleware";
 import { parseParams, queryObject } from "./params";
@@ -16,6 +17,11 @@ const runsQuery = z.object({ limit: z._default(z.coerce.number().check(z.int(), 
 const reindexQuery = z.object({
   cursor: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 0),
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_REINDEX_LIMIT)), 1000),
+});
+
+const resanitizeQuery = z.object({
+  cursor: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 0),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_RESANITIZE_LIMIT)), 100),
 });
 
 export const adminRoutes = new Hono<AppEnv>()
@@ -34,5 +40,12 @@ export const adminRoutes = new Hono<AppEnv>()
     const report = await reindexArticles(c.env.DB, q);
     // Cached search pages were built from the old index.
     if (report.next_cursor === null) await bumpContentVersion(c.env.CACHE);
+    return c.json({ data: report });
+  })
+  .post("/resanitize", async (c) => {
+    const q = parseParams(resanitizeQuery, queryObject(new URL(c.req.url)));
+    const report = await resanitizeArticles(c.env.DB, q);
+    // Cached answers and pages still hold the bodies as they were.
+    if (report.changed > 0) await bumpContentVersion(c.env.CACHE);
     return c.json({ data: report });
   });
