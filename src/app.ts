@@ -6,17 +6,19 @@ import { secureHeaders } from "hono/secure-headers";
 import { responseCache } from "./cache/response-cache";
 import { BOOKMARK_HEADER } from "./db/client";
 import type { AppEnv } from "./env";
-import { onError, onNotFound } from "./errors/handler";
+import { errorHandler, onNotFound } from "./errors/handler";
 import { adminRoutes } from "./routes/admin";
 import { articlesRoutes } from "./routes/articles";
 import { docsRoutes } from "./routes/docs";
-import { feedLocale, feedsRoutes } from "./routes/feeds";
+import { feedLocale, feedsRoutes } from "./feeds/routes";
 import { healthRoutes } from "./routes/health";
 import { localesRoutes } from "./routes/locales";
 import { apiLocale, d1Session, jsonCharset, methodNotAllowedProblem, rateLimit, requestId } from "./routes/middleware";
 import { openApiRoutes } from "./routes/openapi";
 import { searchRoutes } from "./routes/search";
 import { sourcesRoutes } from "./routes/sources";
+import { onPageError } from "./pages/page-errors";
+import { isReaderPath } from "./pages/reader-headers";
 import { pagesRoutes } from "./pages/routes";
 
 /** Public reads may be called from any web page; these headers are readable cross-origin. */
@@ -85,6 +87,6 @@ export function createApp() {
   app.route("/api", docsRoutes);
   app.route("/", pagesRoutes);
   app.notFound(onNotFound);
-  app.onError(onError);
+  app.onError(errorHandler([{ claims: isReaderPath, render: onPageError }]));
   return app;
 }

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { DEFAULT_LOCALE, isLocale, type Locale } from "../i18n/locales";
-import { HTML_DOCUMENT_HEADERS } from "./render";
+import { HTML_DOCUMENT_HEADERS } from "../http/headers";
 
 export const PAGE_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300";
 

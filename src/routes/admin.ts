@@ -5,8 +5,8 @@ import { MAX_REINDEX_LIMIT, reindexArticles } from "../db/reindex";
 import { recentRuns } from "../db/runs";
 import type { AppEnv } from "../env";
 import { runRefresh } from "../ingest/run";
+import { parseParams, queryObject } from "../http/params";
 import { requireAdmin } from "./middleware";
-import { parseParams, queryObject } from "./params";
 
 const refreshQuery = z.object({
   source: z.optional(z.array(z.string().check(z.maxLength(64))).check(z.maxLength(1))),

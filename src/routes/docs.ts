@@ -2,8 +2,8 @@ import { Hono } from "hono";
 import { html, raw } from "hono/html";
 import type { AppEnv } from "../env";
 import { DOCUMENT_CACHE_CONTROL, openApiDocument } from "./openapi";
-import { HTML_CONTENT_TYPE, HTML_DOCUMENT_HEADERS } from "../pages/render";
-import { publicUrl } from "./pagination";
+import { HTML_CONTENT_TYPE, HTML_DOCUMENT_HEADERS } from "../http/headers";
+import { publicUrl } from "../http/pagination";
 
 interface DocumentedResponse {
   $ref?: string;

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import * as z from "zod/mini";
 import type { AppEnv } from "../env";
-import { publicUrl } from "./pagination";
-import { listingQuery, searchQuery } from "./params";
+import { publicUrl } from "../http/pagination";
+import { listingQuery, searchQuery } from "../http/params";
 import * as s from "./schemas";
 import { sourceCreate, sourcePatch } from "./sources";
 
@@ -127,7 +127,6 @@ export function openApiDocument(serverUrl: string): JsonSchema {
           parameters: [pathId(ex.article.id, "^[0-9a-f]{16}$"), localeParameter, ...readParameters],
           responses: {
             200: ok("The article", envelope(ref("ArticleDetail"), false), { data: ex.articleDetail, meta: { locale: "en" } }, { ...readHeaders, "Last-Modified": header("When the article last changed") }),
-            400: problem("BadRequest"),
             404: problem("NotFound"),
             ...readFailures,
           },

@@ -7,10 +7,10 @@ import type { AppEnv } from "../env";
 import { invalidParameters, notFound, Problem } from "../errors/problem";
 import { checkUpstreamUrl } from "../ingest/upstream-url";
 import { slugify, STORY_KEY_MAX, STORY_SCOPE_RE, storyKeyProblem } from "../ingest/identity";
-import { PUBLIC_CACHE_CONTROL } from "./articles";
-import { readJson } from "./json-body";
+import { PUBLIC_CACHE_CONTROL } from "../http/headers";
+import { readJson } from "../http/json-body";
+import { parseParams } from "../http/params";
 import { requireAdmin } from "./middleware";
-import { parseParams } from "./params";
 
 const name = z.string().check(z.minLength(1), z.maxLength(200));
 const url = z.string().check(z.maxLength(2048));

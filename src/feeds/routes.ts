@@ -6,11 +6,11 @@ import { searchArticles } from "../db/search";
 import type { ArticleSummary } from "../domain";
 import type { AppEnv } from "../env";
 import { notFound } from "../errors/problem";
-import { renderAtom, renderJsonFeed, renderRss, type FeedInfo } from "../feeds/render";
+import { renderAtom, renderJsonFeed, renderRss, type FeedInfo } from "./render";
 import { isLocale, LOCALES, type Locale } from "../i18n/locales";
-import { PUBLIC_CACHE_CONTROL } from "./articles";
-import { publicUrl } from "./pagination";
-import { listingQuery, parseParams, queryObject, toFilter } from "./params";
+import { PUBLIC_CACHE_CONTROL } from "../http/headers";
+import { publicUrl } from "../http/pagination";
+import { listingQuery, parseParams, queryObject, toFilter } from "../http/params";
 
 const feedQuery = z.object({
   ...listingQuery.shape,
