@@ -1,5 +1,4 @@
 import { Hono, type MiddlewareHandler } from "hono";
-import * as z from "zod/mini";
 import { listArticles } from "../db/articles";
 import { database } from "../db/client";
 import { searchArticles } from "../db/search";
@@ -10,13 +9,8 @@ import { renderAtom, renderJsonFeed, renderRss, type FeedInfo } from "./render";
 import { isLocale, LOCALES, type Locale } from "../i18n/locales";
 import { PUBLIC_CACHE_CONTROL } from "../http/headers";
 import { publicUrl } from "../http/pagination";
-import { listingQuery, parseParams, queryObject, toFilter } from "../http/params";
-
-const feedQuery = z.object({
-  ...listingQuery.shape,
-  per_page: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 30),
-  q: z.optional(z.string().check(z.minLength(1), z.maxLength(500))),
-});
+import { parseParams, queryObject, toFilter } from "../http/params";
+import { feedQuery } from "./contract";
 
 const FORMATS = {
   rss: { type: "application/rss+xml; charset=utf-8", render: renderRss },

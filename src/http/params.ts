@@ -26,6 +26,9 @@ export const listingQuery = z.object({
 
 export type ListingQuery = z.infer<typeof listingQuery>;
 
+/** Reads that take no filters still take the UI locale (resolved by the `apiLocale` middleware). */
+export const localeQuery = z.object({ locale: listingQuery.shape.locale });
+
 const LIST_PARAMS = new Set(["lang", "source"]);
 
 /** URLSearchParams → plain object, list parameters split on commas and lower-cased. */

@@ -1,6 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as z from "zod/mini";
+import { createApp, ROUTE_CONTRACTS } from "../../src/app";
 import * as schemas from "../../src/routes/schemas";
 import { ADMIN, addSource, getJson, runCron } from "../support/worker";
 
@@ -179,6 +180,44 @@ describe("the OpenAPI document", () => {
     expect(z.object({ data: z.array(schemas.runReport) }).safeParse(runs.body).error).toBeUndefined();
     const problem = await getJson("/api/v1/articles?per_page=0");
     expect(schemas.problem.safeParse(problem.body).error).toBeUndefined();
+  });
+});
+
+/** `/api/v1/articles/:id` as OpenAPI writes it: `/api/v1/articles/{id}`. */
+const template = (path: string) => path.replace(/:(\w+)(\{[^}]*\})?\??/g, "{$1}");
+/** The reader pages (HTML under `/` and `/{locale}/`) are for people, not part of the API. */
+const isReaderPage = (path: string) => path === "/" || path.startsWith("/:locale");
+
+describe("the OpenAPI document covers the app", () => {
+  const served = () =>
+    createApp()
+      .routes.filter((r) => r.method !== "ALL" && !isReaderPage(r.path))
+      .map((r) => `${r.method.toLowerCase()} ${template(r.path)}`);
+
+  it("documents every route the app serves outside the reader pages, and no other", () => {
+    const documented = operations().map(({ path, method }) => `${method} ${path}`);
+    expect(served().length).toBeGreaterThan(10);
+    expect([...new Set(served())].sort()).toEqual([...documented].sort());
+  });
+
+  it("documents every query parameter of each route's validating schema", () => {
+    let checked = 0;
+    for (const route of ROUTE_CONTRACTS) {
+      const op = doc.paths[route.path]?.[route.method];
+      const names = (op?.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name);
+      for (const key of Object.keys(route.query?.shape ?? {})) {
+        expect(names, `${route.method} ${route.path} ?${key}`).toContain(key);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  it("documents a query parameter only where a schema validates it", () => {
+    for (const route of ROUTE_CONTRACTS) {
+      const names = (doc.paths[route.path]?.[route.method]?.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name);
+      expect(names.sort(), `${route.method} ${route.path}`).toEqual(Object.keys(route.query?.shape ?? {}).sort());
+    }
   });
 });
 
