@@ -24,7 +24,7 @@ async function devVars() {
   return readFile(file, "utf8");
 }
 
-/** The cron schedule of wrangler.toml `[triggers]`, the one place it is written (`*/N * * * *`). */
+/** The cron schedule of wrangler.toml `[triggers]` (the one place it is written) and its step. */
 export async function refreshCron() {
   const toml = await readFile(path.join(root, "wrangler.toml"), "utf8");
   const cron = /^crons\s*=\s*\[\s*"([^"]+)"/m.exec(toml)?.[1];
