@@ -89,7 +89,6 @@ export const searchQuery = z.object({
   sort: z._default(z.enum(["relevance", "date"]), "relevance"),
 });
 
-export type SearchQuery = z.infer<typeof searchQuery>;
 
 /** The filters that applied, as the contract's `meta.query` echoes them. */
 export function echoFilters(q: { lang: string[]; source: string[]; from?: string; to?: string }) {
