@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { PUBLIC_CACHE_CONTROL } from "./headers";
 
 /**
  * The pieces of the OpenAPI document that every resource uses. Each resource declares its
@@ -80,7 +81,7 @@ export const header = (description: string, schema: JsonSchema = { type: "string
 /** Headers of every public read; conditional GETs and the D1 bookmark work the same everywhere. */
 export const readHeaders = {
   ETag: header("Validator for If-None-Match"),
-  "Cache-Control": header("`public, max-age=60, stale-while-revalidate=300` (longer for static documents)"),
+  "Cache-Control": header(`\`${PUBLIC_CACHE_CONTROL}\` (longer for static documents)`),
   "Content-Language": header("The resolved UI locale"),
   "x-d1-bookmark": header("D1 session bookmark; send it back for reads at least this fresh"),
 };
