@@ -193,7 +193,6 @@ export const examples = {
     articles: 210,
     last_refresh: { id: run.id, trigger: "cron", started_at: run.started_at, finished_at: run.finished_at, sources: 7, errors: 0, new: 3, updated: 1 },
   },
-  problem: problemExample,
   badRequest: {
     ...problemExample(400, "invalid_parameter", "Invalid request parameters", "per_page: must be at most 100", "/api/v1/articles"),
     errors: [{ path: "per_page", message: "must be at most 100" }],
