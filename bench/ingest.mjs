@@ -8,6 +8,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { ROOT } from "./build.mjs";
+import { median } from "./stats.mjs";
 
 const FEED_EXT = /\.(xml|rss|atom|rdf|json)$/i;
 
@@ -92,10 +93,7 @@ async function timeOnce(parser, files, minMs) {
   return { mbps: bytes / 1e6 / (ms / 1000), ms, bytes };
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : 0;
-};
+
 
 /**
  * @param {{ app: object, rounds?: number, msPerRound?: number, files?: object[] }} opts

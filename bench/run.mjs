@@ -28,7 +28,7 @@ import { startApp } from "./harness.mjs";
 import { endpoints, interleavedServiceTimes, measureEndpoints, memoryUnderLoad } from "./http.mjs";
 import { compareParsers } from "./ingest.mjs";
 import { refreshBench } from "./refresh.mjs";
-import { COLUMNS, evaluateTargets, renderTable, tableRows } from "./report.mjs";
+import { COLUMNS, evaluateTargets, renderTable, tableRows, verdict } from "./report.mjs";
 
 const PRESETS = {
   quick: { sizes: "10k", duration: 3, warmup: 1, pair: 1.5, rounds: 3, serial: 10, scale: 40, connections: 10, memorySeconds: 10, sources: 20, hosts: 0, parseRounds: 9, parseMs: 200 },
@@ -221,7 +221,7 @@ async function main() {
   results.loadavgEnd = loadavg();
   results.seconds = (Date.now() - started) / 1000;
   results.targets = evaluateTargets(results);
-  const rows = tableRows(results);
+  const rows = tableRows(results, results.targets);
   results.table = { columns: COLUMNS, rows };
   await rm(scratch, { recursive: true, force: true });
 
@@ -246,7 +246,7 @@ async function main() {
 
   process.stdout.write(`\n${renderTable(COLUMNS, rows)}\n\n`);
   process.stdout.write("Targets:\n");
-  for (const t of results.targets) process.stdout.write(`  [${t.met === null ? "n/a" : t.met ? "met" : "MISSED"}] ${t.target}: ${t.value}\n`);
+  for (const t of results.targets) process.stdout.write(`  [${verdict(t.met)}] ${t.target}: ${t.value}\n`);
   process.stdout.write(`\n${results.mode} run took ${results.seconds.toFixed(0)} s; load average ${results.loadavgStart.map((x) => x.toFixed(2)).join(" ")} → ${results.loadavgEnd.map((x) => x.toFixed(2)).join(" ")}\n`);
   process.stdout.write(`results: ${path.relative(ROOT, outFile)}${opts.summary ? ", summary: bench/last-run.json" : ""}\n`);
 }

@@ -6,7 +6,8 @@
 //  4. the demo sources registered through the admin API and the cron handler fired, so the
 //     content arrives through the real refresh pipeline.
 import { spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { copyFile, readFile } from "node:fs/promises";
 import path from "node:path";
 import { startUpstream } from "../demo/upstream.mjs";
 
@@ -15,6 +16,25 @@ const wranglerBin = path.join(root, "node_modules", "wrangler", "bin", "wrangler
 const devWorker = path.join(root, "scripts", "dev-worker.mjs");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Local settings: .dev.vars is untracked, so a fresh clone gets it from the tracked example. */
+async function devVars() {
+  const file = path.join(root, ".dev.vars");
+  // A developer's own .dev.vars is never overwritten.
+  await copyFile(path.join(root, ".dev.vars.example"), file, constants.COPYFILE_EXCL).catch((err) => {
+    if (err.code !== "EEXIST") throw err;
+  });
+  return readFile(file, "utf8");
+}
+
+/** The cron schedule of wrangler.toml `[triggers]` (the one place it is written) and its step. */
+export async function refreshCron() {
+  const toml = await readFile(path.join(root, "wrangler.toml"), "utf8");
+  const cron = /^crons\s*=\s*\[\s*"([^"]+)"/m.exec(toml)?.[1];
+  const minutes = Number(/^\*\/(\d+) \* \* \* \*$/.exec(cron ?? "")?.[1]);
+  if (!cron || !minutes) throw new Error("wrangler.toml declares no cron trigger of the form */N * * * *");
+  return { cron, intervalMs: minutes * 60_000 };
+}
+
 /**
  * @param {{ port: number, persistTo?: string, log?: (line: string) => void,
  *           progress?: (done: number, total: number) => void, inheritWorkerOutput?: boolean,
@@ -22,7 +42,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  */
 export async function startStack({ port, persistTo, log = () => {}, progress = () => {}, inheritWorkerOutput = false, vars = {} }) {
   const base = `http://127.0.0.1:${port}`;
-  const adminToken = (await readFile(path.join(root, ".dev.vars"), "utf8")).match(/^ADMIN_TOKEN=(.*)$/m)?.[1]?.trim() ?? "dev-token";
+  const adminToken = (await devVars()).match(/^ADMIN_TOKEN=(.*)$/m)?.[1]?.trim() ?? "dev-token";
+  const { cron, intervalMs } = await refreshCron();
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
   const persist = persistTo ? ["--persist-to", persistTo] : [];
   const children = new Set();
@@ -91,7 +112,7 @@ export async function startStack({ port, persistTo, log = () => {}, progress = (
     }
 
     const fireCron = async () => {
-      const res = await fetch(`${base}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("*/15 * * * *")}`);
+      const res = await fetch(`${base}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(cron)}`);
       if (!res.ok) throw new Error(`cron trigger answered ${res.status}`);
     };
     const since = Date.now();
@@ -105,7 +126,7 @@ export async function startStack({ port, persistTo, log = () => {}, progress = (
       if (done >= sources.length) break;
       await sleep(500);
     }
-    return { base, upstream: upstream.origin, adminToken, sources: health, fireCron, stop };
+    return { base, upstream: upstream.origin, adminToken, cron, intervalMs, sources: health, fireCron, stop };
   } catch (err) {
     await stop();
     throw err;

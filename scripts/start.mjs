@@ -29,8 +29,8 @@ try {
   console.log(`  loaded ${loaded} articles from ${stack.sources.length - failed.length} of ${stack.sources.length} sources through the refresh pipeline`);
   for (const s of failed) console.log(`  ! ${s.id}: ${s.last_error}`);
   console.log(`  try ${stack.base}/api/v1/articles · ${stack.base}/healthz`);
-  console.log("  the cron handler fires every 15 minutes; press Ctrl-C to stop.\n");
-  setInterval(() => stack.fireCron().catch((err) => console.error(`cron: ${err.message}`)), 15 * 60_000);
+  console.log(`  the cron handler fires on its schedule (${stack.cron}); press Ctrl-C to stop.\n`);
+  setInterval(() => stack.fireCron().catch((err) => console.error(`cron: ${err.message}`)), stack.intervalMs);
 } catch (err) {
   console.error(`\nnpm start failed: ${err.message}`);
   process.exit(1);

@@ -6,17 +6,25 @@ import { secureHeaders } from "hono/secure-headers";
 import { responseCache } from "./cache/response-cache";
 import { BOOKMARK_HEADER } from "./db/client";
 import type { AppEnv } from "./env";
-import { onError, onNotFound } from "./errors/handler";
+import { errorHandler, onNotFound } from "./errors/handler";
+import type { RouteContract } from "./http/openapi";
+import { feedsContract } from "./feeds/contract";
+import { adminContract } from "./routes/admin.contract";
 import { adminRoutes } from "./routes/admin";
+import { articlesContract } from "./routes/articles.contract";
 import { articlesRoutes } from "./routes/articles";
-import { docsRoutes } from "./routes/docs";
-import { feedLocale, feedsRoutes } from "./routes/feeds";
-import { healthRoutes } from "./routes/health";
-import { localesRoutes } from "./routes/locales";
+import { docsContract, docsRoutes } from "./routes/docs";
+import { feedLocale, feedsRoutes } from "./feeds/routes";
+import { healthContract, healthRoutes } from "./routes/health";
+import { localesContract, localesRoutes } from "./routes/locales";
 import { apiLocale, d1Session, jsonCharset, methodNotAllowedProblem, rateLimit, requestId } from "./routes/middleware";
-import { openApiRoutes } from "./routes/openapi";
+import { openApiContract, openApiRoutes } from "./routes/openapi";
+import { searchContract } from "./routes/search.contract";
 import { searchRoutes } from "./routes/search";
+import { sourcesContract } from "./routes/sources.contract";
 import { sourcesRoutes } from "./routes/sources";
+import { onPageError } from "./pages/page-errors";
+import { isReaderPath } from "./pages/reader-headers";
 import { pagesRoutes } from "./pages/routes";
 
 /** Public reads may be called from any web page; these headers are readable cross-origin. */
@@ -27,6 +35,19 @@ const publicCors = cors({
   exposeHeaders: ["Link", "X-Total-Count", "X-Total-Pages", "ETag", "Retry-After", BOOKMARK_HEADER],
   maxAge: 86400,
 });
+
+/** Every documented route, in the order of the OpenAPI document (reader pages are not API). */
+export const ROUTE_CONTRACTS: RouteContract[] = [
+  ...articlesContract,
+  ...searchContract,
+  ...sourcesContract,
+  ...localesContract,
+  ...openApiContract,
+  ...adminContract,
+  ...feedsContract,
+  ...docsContract,
+  ...healthContract,
+];
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -76,15 +97,15 @@ export function createApp() {
   api.route("/sources", sourcesRoutes);
   api.route("/locales", localesRoutes);
   api.route("/admin", adminRoutes);
-  api.route("/", openApiRoutes);
+  api.route("/", openApiRoutes(ROUTE_CONTRACTS));
 
   app.use("/feeds/*", feedLocale(), responseCache());
   app.route("/feeds", feedsRoutes);
   app.route("/", healthRoutes);
   app.route("/api/v1", api);
-  app.route("/api", docsRoutes);
+  app.route("/api", docsRoutes(ROUTE_CONTRACTS));
   app.route("/", pagesRoutes);
   app.notFound(onNotFound);
-  app.onError(onError);
+  app.onError(errorHandler([{ claims: isReaderPath, render: onPageError }]));
   return app;
 }

@@ -1,25 +1,21 @@
 import type { D1Reader } from "./db/client";
 import type { Locale } from "./i18n/locales";
 
-/** Bindings declared in wrangler.toml plus secrets; the one environment type of the Worker. */
-export interface Bindings {
-  DB: D1Database;
-  CACHE: KVNamespace;
-  ADMIN_TOKEN?: string;
-  /** "true" lets sources point at loopback/private hosts (local demo upstream, tests). */
-  ALLOW_PRIVATE_UPSTREAMS?: string;
-  /** Canonical origin for absolute links (feeds, Link headers); the request origin if empty. */
-  PUBLIC_BASE_URL?: string;
-  /** Per-fetch time limit for upstream feeds, in ms (default 15000). */
+/**
+ * The one environment type of the Worker. Bindings, vars and secrets declared in wrangler.toml
+ * and .dev.vars.example come from `Cloudflare.Env`, which `npm run types` generates into
+ * worker-configuration.d.ts (`npm run types:check` keeps it current; the README's
+ * Configuration table says what each one means). Only tuning settings that are not
+ * configured anywhere by default, and so have their default in the code that reads them, are
+ * declared here.
+ */
+export interface Bindings extends Cloudflare.Env {
+  /** Per-fetch time limit for upstream feeds, in ms. */
   FETCH_TIMEOUT_MS?: string;
-  /** Largest upstream body accepted after decompression, in bytes (default 10 MiB). */
+  /** Largest upstream body accepted after decompression, in bytes. */
   FETCH_MAX_BYTES?: string;
-  /** Queue that spreads a large refresh over many invocations, one message per source. */
-  REFRESH_QUEUE?: Queue<RefreshMessage>;
-  /** Due sources above which a run fans out through REFRESH_QUEUE (default 500). */
+  /** Due sources above which a run fans out through REFRESH_QUEUE. */
   REFRESH_FANOUT_THRESHOLD?: string;
-  /** Per-client-IP limit on public reads (wrangler.toml `[[ratelimits]]`); none when absent. */
-  RATE_LIMITER?: RateLimit;
 }
 
 /** One queued unit of refresh work. */

@@ -5,33 +5,37 @@ import { articleCounts, articles, sources } from "./schema";
 
 export type Db = DrizzleD1Database<Record<string, never>>;
 
-const summaryColumns = {
-  pk: articles.pk,
-  id: articles.id,
-  slug: articles.slug,
-  title: articles.title,
-  summary: articles.summary,
-  language: articles.language,
-  publishedAt: articles.publishedAt,
-  url: articles.url,
-  image: articles.image,
-  sourceId: articles.sourceId,
-  sourceName: sources.name,
-};
-
-type SummaryRow = {
+/**
+ * An article summary as stored: the one row shape the listing (drizzle, below) and search (raw
+ * SQL, search/plan.ts, same column names) read, and the one mapping to the API's summary.
+ */
+export interface SummaryRow {
   id: string;
   slug: string;
   title: string;
   summary: string;
   language: string;
-  publishedAt: string;
+  published_at: string;
   url: string | null;
   image: string | null;
-  sourceId: string;
-  sourceName: string | null;
-};
+  source_id: string;
+  source_name: string | null;
+}
 
+const summaryColumns = {
+  id: articles.id,
+  slug: articles.slug,
+  title: articles.title,
+  summary: articles.summary,
+  language: articles.language,
+  published_at: articles.publishedAt,
+  url: articles.url,
+  image: articles.image,
+  source_id: articles.sourceId,
+  source_name: sources.name,
+} satisfies Record<keyof SummaryRow, unknown>;
+
+/** Field by field: a row may carry more columns (ranking, keys) that are not the API's. */
 export function toSummary(row: SummaryRow): ArticleSummary {
   return {
     id: row.id,
@@ -39,10 +43,10 @@ export function toSummary(row: SummaryRow): ArticleSummary {
     title: row.title,
     summary: row.summary,
     language: row.language,
-    published_at: row.publishedAt,
+    published_at: row.published_at,
     url: row.url,
     image: row.image,
-    source: { id: row.sourceId, name: row.sourceName ?? row.sourceId },
+    source: { id: row.source_id, name: row.source_name ?? row.source_id },
   };
 }
 

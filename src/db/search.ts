@@ -2,6 +2,7 @@ import type { ArticleFilter, PageRequest, ResultPage, SearchHit } from "../domai
 import { highlight } from "../search/highlight";
 import { searchStatements, type SearchScope } from "../search/plan";
 import { parseSearchQuery } from "../search/query";
+import { toSummary, type SummaryRow } from "./articles";
 import type { D1Reader } from "./client";
 
 export interface SearchRequest {
@@ -9,19 +10,6 @@ export interface SearchRequest {
   sort: "relevance" | "date";
   filter: ArticleFilter;
   page: PageRequest;
-}
-
-interface HitRow {
-  id: string;
-  slug: string;
-  title: string;
-  summary: string;
-  language: string;
-  published_at: string;
-  url: string | null;
-  image: string | null;
-  source_id: string;
-  source_name: string | null;
 }
 
 const SUMMARY_SNIPPET = 240;
@@ -56,16 +44,8 @@ export async function searchArticles(db: D1Reader, req: SearchRequest): Promise<
     offset: (req.page.page - 1) * req.page.perPage,
   });
   const [rows, count] = await db.batch([db.prepare(page.sql).bind(...page.params), db.prepare(total.sql).bind(...total.params)]);
-  const hits = (rows!.results as unknown as HitRow[]).map((r) => ({
-    id: r.id,
-    slug: r.slug,
-    title: r.title,
-    summary: r.summary,
-    language: r.language,
-    published_at: r.published_at,
-    url: r.url,
-    image: r.image,
-    source: { id: r.source_id, name: r.source_name ?? r.source_id },
+  const hits = (rows!.results as unknown as SummaryRow[]).map((r) => ({
+    ...toSummary(r),
     highlight: {
       title: highlight(r.title, parsed.terms),
       summary: highlight(r.summary, parsed.terms, { maxLength: SUMMARY_SNIPPET }),

@@ -3,8 +3,6 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../env";
 import { problemTitle } from "../i18n/problems";
-import { onPageError } from "../pages/page-errors";
-import { isReaderPath } from "../pages/reader-headers";
 import { notFound, Problem } from "./problem";
 
 function instanceOf(c: Context<AppEnv>): string {
@@ -15,14 +13,26 @@ function render(c: Context<AppEnv>, problem: Problem): Response {
   return problem.toResponse(instanceOf(c), problemTitle(problem.code, c.get("locale"), problem.title));
 }
 
+/** Another way to render failures, on the paths it claims (the reader pages answer in HTML). */
+export interface ErrorRenderer {
+  claims(pathname: string): boolean;
+  render: ErrorHandler<AppEnv>;
+}
+
 /**
- * Renders every failure as problem+json, except on reader pages, which answer in HTML (a
- * 429 from the rate limiter runs before the pages' own handler could). Faults we did not
- * anticipate become a bare 500 with a request id to quote; the message and stack go to the
- * log only.
+ * Renders every failure as problem+json, except on paths a registered renderer claims (the
+ * app registers the reader pages' HTML one, so a 429 from the rate limiter, which runs before
+ * the pages' own routes, looks like theirs). Faults we did not anticipate become a bare 500
+ * with a request id to quote; the message and stack go to the log only.
  */
-export const onError: ErrorHandler<AppEnv> = (err, c) => {
-  if (isReaderPath(c.req.path)) return onPageError(err, c);
+export function errorHandler(renderers: ErrorRenderer[] = []): ErrorHandler<AppEnv> {
+  return (err, c) => {
+    const renderer = renderers.find((r) => r.claims(c.req.path));
+    return renderer ? renderer.render(err, c) : renderProblem(err, c);
+  };
+}
+
+function renderProblem(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof Problem) return render(c, err);
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
@@ -39,7 +49,7 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
       detail: `An unexpected error occurred; quote request id ${c.get("requestId") ?? "unknown"} when reporting it.`,
     }),
   );
-};
+}
 
 export const onNotFound: NotFoundHandler<AppEnv> = (c) =>
   render(c, notFound(`No resource at ${instanceOf(c)}.`));

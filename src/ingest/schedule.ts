@@ -4,7 +4,10 @@
  * park a source for days. Error: exponential backoff from the normal interval, at least any
  * Retry-After, capped at a day; a source is never given up on.
  */
-export const REFRESH_INTERVAL_MS = 15 * 60_000;
+/** wrangler.toml's cron trigger (tests/unit/refresh-schedule.test.ts holds the two equal). */
+export const REFRESH_CRON = "*/15 * * * *";
+/** A source is due again one cron step after a successful fetch. */
+export const REFRESH_INTERVAL_MS = Number(/^\*\/(\d+) /.exec(REFRESH_CRON)![1]) * 60_000;
 const MAX_SUCCESS_INTERVAL_MS = 6 * 3600_000;
 const MAX_BACKOFF_MS = 24 * 3600_000;
 

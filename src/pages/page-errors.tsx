@@ -11,7 +11,7 @@ import { homePath } from "./urls";
 /**
  * Readers get errors as pages in their language, not problem+json: the same status codes
  * and the same named parameters, explained. Unexpected faults are logged and shown as 500.
- * The app-wide handler (errors/handler.ts) uses it for every reader path, so failures before
+ * The app registers it with the app-wide handler (errors/handler.ts) for every reader path, so failures before
  * routing (the rate limiter's 429) look the same as the pages' own.
  */
 export const onPageError: ErrorHandler<AppEnv> = async (err, c) => {

@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { listingQuery, queryObject, searchQuery } from "../routes/params";
+import { listingQuery, queryObject, searchQuery } from "../http/params";
 
 /**
  * The reader pages accept the API's filters, validated by the API's own schemas. Page size is

@@ -1,9 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { DEFAULT_LOCALE, isLocale, type Locale } from "../i18n/locales";
-import { HTML_DOCUMENT_HEADERS } from "./render";
-
-export const PAGE_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=300";
+import { HTML_DOCUMENT_HEADERS, PUBLIC_CACHE_CONTROL } from "../http/headers";
 
 /** Pages ship no script; styles are inline; forms only submit to this site. */
 export const PAGE_CSP =
@@ -30,7 +28,7 @@ export function applyPageHeaders(headers: Headers, locale: Locale, status: numbe
   headers.set("content-security-policy", PAGE_CSP);
   for (const [name, value] of Object.entries(HTML_DOCUMENT_HEADERS)) headers.set(name, value);
   headers.set("x-content-type-options", "nosniff");
-  if (!headers.has("cache-control")) headers.set("cache-control", status < 400 ? PAGE_CACHE_CONTROL : "no-store");
+  if (!headers.has("cache-control")) headers.set("cache-control", status < 400 ? PUBLIC_CACHE_CONTROL : "no-store");
 }
 
 /**

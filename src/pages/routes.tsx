@@ -6,8 +6,8 @@ import type { AppEnv } from "../env";
 import { notFound } from "../errors/problem";
 import { LOCALES, resolveLocale } from "../i18n/locales";
 import { messages } from "../i18n/messages";
-import { publicUrl } from "../routes/pagination";
-import { parseParams, toFilter } from "../routes/params";
+import { publicUrl } from "../http/pagination";
+import { ARTICLE_ID, parseParams, toFilter } from "../http/params";
 import { AdvancedSearchPage } from "./advanced-search";
 import { ADVANCED_FIELDS, advancedTarget } from "./advanced-query";
 import { DetailHead, DetailPage } from "./detail";
@@ -25,8 +25,6 @@ import { articlePath, feedQuery, homePath, PER_PAGE, searchPath, underLocale } f
 
 /** A path prefix that only matches the seven UI locales. */
 const L = `/:locale{(?:${LOCALES.map((l) => l.code).join("|")})}`;
-
-const ARTICLE_ID = /^[0-9a-f]{16}$/;
 
 /** Reader pages (server-rendered HTML); see the contract's "Reader pages". */
 // Their failures reach the app-wide handler, which renders them with onPageError.

@@ -1,28 +1,13 @@
 import { Hono } from "hono";
-import * as z from "zod/mini";
 import { bumpContentVersion } from "../cache/version";
-import { MAX_REINDEX_LIMIT, reindexArticles } from "../db/reindex";
+import { reindexArticles } from "../db/reindex";
 import { recentRuns } from "../db/runs";
 import type { AppEnv } from "../env";
-import { MAX_RESANITIZE_LIMIT, resanitizeArticles } from "../ingest/resanitize";
+import { resanitizeArticles } from "../ingest/resanitize";
 import { runRefresh } from "../ingest/run";
+import { parseParams, queryObject } from "../http/params";
+import { reindexQuery, refreshQuery, resanitizeQuery, runsQuery } from "./admin.contract";
 import { requireAdmin } from "./middleware";
-import { parseParams, queryObject } from "./params";
-
-const refreshQuery = z.object({
-  source: z.optional(z.array(z.string().check(z.maxLength(64))).check(z.maxLength(1))),
-  force: z.optional(z.enum(["true", "false"])),
-});
-const runsQuery = z.object({ limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20) });
-const reindexQuery = z.object({
-  cursor: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 0),
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_REINDEX_LIMIT)), 1000),
-});
-
-const resanitizeQuery = z.object({
-  cursor: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 0),
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_RESANITIZE_LIMIT)), 100),
-});
 
 export const adminRoutes = new Hono<AppEnv>()
   .use(requireAdmin())

@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import type { ArticleDetail, ArticleSummary, SearchHit, SourceHealth } from "../domain";
 import type { ProblemBody } from "../errors/problem";
+import { problemExample as shapedProblem } from "../http/openapi";
 import type { RefreshRunReport } from "../ingest/report";
 
 /**
@@ -141,7 +142,7 @@ const run = {
 } satisfies z.infer<typeof runReport>;
 
 const problemExample = (status: number, code: string, title: string, detail: string, instance: string) =>
-  ({ type: `/problems/${code.replace(/_/g, "-")}`, title, status, detail, instance, code }) satisfies z.infer<typeof problem>;
+  shapedProblem(status, code, title, detail, instance) satisfies z.infer<typeof problem>;
 
 export const examples = {
   article,
@@ -192,16 +193,6 @@ export const examples = {
     articles: 210,
     last_refresh: { id: run.id, trigger: "cron", started_at: run.started_at, finished_at: run.finished_at, sources: 7, errors: 0, new: 3, updated: 1 },
   },
-  rss: '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Edge News (English)</title><link>https://api.example.org/en/</link><description>Latest stories from the news clearinghouse</description><item><title>250 million children still out of school</title><link>https://api.example.org/en/news/3f2a9c0d4b1e7a65/250-million-children-still-out-of-school</link><guid isPermaLink="false">urn:edge-news:article:3f2a9c0d4b1e7a65</guid></item></channel></rss>',
-  atom: '<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><id>https://api.example.org/feeds/en.atom</id><title>Edge News (English)</title><updated>2026-11-27T09:00:00Z</updated><entry><id>urn:edge-news:article:3f2a9c0d4b1e7a65</id><title>250 million children still out of school</title><updated>2026-11-27T09:00:00Z</updated><author><name>UN News (English)</name></author></entry></feed>',
-  jsonFeed: {
-    version: "https://jsonfeed.org/version/1.1",
-    title: "Edge News (English)",
-    home_page_url: "https://api.example.org/en/",
-    feed_url: "https://api.example.org/feeds/en.json",
-    items: [{ id: "urn:edge-news:article:3f2a9c0d4b1e7a65", url: "https://api.example.org/en/news/3f2a9c0d4b1e7a65/250-million-children-still-out-of-school", title: article.title, content_text: article.summary, date_published: article.published_at }],
-  },
-  problem: problemExample,
   badRequest: {
     ...problemExample(400, "invalid_parameter", "Invalid request parameters", "per_page: must be at most 100", "/api/v1/articles"),
     errors: [{ path: "per_page", message: "must be at most 100" }],

@@ -1,61 +1,16 @@
 import { Hono } from "hono";
-import * as z from "zod/mini";
 import { bumpContentVersion } from "../cache/version";
 import { database } from "../db/client";
 import { deleteSource, getSource, getSourceHealth, insertSource, listSources, type SourceChanges, updateSource } from "../db/sources";
 import type { AppEnv } from "../env";
 import { invalidParameters, notFound, Problem } from "../errors/problem";
 import { checkUpstreamUrl } from "../ingest/upstream-url";
-import { slugify, STORY_KEY_MAX, STORY_SCOPE_RE, storyKeyProblem } from "../ingest/identity";
-import { PUBLIC_CACHE_CONTROL } from "./articles";
-import { readJson } from "./json-body";
+import { slugify } from "../ingest/identity";
+import { PUBLIC_CACHE_CONTROL } from "../http/headers";
+import { readJson } from "../http/json-body";
+import { parseParams, queryObject } from "../http/params";
 import { requireAdmin } from "./middleware";
-import { parseParams } from "./params";
-
-const name = z.string().check(z.minLength(1), z.maxLength(200));
-const url = z.string().check(z.maxLength(2048));
-const language = z.string().check(z.regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, "must be a BCP 47 language tag like en or zh-Hans"));
-const homepage = z.nullable(z.url({ protocol: /^https?$/ }));
-/** Sources that publish translations of each other declare the same scope. */
-const storyScope = z.nullable(
-  z.string().check(
-    z.regex(STORY_SCOPE_RE, "must be 1-64 characters a-z, 0-9, . _ -"),
-    z.describe("Sources that publish translations of each other declare the same scope; set together with story_key."),
-  ),
-);
-/** URLPattern pathname pattern with a `:key` group, limited to a backtracking-safe subset. */
-const storyKey = z.nullable(
-  z.string().check(
-    z.maxLength(STORY_KEY_MAX, `must be at most ${STORY_KEY_MAX} characters`),
-    z.superRefine((pattern, ctx) => {
-      const problem = storyKeyProblem(pattern);
-      if (problem) ctx.addIssue({ code: "custom", message: problem, input: pattern });
-    }),
-    z.describe(
-      "URLPattern pathname pattern applied to each item link, e.g. /:lang/story/:year/:month/:key. Its :key group and other named groups except :lang identify the story across the sources of the scope. Literal text, :name segments (one per path segment) and at most one * only.",
-    ),
-  ),
-);
-
-export const sourceCreate = z.object({
-  id: z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "must be 1-64 characters a-z, 0-9, . _ -"))),
-  name,
-  url,
-  language: z.optional(z.nullable(language)),
-  homepage: z.optional(homepage),
-  story_scope: z.optional(storyScope),
-  story_key: z.optional(storyKey),
-});
-
-export const sourcePatch = z.object({
-  name: z.optional(name),
-  url: z.optional(url),
-  language: z.optional(z.nullable(language)),
-  homepage: z.optional(homepage),
-  enabled: z.optional(z.boolean()),
-  story_scope: z.optional(storyScope),
-  story_key: z.optional(storyKey),
-});
+import { deleteQuery, sourceCreate, sourcePatch } from "./sources.contract";
 
 /** A translation mapping needs both its scope and its key pattern: the missing one is named. */
 function checkedMapping(scope: string | null, key: string | null): { storyScope: string | null; storyKey: string | null } {
@@ -109,7 +64,7 @@ export const sourcesRoutes = new Hono<AppEnv>()
   })
   .delete("/:id", requireAdmin(), async (c) => {
     const id = c.req.param("id");
-    const purge = c.req.query("purge") === "true";
+    const purge = parseParams(deleteQuery, queryObject(new URL(c.req.url))).purge === "true";
     if (!(await deleteSource(database(c.var.session()), id, purge))) throw notFound(`No source with id ${id}.`);
     await bumpContentVersion(c.env.CACHE);
     return c.body(null, 204);

@@ -20,9 +20,11 @@ import { openSession } from "../../bench/inspector.mjs";
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
 import { reviseFeed } from "../../bench/refresh.mjs";
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
-import { COLUMNS, evaluateTargets, renderTable, tableRows } from "../../bench/report.mjs";
+import { COLUMNS, evaluateTargets, helloRps, renderTable, tableRows } from "../../bench/report.mjs";
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
 import { parseArgs } from "../../bench/run.mjs";
+// @ts-expect-error plain ESM bench module, typed by its JSDoc
+import { median } from "../../bench/stats.mjs";
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
 import { BROAD_WORD, NARROW_ROWS, NARROW_WORD } from "../../bench/words.mjs";
 
@@ -165,6 +167,35 @@ describe("pure pieces", () => {
     const withScale: string = renderTable(COLUMNS, tableRows(interleaved));
     expect(withScale).toMatch(/scale 1m\/10k, interleaved +\| listing page 50, uncached .*\| met/);
     expect(withScale).toMatch(/scale 1m\/10k, interleaved +\| search medium .*3\.00× p50 +\| +\| +\|/);
+  });
+
+  it("takes the mean of the two middle values as the median of an even count", () => {
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([])).toBeNull();
+  });
+
+  it("prints the verdicts evaluateTargets gave, judging scaling by one rule", () => {
+    const ep = (p50: number, serialP50: number) => ({ label: "listing, uncached", kind: "uncached", rps: 100, p50, p99: p50 * 3, serialP50 });
+    const size = (n: number, p50: number, serialP50: number) => ({ size: n, endpoints: { hello: { label: "hello", rps: 1000, p50: 1, p99: 2 }, listing_uncached: ep(p50, serialP50) } });
+    // Queueing under load doubles p50 (2×), one connection's service time holds (1×): the target is met.
+    const results = { http: { sizes: [size(10_000, 10, 5), size(1_000_000, 20, 5)] }, bundle: { raw: 700_000, gzip: 100_000 } };
+    const targets = evaluateTargets(results);
+    expect(targets.find((t: { id: string }) => t.id === "scale:listing_uncached").met).toBe(true);
+    const table: string = renderTable(COLUMNS, tableRows(results, targets));
+    expect(table).toMatch(/scale 1m\/10k +\| listing, uncached .*\| met +\|/);
+    // The table prints the verdicts it is given rather than judging again.
+    const overruled = targets.map((t: { id: string }) => (t.id === "bundle" ? { ...t, met: false } : t));
+    expect(renderTable(COLUMNS, tableRows(results, overruled))).toMatch(/bundle .*\| MISSED +\|/);
+  });
+
+  it("leaves a hello-world rate derived from alternating rounds out of the measured mean", () => {
+    const size = {
+      size: 10_000,
+      endpoints: { hello: { rps: 1000 }, listing_cached: { rps: 900, helloRps: 5000, helloDerived: true }, search_broad: { rps: 20, helloRps: 1200 } },
+      helloAfter: { rps: 800 },
+    };
+    expect(helloRps(size)).toBe(1000);
   });
 
   it("reads the command line", () => {

@@ -117,6 +117,14 @@ describe("GET /api/v1/articles/{id}", () => {
     expect(JSON.stringify(body)).not.toMatch(/at .*\.ts|stack/i);
   });
 
+  it("returns a 404 problem for an article id of any other form", async () => {
+    for (const id of ["NOT-AN-ID", "0123456789ABCDEF", "12", "x".repeat(300)]) {
+      const { res, body } = await getJson(`/api/v1/articles/${id}`);
+      expect(res.status).toBe(404);
+      expect(body).toMatchObject({ status: 404, code: "not_found", instance: `/api/v1/articles/${id}` });
+    }
+  });
+
   it("localizes the problem title with ?locale=", async () => {
     const { body } = await getJson("/api/v1/articles/0123456789abcdef?locale=fr");
     expect(body.title).toBe("Introuvable");

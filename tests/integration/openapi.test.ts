@@ -1,6 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as z from "zod/mini";
+import { createApp, ROUTE_CONTRACTS } from "../../src/app";
 import * as schemas from "../../src/routes/schemas";
 import { ADMIN, addSource, getJson, runCron } from "../support/worker";
 
@@ -179,6 +180,72 @@ describe("the OpenAPI document", () => {
     expect(z.object({ data: z.array(schemas.runReport) }).safeParse(runs.body).error).toBeUndefined();
     const problem = await getJson("/api/v1/articles?per_page=0");
     expect(schemas.problem.safeParse(problem.body).error).toBeUndefined();
+  });
+});
+
+/** `/api/v1/articles/:id` as OpenAPI writes it: `/api/v1/articles/{id}`. */
+const template = (path: string) => path.replace(/:(\w+)(\{[^}]*\})?\??/g, "{$1}");
+/** The reader pages (HTML under `/` and `/{locale}/`) are for people, not part of the API. */
+const isReaderPage = (path: string) => path === "/" || path.startsWith("/:locale");
+
+describe("the OpenAPI document covers the app", () => {
+  const served = () =>
+    createApp()
+      .routes.filter((r) => r.method !== "ALL" && !isReaderPage(r.path))
+      .map((r) => `${r.method.toLowerCase()} ${template(r.path)}`);
+
+  it("documents every route the app serves outside the reader pages, and no other", () => {
+    const documented = operations().map(({ path, method }) => `${method} ${path}`);
+    expect(served().length).toBeGreaterThan(10);
+    expect([...new Set(served())].sort()).toEqual([...documented].sort());
+  });
+
+  it("documents every query parameter of each route's validating schema", () => {
+    let checked = 0;
+    for (const route of ROUTE_CONTRACTS) {
+      const op = doc.paths[route.path]?.[route.method];
+      const names = (op?.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name);
+      for (const key of Object.keys(route.query?.shape ?? {})) {
+        expect(names, `${route.method} ${route.path} ?${key}`).toContain(key);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  it("has each handler validate the parameters it documents: an invalid value is a 400 naming it", async () => {
+    /** A value the documented schema refuses, or undefined when it accepts every string. */
+    const invalid = (schema: Record<string, unknown>): string | undefined => {
+      if (schema.type === "integer" || schema.type === "number") return "not-a-number";
+      if (Array.isArray(schema.enum)) return "not-a-choice";
+      if (schema.type === "array") return invalid(schema.items as Record<string, unknown>);
+      if (typeof schema.pattern === "string") return "!!";
+      if (typeof schema.maxLength === "number") return "x".repeat(schema.maxLength + 1);
+      return undefined;
+    };
+    let probed = 0;
+    for (const { path, method, op } of operations()) {
+      const params = op.parameters ?? [];
+      const target = path.replace(/\{(\w+)\}/g, (_m, name: string) => String(params.find((p) => p.name === name)?.example));
+      // `locale` is read by the locale middleware, which negotiates instead when it is unknown.
+      for (const p of params.filter((p) => p.in === "query" && p.name !== "locale")) {
+        const value = invalid(p.schema as Record<string, unknown>);
+        if (value === undefined) continue;
+        const res = await SELF.fetch(`http://app.test${target}?${new URLSearchParams({ [p.name]: value })}`, { method: method.toUpperCase(), headers: op.security ? ADMIN : {} });
+        const body = (await res.json()) as { errors?: { path: string }[] };
+        expect(res.status, `${method} ${path} ?${p.name}=${value}`).toBe(400);
+        expect(body.errors?.map((e) => e.path), `${method} ${path} ?${p.name}`).toContain(p.name);
+        probed++;
+      }
+    }
+    expect(probed).toBeGreaterThan(20);
+  });
+
+  it("documents a query parameter only where a schema validates it", () => {
+    for (const route of ROUTE_CONTRACTS) {
+      const names = (doc.paths[route.path]?.[route.method]?.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name);
+      expect(names.sort(), `${route.method} ${route.path}`).toEqual(Object.keys(route.query?.shape ?? {}).sort());
+    }
   });
 });
 

@@ -1,9 +1,8 @@
 import type { D1Migration } from "cloudflare:test";
-import type { Bindings } from "../../src/env";
-
 declare global {
+  // Bindings the test configuration (vitest.config.ts) adds to the Worker's generated Env.
   namespace Cloudflare {
-    interface Env extends Bindings {
+    interface Env {
       TEST_MIGRATIONS: D1Migration[];
       FEED_ORIGIN: string;
     }

@@ -1,6 +1,7 @@
 import { createExecutionContext, createScheduledController, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { inject } from "vitest";
 import worker from "../../src/index";
+import { REFRESH_CRON } from "../../src/ingest/schedule";
 
 export const ADMIN = { authorization: "Bearer test-token" };
 export const upstream = () => inject("feedOrigin");
@@ -19,7 +20,7 @@ export async function addSource(id: string, path: string, extra: Record<string, 
 /** Fires the Worker's cron handler and waits for the refresh it starts to finish. */
 export async function runCron(): Promise<void> {
   const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ cron: "*/15 * * * *", scheduledTime: Date.now() }), env, ctx);
+  await worker.scheduled(createScheduledController({ cron: REFRESH_CRON, scheduledTime: Date.now() }), env, ctx);
   await waitOnExecutionContext(ctx);
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fromAcceptLanguage, resolveLocale } from "../../../src/i18n/locales";
-import { paginate } from "../../../src/routes/pagination";
+import { paginate } from "../../../src/http/pagination";
 
 describe("locale negotiation", () => {
   it("takes path, then ?locale=, then Accept-Language, then en", () => {

@@ -79,9 +79,7 @@ describe("parseFeed: ill-formed XML that publishers serve", () => {
 
 describe("parseFeed: security", () => {
   it("never expands DTD entities (billion laughs) and says so", async () => {
-    const started = Date.now();
     const feed = await parseQuirk("billion-laughs.xml");
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(feed.title).toBe("Laughs &lol9;");
     expect(feed.items[0]?.title).toBe("Entity bomb &lol9; and external &xxe;");
     expect(feed.warnings).toContain("DTD internal subset ignored; its entities were not expanded");

@@ -1,22 +1,16 @@
 import { Hono, type MiddlewareHandler } from "hono";
-import * as z from "zod/mini";
 import { listArticles } from "../db/articles";
 import { database } from "../db/client";
 import { searchArticles } from "../db/search";
 import type { ArticleSummary } from "../domain";
 import type { AppEnv } from "../env";
 import { notFound } from "../errors/problem";
-import { renderAtom, renderJsonFeed, renderRss, type FeedInfo } from "../feeds/render";
+import { renderAtom, renderJsonFeed, renderRss, type FeedInfo } from "./render";
 import { isLocale, LOCALES, type Locale } from "../i18n/locales";
-import { PUBLIC_CACHE_CONTROL } from "./articles";
-import { publicUrl } from "./pagination";
-import { listingQuery, parseParams, queryObject, toFilter } from "./params";
-
-const feedQuery = z.object({
-  ...listingQuery.shape,
-  per_page: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 30),
-  q: z.optional(z.string().check(z.minLength(1), z.maxLength(500))),
-});
+import { PUBLIC_CACHE_CONTROL } from "../http/headers";
+import { publicUrl } from "../http/pagination";
+import { parseParams, queryObject, toFilter } from "../http/params";
+import { feedQuery } from "./contract";
 
 const FORMATS = {
   rss: { type: "application/rss+xml; charset=utf-8", render: renderRss },

@@ -22,8 +22,17 @@ function pageUrl(url: URL, page: number): string {
   return copy.href;
 }
 
-/** Pagination metadata, links and the RFC 8288 `Link` header for one page of results. */
-export function paginate<T>(result: ResultPage<T>, url: URL): { meta: PageMeta; links: PageLinks; linkHeader: string } {
+export interface Paging {
+  meta: PageMeta;
+  links: PageLinks;
+  /** The RFC 8288 `Link` header value (first, prev, next, last). */
+  linkHeader: string;
+  /** The paging headers every paged answer sends: `Link`, `X-Total-Count`, `X-Total-Pages`. */
+  headers: Record<string, string>;
+}
+
+/** Pagination metadata, links and headers for one page of results. */
+export function paginate<T>(result: ResultPage<T>, url: URL): Paging {
   const totalPages = Math.max(1, Math.ceil(result.total / result.perPage));
   const links: PageLinks = {
     self: pageUrl(url, result.page),
@@ -40,6 +49,7 @@ export function paginate<T>(result: ResultPage<T>, url: URL): { meta: PageMeta; 
     meta: { page: result.page, per_page: result.perPage, total: result.total, total_pages: totalPages },
     links,
     linkHeader,
+    headers: { link: linkHeader, "x-total-count": String(result.total), "x-total-pages": String(totalPages) },
   };
 }
 

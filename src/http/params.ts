@@ -11,6 +11,9 @@ const languageTag = z.string().check(z.regex(/^[a-z]{2,3}$/, "must be a language
 const sourceId = z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "must be a source id (a-z, 0-9, . _ -)"));
 const day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD"), z.refine((v) => !Number.isNaN(Date.parse(v)), "must be a real calendar date"));
 
+/** The form of every article id; anything else names no article (a 404, like an unknown id). */
+export const ARTICLE_ID = /^[0-9a-f]{16}$/;
+
 export const listingQuery = z.object({
   page: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100_000)), 1),
   per_page: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 10),
@@ -22,6 +25,9 @@ export const listingQuery = z.object({
 });
 
 export type ListingQuery = z.infer<typeof listingQuery>;
+
+/** Reads that take no filters still take the UI locale (resolved by the `apiLocale` middleware). */
+export const localeQuery = z.object({ locale: listingQuery.shape.locale });
 
 const LIST_PARAMS = new Set(["lang", "source"]);
 
@@ -83,7 +89,6 @@ export const searchQuery = z.object({
   sort: z._default(z.enum(["relevance", "date"]), "relevance"),
 });
 
-export type SearchQuery = z.infer<typeof searchQuery>;
 
 /** The filters that applied, as the contract's `meta.query` echoes them. */
 export function echoFilters(q: { lang: string[]; source: string[]; from?: string; to?: string }) {

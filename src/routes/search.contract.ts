@@ -1,0 +1,24 @@
+import { searchQuery } from "../http/params";
+import { envelope, jsonResponse, listHeaders, readFailures, readParameters, ref, sharedResponse, type RouteContract } from "../http/openapi";
+import { filterExamples } from "./articles.contract";
+import { examples as ex } from "./schemas";
+
+export const searchContract: RouteContract[] = [
+  {
+    method: "get",
+    path: "/api/v1/search",
+    query: searchQuery,
+    queryExamples: { ...filterExamples, q: 'education "climate change" -war', sort: "relevance" },
+    operation: {
+      operationId: "searchArticles",
+      summary: "Full-text search",
+      description: 'Query language: words are ANDed; "exact phrase"; OR; -word or NOT word; word* prefix; parentheses; title:word, source:id, lang:xx. Any input is valid.',
+      parameters: readParameters,
+      responses: {
+        200: jsonResponse("One page of ranked hits", envelope({ type: "array", items: ref("SearchHit") }, true), ex.searchResult, listHeaders),
+        400: sharedResponse("BadRequest"),
+        ...readFailures,
+      },
+    },
+  },
+];
