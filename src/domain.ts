@@ -78,3 +78,49 @@ export interface SourceHealth {
   next_fetch_at: string | null;
   article_count: number;
 }
+
+/** An item ready to store: sanitized, plain-text fields derived, identity computed. */
+export interface NormalizedArticle {
+  id: string;
+  dedupeKey: string;
+  guid: string | null;
+  url: string | null;
+  title: string;
+  slug: string;
+  summary: string;
+  contentHtml: string;
+  contentText: string;
+  image: string | null;
+  author: string | null;
+  tags: string[];
+  language: string;
+  /** Null when the feed gave no usable date: the store falls back to first-seen time. */
+  publishedAt: string | null;
+  updatedAt: string | null;
+  contentHash: string;
+  storyGroup: string | null;
+}
+
+/** The run report of the contract (`POST /admin/refresh`, `GET /admin/runs`). */
+export interface SourceOutcome {
+  id: string;
+  status: "ok" | "not_modified" | "error" | "skipped";
+  http_status: number | null;
+  new: number;
+  updated: number;
+  unchanged: number;
+  error: { code: string; message: string } | null;
+  duration_ms: number | null;
+}
+
+export interface RefreshRunReport {
+  id: string;
+  started_at: string;
+  finished_at: string | null;
+  trigger: "cron" | "manual" | "queue";
+  sources: SourceOutcome[];
+  /** Set when the run did nothing because another run held the refresh lease. */
+  skipped?: string;
+  /** Set when the run handed its sources to the refresh queue: how many. */
+  queued?: number;
+}

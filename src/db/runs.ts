@@ -1,4 +1,4 @@
-import type { RefreshRunReport, SourceOutcome } from "../ingest/report";
+import type { RefreshRunReport, SourceOutcome } from "../domain";
 import type { D1Reader } from "./client";
 
 interface RunRow {

@@ -1,15 +1,16 @@
 import { bumpContentVersion } from "../cache/version";
 import { database } from "../db/client";
+import { acquireLease, releaseLease } from "../db/lease";
 import { saveOutcome, saveRun } from "../db/runs";
 import { claimSources, dueSources, getSource, type SourceRow } from "../db/sources";
+import { recordSourceFailure, storeArticles } from "../db/store";
 import type { Bindings, RefreshMessage } from "../env";
 import { DEFAULT_LIMITS, fetchFeed, type FetchLimits } from "./fetch";
 import { normalizeFeed } from "./normalize";
 import { forEachPolitely } from "./polite";
 import { FeedParseError, parseFeed } from "./parse";
-import type { RefreshRunReport, SourceOutcome } from "./report";
+import type { RefreshRunReport, SourceOutcome } from "../domain";
 import { iso, nextFetchAfterError, nextFetchAfterSuccess } from "./schedule";
-import { recordSourceFailure, storeArticles } from "./store";
 
 export interface RefreshOptions {
   trigger: RefreshRunReport["trigger"];
@@ -22,7 +23,7 @@ export interface RefreshOptions {
 /**
  * Sources one invocation handles inline; above this a run fans out through the queue. The
  * budget that sets it is D1's 1,000 queries per invocation: a source costs one fetch
- * subrequest and one D1 round trip (store.ts writes a feed of any length in one batch of
+ * subrequest and one D1 round trip (db/store.ts writes a feed of any length in one batch of
  * 4 statements per MB-sized chunk + 1), a run adds about four round trips of its own, so 500
  * changed sources need about 505 round trips (bench/refresh.mjs measures it).
  */
@@ -31,27 +32,6 @@ export const MAX_SOURCES_PER_RUN = 500;
 const QUEUE_CLAIM_MS = 30 * 60_000;
 const FANOUT_LIMIT = 20_000;
 const LEASE_MS = 10 * 60_000;
-const LEASE_KEY = "refresh-lease";
-
-/**
- * Takes the refresh lease, so a cron firing during a manual refresh (or two overlapping
- * crons) does not fetch and ingest the same sources twice. Expires on its own if a run dies.
- */
-async function acquireLease(db: D1Database, runId: string, now: number): Promise<boolean> {
-  const result = await db
-    .prepare(
-      `INSERT INTO app_state (key, value, expires_at) VALUES (?1, ?2, ?3)
-       ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
-       WHERE app_state.expires_at < ?4`,
-    )
-    .bind(LEASE_KEY, runId, iso(now + LEASE_MS), iso(now))
-    .run();
-  return result.meta.changes === 1;
-}
-
-async function releaseLease(db: D1Database, runId: string): Promise<void> {
-  await db.prepare("DELETE FROM app_state WHERE key = ? AND value = ?").bind(LEASE_KEY, runId).run();
-}
 
 function positive(value: string | undefined, fallback: number): number {
   const n = Number(value);
@@ -132,7 +112,7 @@ export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<R
   const runId = crypto.randomUUID();
   const startedMs = Date.now();
   const report: RefreshRunReport = { id: runId, started_at: iso(startedMs), finished_at: null, trigger: opts.trigger, sources: [] };
-  if (!(await acquireLease(env.DB, runId, startedMs))) {
+  if (!(await acquireLease(env.DB, runId, iso(startedMs), iso(startedMs + LEASE_MS))).acquired) {
     report.finished_at = iso(Date.now());
     report.skipped = "another refresh run is in progress";
     return report;

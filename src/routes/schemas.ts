@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import type { ArticleDetail, ArticleSummary, SearchHit, SourceHealth } from "../domain";
 import type { ProblemBody } from "../errors/problem";
-import type { RefreshRunReport } from "../ingest/report";
+import type { RefreshRunReport } from "../domain";
 
 /**
  * Response schemas, for the OpenAPI document. The `satisfies` checks below tie each one to

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { NormalizedArticle } from "../../src/ingest/normalize";
-import { storeArticles } from "../../src/ingest/store";
+import type { NormalizedArticle } from "../../src/domain";
+import { storeArticles } from "../../src/db/store";
 import { analyzeForIndex } from "../../src/search/analyze";
 
 // Model-based check of the store: whatever sequence of feed versions a publisher serves (items

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { NormalizedArticle } from "../../../src/ingest/normalize";
-import { chunkItems } from "../../../src/ingest/store";
+import type { NormalizedArticle } from "../../../src/domain";
+import { chunkItems, F } from "../../../src/db/store";
 
 function article(i: number, text: string): NormalizedArticle {
   return {
@@ -26,7 +26,7 @@ describe("write chunks of a source's items", () => {
     const [chunk] = chunkItems([article(1, "Éducation pour tous")]);
     const [row] = JSON.parse(chunk!) as unknown[][];
     expect(row).toContain("Story 1");
-    expect(row![13]).toBeNull();
+    expect(row![F.publishedAt]).toBeNull();
     expect(row!.some((v) => typeof v === "string" && v.includes("education"))).toBe(true);
   });
 
