@@ -111,6 +111,8 @@ export interface SourceOutcome {
   unchanged: number;
   error: { code: string; message: string } | null;
   duration_ms: number | null;
+  /** What was stored differently from the feed, e.g. an item trimmed to fit a storage limit. */
+  warnings?: string[];
 }
 
 export interface RefreshRunReport {
@@ -118,9 +120,15 @@ export interface RefreshRunReport {
   started_at: string;
   finished_at: string | null;
   trigger: "cron" | "manual" | "queue";
+  /** `interrupted`: its lease lapsed before it finished (the runtime died or was stopped). */
+  status: "running" | "finished" | "interrupted";
   sources: SourceOutcome[];
   /** Set when the run did nothing because another run held the refresh lease. */
   skipped?: string;
+  /** Set with `skipped`: seconds until the running run's lease lapses at the latest. */
+  retry_after?: number;
   /** Set when the run handed its sources to the refresh queue: how many. */
   queued?: number;
+  /** Set when sources were left due for a later run (budget spent, or a host asked to wait). */
+  deferred?: number;
 }

@@ -18,13 +18,17 @@ export interface Bindings {
   REFRESH_QUEUE?: Queue<RefreshMessage>;
   /** Due sources above which a run fans out through REFRESH_QUEUE (default 500). */
   REFRESH_FANOUT_THRESHOLD?: string;
+  /** Wall time one invocation spends on inline refresh work, in ms (default 120000). */
+  REFRESH_BUDGET_MS?: string;
+  /** D1 queries one invocation spends on inline refresh work (default 800 of D1's 1,000). */
+  REFRESH_BUDGET_QUERIES?: string;
   /** Per-client-IP limit on public reads (wrangler.toml `[[ratelimits]]`); none when absent. */
   RATE_LIMITER?: RateLimit;
 }
 
-/** One queued unit of refresh work. */
+/** One queued unit of refresh work: sources of one host, paced together. */
 export interface RefreshMessage {
-  sourceId: string;
+  sourceIds: string[];
   runId: string;
   force: boolean;
 }

@@ -23,6 +23,21 @@ export async function acquireLease(db: D1Database, runId: string, now: string, u
   return { acquired: false, expiresAt: holder!.results[0]?.expires_at ?? null };
 }
 
+/**
+ * Moves the lease's expiry (and the run record's) forward while the run works. False when the
+ * run no longer holds it (it lapsed and another run took it): the run must stop starting work.
+ */
+export async function renewLease(db: D1Database, runId: string, until: string, alsoWith: D1PreparedStatement[] = []): Promise<boolean> {
+  const [renewed] = await db.batch([
+    db.prepare("UPDATE app_state SET expires_at = ? WHERE key = ? AND value = ?").bind(until, LEASE_KEY, runId),
+    ...alsoWith,
+  ]);
+  return renewed!.meta.changes === 1;
+}
+
+export const releaseLeaseStatement = (db: D1Database, runId: string) =>
+  db.prepare("DELETE FROM app_state WHERE key = ? AND value = ?").bind(LEASE_KEY, runId);
+
 export async function releaseLease(db: D1Database, runId: string): Promise<void> {
-  await db.prepare("DELETE FROM app_state WHERE key = ? AND value = ?").bind(LEASE_KEY, runId).run();
+  await releaseLeaseStatement(db, runId).run();
 }

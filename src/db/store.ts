@@ -1,5 +1,5 @@
 import type { NormalizedArticle } from "../domain";
-import { FTS_FIELDS, indexStatement, indexText, jsonChunks, jsonField, unindexChangedStatement } from "./fts";
+import { byteLength, FTS_FIELDS, indexStatement, indexText, jsonChunks, jsonField, unindexChangedStatement } from "./fts";
 
 /** Fetch state written with the articles, in the same atomic batch. */
 export interface SourceStateUpdate {
@@ -17,6 +17,13 @@ export interface StoreCounts {
   unchanged: number;
 }
 
+export interface StoreResult extends StoreCounts {
+  /** Items trimmed or skipped to fit D1's limits, for the run report. */
+  warnings: string[];
+  /** D1 queries the write cost (statements of its batch). */
+  queries: number;
+}
+
 /**
  * A source's items travel to D1 as JSON in one bound parameter per chunk, not as one
  * statement per article: D1 binds at most 100 parameters per statement and counts queries per
@@ -30,6 +37,11 @@ export const F = {
   author: 13, tags: 14, language: 15, publishedAt: 16, updatedAt: 17, storyGroup: 18,
 } as const;
 const CHUNK_BYTES = 1_000_000;
+/**
+ * Largest item row sent to D1, in UTF-8 bytes: its stored row (HTML, text, index entry) must
+ * stay under D1's 2 MB row and string limit, and one item alone must still fit a chunk.
+ */
+export const ITEM_MAX_BYTES = 900_000;
 
 const field = (name: keyof typeof F, alias = "j") => jsonField(F[name], alias);
 
@@ -56,9 +68,55 @@ function itemRow(a: NormalizedArticle): unknown[] {
   return row;
 }
 
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The longest prefix of `text` within `maxBytes` of UTF-8, cut between characters. */
+function cutToBytes(text: string, maxBytes: number): string {
+  const { read } = new TextEncoder().encodeInto(text, new Uint8Array(maxBytes));
+  return text.slice(0, read);
+}
+
+const labelOf = (a: NormalizedArticle) => JSON.stringify((a.guid ?? a.url ?? a.id).slice(0, 200));
+
+/**
+ * An item's row as sent to D1, within ITEM_MAX_BYTES. A larger item keeps the start of its
+ * text; its HTML becomes that text in escaped paragraphs (cutting sanitized HTML could leave
+ * markup open), and the hash stays the feed's so the next refresh sees it unchanged. An item
+ * too large even without its content is skipped. Either way the source's other items are stored.
+ */
+export function fitItem(a: NormalizedArticle, maxBytes = ITEM_MAX_BYTES): { row: string | null; warning: string | null } {
+  const row = JSON.stringify(itemRow(a));
+  const size = byteLength(row);
+  if (size <= maxBytes) return { row, warning: null };
+  const bare = byteLength(JSON.stringify(itemRow({ ...a, contentHtml: "", contentText: "" })));
+  // The text travels about three times (plain, analyzed, as HTML): start from a third of the room.
+  for (let keep = Math.floor((maxBytes - bare) / 3); keep > 0; keep = Math.floor(keep * 0.8)) {
+    const text = cutToBytes(a.contentText, keep).trimEnd();
+    const html = text.split(/\n{2,}/).map((p) => `<p>${escapeHtml(p)}</p>`).join("") + "<p>…</p>";
+    const trimmed = JSON.stringify(itemRow({ ...a, contentText: `${text}…`, contentHtml: html }));
+    const bytes = byteLength(trimmed);
+    if (bytes <= maxBytes) {
+      return { row: trimmed, warning: `item ${labelOf(a)}: ${size} bytes exceed the ${maxBytes}-byte storage limit; content trimmed to ${byteLength(text)} bytes of text` };
+    }
+  }
+  return { row: null, warning: `item ${labelOf(a)}: ${size} bytes exceed the ${maxBytes}-byte storage limit even without its content; skipped` };
+}
+
+/** Rows that fit (fitItem) and the warnings of those that did not as they were. */
+function fitItems(items: readonly NormalizedArticle[]): { rows: string[]; warnings: string[] } {
+  const rows: string[] = [];
+  const warnings: string[] = [];
+  for (const a of items) {
+    const { row, warning } = fitItem(a);
+    if (row) rows.push(row);
+    if (warning) warnings.push(warning);
+  }
+  return { rows, warnings };
+}
+
 /** JSON arrays of item rows, each under `limit` bytes (an item larger than that goes alone). */
 export function chunkItems(items: readonly NormalizedArticle[], limit: number = CHUNK_BYTES): string[] {
-  return jsonChunks(items.map((a) => JSON.stringify(itemRow(a))), limit);
+  return jsonChunks(fitItems(items).rows, limit);
 }
 
 /** What the upsert below will do, read inside the same transaction just before it. */
@@ -89,7 +147,8 @@ const UPSERT = `INSERT INTO articles (id, source_id, guid, dedupe_key, url, titl
 
 /**
  * Writes a source's items and its fetch state in ONE D1 batch (a transaction, one round trip):
- * either all of it lands or none does. Unchanged items cost no write; a changed item is
+ * either all of it lands or none does. An item too large for D1 is trimmed or skipped with a
+ * warning (fitItem), never failing the source. Unchanged items cost no write; a changed item is
  * updated in place, never duplicated, its index entry dropped before and rewritten after
  * (db/fts.ts). A 304 writes only the fetch state.
  */
@@ -100,9 +159,10 @@ export async function storeArticles(
   now: string,
   /** Smaller chunks, so tests reach the multi-chunk path with few items. */
   tuning: { chunkBytes?: number } = {},
-): Promise<StoreCounts> {
+): Promise<StoreResult> {
   const statements: D1PreparedStatement[] = [];
-  const chunks = chunkItems(items, tuning.chunkBytes);
+  const { rows, warnings } = fitItems(items);
+  const chunks = jsonChunks(rows, tuning.chunkBytes ?? CHUNK_BYTES);
   for (const chunk of chunks) {
     statements.push(
       db.prepare(PLAN).bind(chunk),
@@ -126,8 +186,8 @@ export async function storeArticles(
     counts.new += plan?.inserted ?? 0;
     counts.updated += plan?.updated ?? 0;
   }
-  counts.unchanged = items.length - counts.new - counts.updated;
-  return counts;
+  counts.unchanged = rows.length - counts.new - counts.updated;
+  return { ...counts, warnings, queries: statements.length };
 }
 
 export interface SourceFailure {

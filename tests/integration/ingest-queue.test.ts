@@ -32,8 +32,8 @@ describe("fan-out through the refresh queue", () => {
   it("the queue consumer refreshes the sources named in its messages", async () => {
     await addSource("queued-en", "/basic/en.xml");
     const batch = createMessageBatch<RefreshMessage>("edge-news-refresh", [
-      { id: "m1", timestamp: new Date(), attempts: 1, body: { sourceId: "queued-en", runId: "run-q1", force: true } },
-      { id: "m2", timestamp: new Date(), attempts: 1, body: { sourceId: "no-such-source", runId: "run-q1", force: true } },
+      { id: "m1", timestamp: new Date(), attempts: 1, body: { sourceIds: ["queued-en"], runId: "run-q1", force: true } },
+      { id: "m2", timestamp: new Date(), attempts: 1, body: { sourceIds: ["no-such-source"], runId: "run-q1", force: true } },
     ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env, ctx);
