@@ -89,8 +89,10 @@ export function fitItem(a: NormalizedArticle, maxBytes = ITEM_MAX_BYTES): { row:
   const size = byteLength(row);
   if (size <= maxBytes) return { row, warning: null };
   const bare = byteLength(JSON.stringify(itemRow({ ...a, contentHtml: "", contentText: "" })));
-  // The text travels about three times (plain, analyzed, as HTML): start from a third of the room.
-  for (let keep = Math.floor((maxBytes - bare) / 3); keep > 0; keep = Math.floor(keep * 0.8)) {
+  // The text travels about three times (plain, analyzed, as HTML): start from a third of the
+  // room, then scale by what the last attempt weighed (a few rounds; analysis is the cost).
+  let keep = Math.floor((maxBytes - bare) / 3);
+  for (let round = 0; round < 6 && keep > 0; round++) {
     const text = cutToBytes(a.contentText, keep).trimEnd();
     const html = text.split(/\n{2,}/).map((p) => `<p>${escapeHtml(p)}</p>`).join("") + "<p>…</p>";
     const trimmed = JSON.stringify(itemRow({ ...a, contentText: `${text}…`, contentHtml: html }));
@@ -98,6 +100,7 @@ export function fitItem(a: NormalizedArticle, maxBytes = ITEM_MAX_BYTES): { row:
     if (bytes <= maxBytes) {
       return { row: trimmed, warning: `item ${labelOf(a)}: ${size} bytes exceed the ${maxBytes}-byte storage limit; content trimmed to ${byteLength(text)} bytes of text` };
     }
+    keep = Math.floor(keep * Math.min(0.95, ((maxBytes - bare) / (bytes - bare)) * 0.97));
   }
   return { row: null, warning: `item ${labelOf(a)}: ${size} bytes exceed the ${maxBytes}-byte storage limit even without its content; skipped` };
 }

@@ -61,14 +61,18 @@ async function fetchRobots(origin: string, limits: RobotsLimits, signal: AbortSi
 /** The robots.txt product token of our user agent ("EdgeNews/0.1 (…)" -> "EdgeNews"). */
 const productToken = (userAgent: string) => userAgent.split(/[/\s]/, 1)[0] ?? "*";
 
+/** The Crawl-delay (ms) a robots.txt sets for our group, or for `*` when we have none. */
+export function crawlDelayIn(robotsTxt: string, origin: string, userAgent: string): number | null {
+  const delay = Number(robotsParser(`${origin}/robots.txt`, robotsTxt).getCrawlDelay(productToken(userAgent)));
+  return Number.isFinite(delay) && delay > 0 ? Math.min(delay * 1000, MAX_DELAY_MS) : null;
+}
+
 export async function crawlDelayOf(origin: string, limits: RobotsLimits): Promise<number | null> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
   try {
     const text = await fetchRobots(origin, limits, controller.signal);
-    if (!text) return null;
-    const delay = Number(robotsParser(`${origin}/robots.txt`, text).getCrawlDelay(productToken(limits.userAgent)));
-    return Number.isFinite(delay) && delay > 0 ? Math.min(delay * 1000, MAX_DELAY_MS) : null;
+    return text ? crawlDelayIn(text, origin, limits.userAgent) : null;
   } catch {
     return null;
   } finally {
