@@ -51,7 +51,7 @@ export async function refreshFromQueue(env: Bindings, batch: MessageBatch<Refres
       failed.add(message);
     }
   }
-  const hooks = pacing(env, limits);
+  const hooks = pacing(limits);
   await forEachPolitely(
     jobs,
     (job) => hostOf(job.source),

@@ -95,7 +95,7 @@ export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<R
           return signal;
         },
         POLITENESS,
-        { ...pacing(env, limits), canStart: (active) => !lost && budget.canStart(active), deferred: (s, reason, until) => left.add(s, reason, until) },
+        { ...pacing(limits), canStart: (active) => !lost && budget.canStart(active), deferred: (s, reason, until) => left.add(s, reason, until) },
       );
       await left.parkWaiting(env.DB);
       if (env.REFRESH_QUEUE && left.unstarted.length) {

@@ -103,7 +103,7 @@ function originOf(source: SourceRow): string {
 }
 
 /** Pacing hooks shared by inline runs and the queue consumer: robots.txt once per host. */
-export function pacing(env: Bindings, limits: FetchLimits): Pick<PoliteHooks<SourceRow>, "crawlDelayOf"> {
+export function pacing(limits: FetchLimits): Pick<PoliteHooks<SourceRow>, "crawlDelayOf"> {
   const delays = crawlDelays({ userAgent: limits.userAgent, allowPrivate: limits.allowPrivate });
   return { crawlDelayOf: (_host, first) => delays(originOf(first)) };
 }
