@@ -183,3 +183,14 @@ export async function refreshBench({ scriptPath, workDir, sources = 50, hosts = 
     await rm(workDir, { recursive: true, force: true }).catch(() => {});
   }
 }
+
+// `node bench/refresh.mjs [sources] [hosts]` runs this benchmark alone, e.g. `57 1` for the
+// production shape (every source on one publisher), printing each pass's wall time.
+if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {
+  const { RESULTS_DIR, buildWorker } = await import("./build.mjs");
+  const sources = Number(process.argv[2] ?? 57);
+  const hosts = Number(process.argv[3] ?? 1);
+  const build = await buildWorker(path.join(RESULTS_DIR, ".build", "refresh-worker"));
+  console.log(`refresh: ${sources} sources on ${hosts} loopback publisher(s)`);
+  await refreshBench({ scriptPath: build.scriptPath, workDir: path.join(RESULTS_DIR, ".build", "refresh-work"), sources, hosts, log: console.log });
+}

@@ -124,6 +124,8 @@ export async function startStack({ port, persistTo, log = () => {}, progress = (
       const done = health.filter((s) => s.last_fetched_at && Date.parse(s.last_fetched_at) >= since - 1000).length;
       progress(done, sources.length);
       if (done >= sources.length) break;
+      // After a crash the dead run's lease blocks the cron for up to a minute: fire it again.
+      if (i % 20 === 19) await fireCron();
       await sleep(500);
     }
     return { base, upstream: upstream.origin, adminToken, cron, intervalMs, sources: health, fireCron, stop };

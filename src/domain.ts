@@ -78,3 +78,57 @@ export interface SourceHealth {
   next_fetch_at: string | null;
   article_count: number;
 }
+
+/** An item ready to store: sanitized, plain-text fields derived, identity computed. */
+export interface NormalizedArticle {
+  id: string;
+  dedupeKey: string;
+  guid: string | null;
+  url: string | null;
+  title: string;
+  slug: string;
+  summary: string;
+  contentHtml: string;
+  contentText: string;
+  image: string | null;
+  author: string | null;
+  tags: string[];
+  language: string;
+  /** Null when the feed gave no usable date: the store falls back to first-seen time. */
+  publishedAt: string | null;
+  updatedAt: string | null;
+  contentHash: string;
+  storyGroup: string | null;
+}
+
+/** The run report of the contract (`POST /admin/refresh`, `GET /admin/runs`). */
+export interface SourceOutcome {
+  id: string;
+  status: "ok" | "not_modified" | "error" | "skipped";
+  http_status: number | null;
+  new: number;
+  updated: number;
+  unchanged: number;
+  error: { code: string; message: string } | null;
+  duration_ms: number | null;
+  /** What was stored differently from the feed, e.g. an item trimmed to fit a storage limit. */
+  warnings?: string[];
+}
+
+export interface RefreshRunReport {
+  id: string;
+  started_at: string;
+  finished_at: string | null;
+  trigger: "cron" | "manual" | "queue";
+  /** `interrupted`: its lease lapsed before it finished (the runtime died or was stopped). */
+  status: "running" | "finished" | "interrupted";
+  sources: SourceOutcome[];
+  /** Set when the run did nothing because another run held the refresh lease. */
+  skipped?: string;
+  /** Set with `skipped`: seconds until the running run's lease lapses at the latest. */
+  retry_after?: number;
+  /** Set when the run handed its sources to the refresh queue: how many. */
+  queued?: number;
+  /** Set when sources were left due for a later run (budget spent, or a host asked to wait). */
+  deferred?: number;
+}

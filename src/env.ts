@@ -9,18 +9,24 @@ import type { Locale } from "./i18n/locales";
  * configured anywhere by default, and so have their default in the code that reads them, are
  * declared here.
  */
-export interface Bindings extends Cloudflare.Env {
+export interface Bindings extends Omit<Cloudflare.Env, "REFRESH_QUEUE"> {
+  /** Optional: without a queue, what one invocation cannot refresh stays due for the next run. */
+  REFRESH_QUEUE?: Queue<RefreshMessage>;
   /** Per-fetch time limit for upstream feeds, in ms. */
   FETCH_TIMEOUT_MS?: string;
   /** Largest upstream body accepted after decompression, in bytes. */
   FETCH_MAX_BYTES?: string;
   /** Due sources above which a run fans out through REFRESH_QUEUE. */
   REFRESH_FANOUT_THRESHOLD?: string;
+  /** Wall time one invocation spends on inline refresh work, in ms (default 120000). */
+  REFRESH_BUDGET_MS?: string;
+  /** D1 queries one invocation spends on inline refresh work (default 800 of D1's 1,000). */
+  REFRESH_BUDGET_QUERIES?: string;
 }
 
-/** One queued unit of refresh work. */
+/** One queued unit of refresh work: sources of one host, paced together. */
 export interface RefreshMessage {
-  sourceId: string;
+  sourceIds: string[];
   runId: string;
   force: boolean;
 }

@@ -15,8 +15,8 @@ export default {
     ctx.waitUntil(
       runRefresh(env, { trigger: "cron" }).then((report) => {
         const totals = report.sources.reduce((t, s) => ({ new: t.new + s.new, errors: t.errors + (s.status === "error" ? 1 : 0) }), { new: 0, errors: 0 });
-        console.log(JSON.stringify({ level: "info", msg: "refresh finished", run: report.id, sources: report.sources.length, ...totals, queued: report.queued, skipped: report.skipped }));
-      }),
+        console.log(JSON.stringify({ level: "info", msg: "refresh finished", run: report.id, sources: report.sources.length, ...totals, queued: report.queued, deferred: report.deferred, skipped: report.skipped }));
+      }, (err) => console.error(JSON.stringify({ level: "error", msg: "refresh failed; the run shows as interrupted", error: String(err) }))),
     );
   },
   async queue(batch, env, _ctx) {

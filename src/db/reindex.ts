@@ -1,5 +1,4 @@
-import { analyzeForIndex } from "../search/analyze";
-import { scopeSqlOf } from "../search/scope";
+import { FTS_FIELDS, indexStatement, indexText, jsonChunks, unindexSameStatement } from "./fts";
 
 /**
  * Rebuilds the FTS index (derived data) from the articles table, a bounded slice per call so
@@ -24,6 +23,7 @@ export interface ReindexReport {
 
 interface ArticleText {
   pk: number;
+  id: string;
   content_hash: string;
   title: string;
   summary: string;
@@ -31,24 +31,15 @@ interface ArticleText {
 }
 
 const CHUNK = 100;
-/** Bound parameters per row: pk, hash (+ title, body when inserting); 100 per statement at most. */
-const DELETE_ROWS = 50;
-const INSERT_ROWS = 25;
+/** Bytes of analyzed text per write statement, as in the article store (db/store.ts). */
+const CHUNK_BYTES = 1_000_000;
 export const MAX_REINDEX_LIMIT = 5000;
 
-function groups<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-const placeholders = (rows: number, width: number) =>
-  Array.from({ length: rows }, () => `(${Array.from({ length: width }, () => "?").join(", ")})`).join(", ");
-
 /**
- * Statements that replace the index rows of `rows`. Each write is guarded by the content hash
- * read with the text: an article that a refresh changed in between keeps the row the refresh
- * wrote (same batch semantics as ingest), rather than getting this older analysis.
+ * Statements that replace the index rows of `rows`, through the same index writer as the
+ * article store (db/fts.ts). Each write is guarded by the content hash read with the text: an
+ * article that a refresh changed in between keeps the row the refresh wrote, rather than
+ * getting this older analysis.
  */
 function chunkStatements(db: D1Database, rows: ArticleText[], after: number): D1PreparedStatement[] {
   const last = rows[rows.length - 1]!.pk;
@@ -59,27 +50,14 @@ function chunkStatements(db: D1Database, rows: ArticleText[], after: number): D1
       )
       .bind(after, last),
   ];
-  for (const group of groups(rows, DELETE_ROWS)) {
-    statements.push(
-      db
-        .prepare(
-          `WITH v(pk, hash) AS (VALUES ${placeholders(group.length, 2)}) ` +
-            "DELETE FROM articles_fts WHERE rowid IN (SELECT a.pk FROM articles a JOIN v ON a.pk = v.pk AND a.content_hash = v.hash)",
-        )
-        .bind(...group.flatMap((r) => [r.pk, r.content_hash])),
-    );
-  }
-  for (const group of groups(rows, INSERT_ROWS)) {
-    statements.push(
-      db
-        .prepare(
-          `WITH v(pk, hash, title, body) AS (VALUES ${placeholders(group.length, 4)}) ` +
-            `INSERT INTO articles_fts (rowid, title, body, scope) SELECT v.pk, v.title, v.body, ${scopeSqlOf("a")} FROM v JOIN articles a ON a.pk = v.pk AND a.content_hash = v.hash`,
-        )
-        // Same analysis and columns as ingest (src/ingest/store.ts).
-        .bind(...group.flatMap((r) => [r.pk, r.content_hash, analyzeForIndex(r.title), analyzeForIndex(`${r.summary}\n${r.content_text}`)])),
-    );
-  }
+  const json = rows.map((r) => {
+    const row: unknown[] = [];
+    row[FTS_FIELDS.id] = r.id;
+    row[FTS_FIELDS.contentHash] = r.content_hash;
+    [row[FTS_FIELDS.indexTitle], row[FTS_FIELDS.indexBody]] = indexText({ title: r.title, summary: r.summary, contentText: r.content_text });
+    return JSON.stringify(row);
+  });
+  for (const chunk of jsonChunks(json, CHUNK_BYTES)) statements.push(unindexSameStatement(db, chunk), indexStatement(db, chunk));
   return statements;
 }
 
@@ -90,7 +68,7 @@ export async function reindexArticles(db: D1Database, options: ReindexOptions): 
   while (indexed < limit) {
     const size = Math.min(CHUNK, limit - indexed);
     const { results: rows } = await db
-      .prepare("SELECT pk, content_hash, title, summary, content_text FROM articles WHERE pk > ? ORDER BY pk LIMIT ?")
+      .prepare("SELECT pk, id, content_hash, title, summary, content_text FROM articles WHERE pk > ? ORDER BY pk LIMIT ?")
       .bind(after, size)
       .all<ArticleText>();
     if (rows.length === 0) break;

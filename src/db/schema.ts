@@ -76,6 +76,10 @@ export const refreshRuns = sqliteTable(
     trigger: text("trigger").notNull(),
     startedAt: text("started_at").notNull(),
     finishedAt: text("finished_at"),
+    /** Running until then unless finished; past it without finishing: interrupted (0007). */
+    leaseUntil: text("lease_until"),
+    queued: integer("queued"),
+    deferred: integer("deferred"),
   },
   (t) => [index("refresh_runs_started_idx").on(t.startedAt)],
 );
@@ -94,6 +98,8 @@ export const refreshRunSources = sqliteTable(
     errorCode: text("error_code"),
     errorMessage: text("error_message"),
     durationMs: integer("duration_ms"),
+    /** JSON array of warnings, or null (0007). */
+    warnings: text("warnings"),
   },
   (t) => [uniqueIndex("refresh_run_sources_pk").on(t.runId, t.sourceId)],
 );

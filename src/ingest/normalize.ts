@@ -1,33 +1,14 @@
 import { articleId, contentHash, declaredStoryGroup, dedupeKey, slugify, storyGroup } from "./identity";
 import { detectLanguage, normalizeLanguageTag } from "./language";
 import { htmlToText, normalizeText, safeUrl, sanitizeHtml } from "./sanitize";
+import type { NormalizedArticle } from "../domain";
 import type { ParsedFeed, ParsedItem } from "./types";
+
+export type { NormalizedArticle };
 
 export const SUMMARY_MAX = 400;
 export const TITLE_MAX = 300;
 const CONTENT_MAX = 200_000;
-
-/** An item ready to store: sanitized, plain-text fields derived, identity computed. */
-export interface NormalizedArticle {
-  id: string;
-  dedupeKey: string;
-  guid: string | null;
-  url: string | null;
-  title: string;
-  slug: string;
-  summary: string;
-  contentHtml: string;
-  contentText: string;
-  image: string | null;
-  author: string | null;
-  tags: string[];
-  language: string;
-  /** Null when the feed gave no usable date: the store falls back to first-seen time. */
-  publishedAt: string | null;
-  updatedAt: string | null;
-  contentHash: string;
-  storyGroup: string | null;
-}
 
 export interface SourceContext {
   id: string;

@@ -14,6 +14,7 @@ export const adminRoutes = new Hono<AppEnv>()
   .post("/refresh", async (c) => {
     const q = parseParams(refreshQuery, queryObject(new URL(c.req.url)));
     const report = await runRefresh(c.env, { trigger: "manual", sourceId: q.source?.[0], force: q.force === "true" || q.source !== undefined });
+    if (report.retry_after) c.header("retry-after", String(report.retry_after));
     return c.json({ data: report }, report.skipped ? 409 : 200);
   })
   .get("/runs", async (c) => {

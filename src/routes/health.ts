@@ -18,6 +18,7 @@ export const healthRoutes = new Hono<AppEnv>().get("/healthz", async (c) => {
       ? {
           id: last.id,
           trigger: last.trigger,
+          status: last.status,
           started_at: last.started_at,
           finished_at: last.finished_at,
           sources: last.sources.length,

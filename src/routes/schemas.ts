@@ -2,7 +2,7 @@ import * as z from "zod/mini";
 import type { ArticleDetail, ArticleSummary, SearchHit, SourceHealth } from "../domain";
 import type { ProblemBody } from "../errors/problem";
 import { problemExample as shapedProblem } from "../http/openapi";
-import type { RefreshRunReport } from "../ingest/report";
+import type { RefreshRunReport } from "../domain";
 
 /**
  * Response schemas, for the OpenAPI document. The `satisfies` checks below tie each one to
@@ -86,6 +86,7 @@ export const runReport = z.object({
   started_at: isoTime,
   finished_at: z.nullable(isoTime),
   trigger: z.enum(["cron", "manual", "queue"]),
+  status: z.enum(["running", "finished", "interrupted"]),
   sources: z.array(
     z.object({
       id: z.string(),
@@ -96,10 +97,13 @@ export const runReport = z.object({
       unchanged: z.number(),
       error: z.nullable(z.object({ code: z.string(), message: z.string() })),
       duration_ms: z.nullable(z.number()),
+      warnings: z.optional(z.array(z.string())),
     }),
   ),
   skipped: z.optional(z.string()),
+  retry_after: z.optional(z.number()),
   queued: z.optional(z.number()),
+  deferred: z.optional(z.number()),
 });
 
 // Compile-time agreement between schemas and domain types.
@@ -138,6 +142,7 @@ const run = {
   started_at: "2026-11-28T12:00:00Z",
   finished_at: "2026-11-28T12:00:04Z",
   trigger: "manual",
+  status: "finished",
   sources: [{ id: "un-news-en", status: "ok", http_status: 200, new: 3, updated: 1, unchanged: 26, error: null, duration_ms: 412 }],
 } satisfies z.infer<typeof runReport>;
 

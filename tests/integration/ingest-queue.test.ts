@@ -32,8 +32,8 @@ describe("fan-out through the refresh queue", () => {
   it("the queue consumer refreshes the sources named in its messages", async () => {
     await addSource("queued-en", "/basic/en.xml");
     const batch = createMessageBatch<RefreshMessage>("edge-news-refresh", [
-      { id: "m1", timestamp: new Date(), attempts: 1, body: { sourceId: "queued-en", runId: "run-q1", force: true } },
-      { id: "m2", timestamp: new Date(), attempts: 1, body: { sourceId: "no-such-source", runId: "run-q1", force: true } },
+      { id: "m1", timestamp: new Date(), attempts: 1, body: { sourceIds: ["queued-en"], runId: "run-q1", force: true } },
+      { id: "m2", timestamp: new Date(), attempts: 1, body: { sourceIds: ["no-such-source"], runId: "run-q1", force: true } },
     ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env, ctx);
@@ -43,7 +43,7 @@ describe("fan-out through the refresh queue", () => {
     expect(await count("SELECT count(*) AS n FROM refresh_run_sources WHERE run_id = 'run-q1' AND status = 'ok'")).toBe(1);
   });
 
-  it("a run with more due sources than the threshold claims them and sends one message each", async () => {
+  it("a run with more due sources than the threshold claims them and sends them to the queue grouped by host", async () => {
     await addSource("fan-a", "/basic/en.xml");
     await addSource("fan-b", "/basic/fr.atom");
     const report = await runRefresh({ ...env, REFRESH_FANOUT_THRESHOLD: "1" }, { trigger: "cron", force: true });
@@ -55,5 +55,31 @@ describe("fan-out through the refresh queue", () => {
     // The local queue delivers the messages to this same Worker's consumer.
     await until(async () => (await count("SELECT count(*) AS n FROM articles WHERE source_id IN ('fan-a', 'fan-b')")) === 15);
     await until(async () => (await count(`SELECT count(*) AS n FROM refresh_run_sources WHERE run_id = '${report.id}'`)) >= 2);
+  });
+});
+
+describe("the budget of one invocation", () => {
+  const sources = { "budget-a": "/basic/en.xml", "budget-b": "/basic/fr.atom", "budget-c": "/quirks/relative-links.rss", "budget-d": "/quirks/rss-namespaces.rss" };
+
+  it("refreshes inline what fits in its D1 queries and leaves the rest due when there is no queue", async () => {
+    for (const [id, path] of Object.entries(sources)) await addSource(id, path);
+    const report = await runRefresh({ ...env, REFRESH_QUEUE: undefined, REFRESH_BUDGET_QUERIES: "30" }, { trigger: "cron", force: true });
+    expect(report.status).toBe("finished");
+    expect(report.sources.length).toBeGreaterThan(0);
+    expect(report.sources.length + report.deferred!).toBe(await count("SELECT count(*) AS n FROM sources WHERE enabled"));
+    const done = new Set(report.sources.map((s) => s.id));
+    for (const id of Object.keys(sources).filter((id) => !done.has(id))) {
+      expect(await count(`SELECT count(*) AS n FROM sources WHERE id = '${id}' AND (next_fetch_at IS NULL OR next_fetch_at <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))`)).toBe(1);
+    }
+  });
+
+  it("hands what does not fit to the queue, which stores it", async () => {
+    const report = await runRefresh({ ...env, REFRESH_BUDGET_QUERIES: "30" }, { trigger: "cron", force: true });
+    expect(report.queued).toBeGreaterThan(0);
+    expect(report.sources.length + report.queued!).toBe(await count("SELECT count(*) AS n FROM sources WHERE enabled"));
+    const ids = Object.keys(sources).map((id) => `'${id}'`).join(",");
+    await until(async () => (await count(`SELECT count(DISTINCT source_id) AS n FROM articles WHERE source_id IN (${ids})`)) === 4);
+    const all = await count("SELECT count(*) AS n FROM sources WHERE enabled");
+    await until(async () => (await count(`SELECT count(*) AS n FROM refresh_run_sources WHERE run_id = '${report.id}'`)) === all);
   });
 });

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { RefreshRunReport } from "../../src/ingest/report";
+import type { RefreshRunReport } from "../../src/domain";
 import { addSource, refreshNow } from "../support/worker";
 
 /** Every quirk fixture, served by the loopback upstream, through the whole refresh pipeline. */

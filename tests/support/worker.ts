@@ -27,7 +27,7 @@ export async function runCron(): Promise<void> {
 /** Manual refresh through the admin API; returns the run report. */
 export async function refreshNow(query = "force=true") {
   const res = await SELF.fetch(`http://app.test/api/v1/admin/refresh?${query}`, { method: "POST", headers: ADMIN });
-  return { status: res.status, report: ((await res.json()) as { data: import("../../src/ingest/report").RefreshRunReport }).data };
+  return { status: res.status, report: ((await res.json()) as { data: import("../../src/domain").RefreshRunReport }).data };
 }
 
 export async function getJson<T = any>(path: string, init?: RequestInit): Promise<{ res: Response; body: T }> {

@@ -1,49 +1,99 @@
-import { describe, expect, it, vi } from "vitest";
-import { forEachPolitely } from "../../../src/ingest/polite";
+import { describe, expect, it } from "vitest";
+import { forEachPolitely, type Politeness } from "../../../src/ingest/polite";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const LIMITS: Politeness = { concurrency: 4, perHost: 2, maxWaitMs: 1_000 };
+const tick = () => new Promise((r) => setTimeout(r, 1));
+
+/** Tracks how many jobs run at once, overall and per host. */
+function tracker() {
+  const active = new Map<string, number>();
+  const peak = new Map<string, number>();
+  let overall = 0;
+  let peakOverall = 0;
+  return {
+    peak,
+    get peakOverall() {
+      return peakOverall;
+    },
+    async run(host: string) {
+      overall++;
+      active.set(host, (active.get(host) ?? 0) + 1);
+      peakOverall = Math.max(peakOverall, overall);
+      peak.set(host, Math.max(peak.get(host) ?? 0, active.get(host)!));
+      await tick();
+      await tick();
+      active.set(host, active.get(host)! - 1);
+      overall--;
+    },
+  };
+}
 
 describe("forEachPolitely", () => {
   it("never runs more than the per-host and overall limits at once, and runs everything", async () => {
     const items = [...Array(12).keys()].map((i) => ({ id: i, host: i % 3 === 0 ? "a.example" : `h${i}.example` }));
-    const active = new Map<string, number>();
-    let overall = 0;
-    let peakOverall = 0;
-    let peakA = 0;
+    const t = tracker();
     const done: number[] = [];
     await forEachPolitely(items, (i) => i.host, async (item) => {
-      overall++;
-      active.set(item.host, (active.get(item.host) ?? 0) + 1);
-      peakOverall = Math.max(peakOverall, overall);
-      peakA = Math.max(peakA, active.get("a.example") ?? 0);
-      await sleep(20);
-      active.set(item.host, active.get(item.host)! - 1);
-      overall--;
+      await t.run(item.host);
       done.push(item.id);
-    }, { concurrency: 4, perHost: 1, minIntervalMs: 0 });
+    }, LIMITS);
     expect(done.sort((x, y) => x - y)).toEqual([...Array(12).keys()]);
-    expect(peakOverall).toBeLessThanOrEqual(4);
-    expect(peakA).toBe(1);
+    expect(t.peakOverall).toBeLessThanOrEqual(4);
+    expect(t.peak.get("a.example")).toBe(2);
   });
 
-  it("spaces the starts of jobs on one host by the minimum interval", async () => {
-    // A mocked clock: each start is observed at the instant the interval lets it happen.
-    vi.useFakeTimers({ now: 0 });
-    try {
-      const starts: number[] = [];
-      const all = forEachPolitely([1, 2, 3], () => "same.example", async () => {
-        starts.push(Date.now());
-      }, { concurrency: 6, perHost: 6, minIntervalMs: 60 });
-      await vi.advanceTimersByTimeAsync(59);
-      expect(starts).toEqual([0]);
-      await vi.advanceTimersByTimeAsync(1);
-      expect(starts).toEqual([0, 60]);
-      await vi.runAllTimersAsync();
-      await all;
-      expect(starts).toEqual([0, 60, 120]);
-    } finally {
-      vi.useRealTimers();
-    }
+  it("runs a host that set a Crawl-delay one job at a time, asking for its robots.txt once", async () => {
+    const items = [1, 2, 3, 4].map((id) => ({ id, host: id % 2 ? "slow.example" : "quiet.example" }));
+    const asked: string[] = [];
+    const t = tracker();
+    await forEachPolitely(items, (i) => i.host, (item) => t.run(item.host), LIMITS, {
+      crawlDelayOf: async (host) => {
+        asked.push(host);
+        return host === "slow.example" ? 5 : null;
+      },
+    });
+    expect(asked.sort()).toEqual(["quiet.example", "slow.example"]);
+    expect(t.peak.get("slow.example")).toBe(1);
+    expect(t.peak.get("quiet.example")).toBe(2);
+  });
+
+  it("leaves a host's remaining jobs for later when it asks to wait longer than a run waits", async () => {
+    const items = ["busy.example", "busy.example", "busy.example", "other.example", "other.example"].map((host, id) => ({ id, host }));
+    const ran: number[] = [];
+    const deferred: { id: number; reason: string; until: number }[] = [];
+    const before = Date.now();
+    await forEachPolitely(items, (i) => i.host, async (item) => {
+      ran.push(item.id);
+      if (item.host === "busy.example") return { throttled: true, retryAfterMs: 3_600_000 };
+    }, { ...LIMITS, perHost: 1 }, { deferred: (item, reason, until) => deferred.push({ id: item.id, reason, until }) });
+    expect(ran.filter((id) => id < 3)).toEqual([0]);
+    expect(ran.filter((id) => id >= 3).sort()).toEqual([3, 4]);
+    expect(deferred.map((d) => [d.id, d.reason])).toEqual([[1, "host_asked_to_wait"], [2, "host_asked_to_wait"]]);
+    expect(deferred[0]!.until).toBeGreaterThanOrEqual(before + 3_600_000);
+  });
+
+  it("waits out a short Retry-After and then runs the host's other jobs", async () => {
+    const ran: number[] = [];
+    let throttled = false;
+    await forEachPolitely([1, 2], () => "same.example", async (n) => {
+      ran.push(n);
+      if (!throttled) {
+        throttled = true;
+        return { throttled: true, retryAfterMs: 20 };
+      }
+    }, { ...LIMITS, perHost: 1 });
+    expect(ran).toEqual([1, 2]);
+  });
+
+  it("starts nothing more once the budget says no, and hands back the rest", async () => {
+    const ran: number[] = [];
+    const deferred: number[] = [];
+    await forEachPolitely([1, 2, 3, 4, 5], (n) => `h${n}`, async (n) => void ran.push(n), { ...LIMITS, concurrency: 1 }, {
+      canStart: () => ran.length < 2,
+      deferred: (n, reason) => reason === "budget" && deferred.push(n),
+    });
+    expect(ran).toEqual([1, 2]);
+    expect(deferred).toEqual([3, 4, 5]);
   });
 
   it("keeps going when a job fails", async () => {

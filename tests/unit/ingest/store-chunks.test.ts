@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { NormalizedArticle } from "../../../src/ingest/normalize";
-import { chunkItems } from "../../../src/ingest/store";
+import type { NormalizedArticle } from "../../../src/domain";
+import { chunkItems, F, fitItem } from "../../../src/db/store";
 
 function article(i: number, text: string): NormalizedArticle {
   return {
@@ -26,7 +26,7 @@ describe("write chunks of a source's items", () => {
     const [chunk] = chunkItems([article(1, "Éducation pour tous")]);
     const [row] = JSON.parse(chunk!) as unknown[][];
     expect(row).toContain("Story 1");
-    expect(row![13]).toBeNull();
+    expect(row![F.publishedAt]).toBeNull();
     expect(row!.some((v) => typeof v === "string" && v.includes("education"))).toBe(true);
   });
 
@@ -37,5 +37,32 @@ describe("write chunks of a source's items", () => {
 
   it("sends nothing for no items", () => {
     expect(chunkItems([])).toEqual([]);
+  });
+});
+
+describe("items too large for one D1 row", () => {
+  const big = article(9, "教育公平的新进展。".repeat(150_000));
+
+  it("are trimmed to the byte limit, counted in UTF-8, keeping the start of their text", () => {
+    const { row, warning } = fitItem(big, 200_000);
+    expect(bytes(row!)).toBeLessThanOrEqual(200_000);
+    const fields = JSON.parse(row!) as string[];
+    expect(fields[F.contentText]!.startsWith("教育公平的新进展。教育公平")).toBe(true);
+    expect(fields[F.contentHtml]).toMatch(/^<p>教育公平/);
+    expect(fields[F.contentHash]).toBe(big.contentHash);
+    expect(warning).toMatch(/trimmed/);
+  });
+
+  it("are skipped with a warning when even their other fields are too large", () => {
+    const { row, warning } = fitItem({ ...big, title: "标".repeat(100_000) }, 200_000);
+    expect(row).toBeNull();
+    expect(warning).toMatch(/skipped/);
+  });
+
+  it("leave the other items of the feed as they were", () => {
+    const chunks = chunkItems([article(1, "small"), big, article(2, "small too")]);
+    const rows = chunks.flatMap((c) => JSON.parse(c) as string[][]);
+    expect(rows.map((r) => r[F.id])).toEqual(["id-1", "id-9", "id-2"]);
+    expect(rows[0]![F.contentText]).toBe("small");
   });
 });

@@ -1,6 +1,5 @@
-import { analyzeForIndex } from "../search/analyze";
-import { scopeSqlOf } from "../search/scope";
-import type { NormalizedArticle } from "./normalize";
+import type { NormalizedArticle } from "../domain";
+import { byteLength, FTS_FIELDS, indexStatement, indexText, jsonChunks, jsonField, unindexChangedStatement } from "./fts";
 
 /** Fetch state written with the articles, in the same atomic batch. */
 export interface SourceStateUpdate {
@@ -18,26 +17,39 @@ export interface StoreCounts {
   unchanged: number;
 }
 
+export interface StoreResult extends StoreCounts {
+  /** Items trimmed or skipped to fit D1's limits, for the run report. */
+  warnings: string[];
+  /** D1 queries the write cost (statements of its batch). */
+  queries: number;
+}
+
 /**
  * A source's items travel to D1 as JSON in one bound parameter per chunk, not as one
  * statement per article: D1 binds at most 100 parameters per statement and counts queries per
  * invocation, so a feed of any length costs the same few statements (4 per chunk + 1) in ONE
  * round trip. A bound string may hold up to 2 MB (D1's string and row limit); chunks stay at
- * half of that. Fields of one item, by position:
+ * half of that. Fields of one item, by position (the first four are the index writer's):
  */
-const F = {
-  id: 0, guid: 1, dedupeKey: 2, url: 3, title: 4, slug: 5, summary: 6, contentHtml: 7, contentText: 8, image: 9,
-  author: 10, tags: 11, language: 12, publishedAt: 13, updatedAt: 14, contentHash: 15, storyGroup: 16,
-  indexTitle: 17, indexBody: 18,
+export const F = {
+  ...FTS_FIELDS,
+  guid: 4, dedupeKey: 5, url: 6, title: 7, slug: 8, summary: 9, contentHtml: 10, contentText: 11, image: 12,
+  author: 13, tags: 14, language: 15, publishedAt: 16, updatedAt: 17, storyGroup: 18,
 } as const;
 const CHUNK_BYTES = 1_000_000;
+/**
+ * Largest item row sent to D1, in UTF-8 bytes: its stored row (HTML, text, index entry) must
+ * stay under D1's 2 MB row and string limit, and one item alone must still fit a chunk.
+ */
+export const ITEM_MAX_BYTES = 900_000;
 
-const encoder = new TextEncoder();
-const field = (name: keyof typeof F, alias = "j") => `${alias}.value ->> '$[${F[name]}]'`;
+const field = (name: keyof typeof F, alias = "j") => jsonField(F[name], alias);
 
 function itemRow(a: NormalizedArticle): unknown[] {
   const row: unknown[] = [];
   row[F.id] = a.id;
+  row[F.contentHash] = a.contentHash;
+  [row[F.indexTitle], row[F.indexBody]] = indexText(a);
   row[F.guid] = a.guid;
   row[F.dedupeKey] = a.dedupeKey;
   row[F.url] = a.url;
@@ -52,40 +64,67 @@ function itemRow(a: NormalizedArticle): unknown[] {
   row[F.language] = a.language;
   row[F.publishedAt] = a.publishedAt;
   row[F.updatedAt] = a.updatedAt;
-  row[F.contentHash] = a.contentHash;
   row[F.storyGroup] = a.storyGroup;
-  row[F.indexTitle] = analyzeForIndex(a.title);
-  row[F.indexBody] = analyzeForIndex(`${a.summary}\n${a.contentText}`);
   return row;
 }
 
-/** JSON arrays of item rows, each under CHUNK_BYTES (an item larger than that goes alone). */
-export function chunkItems(items: readonly NormalizedArticle[], limit: number = CHUNK_BYTES): string[] {
-  const chunks: string[] = [];
-  let parts: string[] = [];
-  let bytes = 2;
-  for (const a of items) {
-    const json = JSON.stringify(itemRow(a));
-    const size = encoder.encode(json).length + 1;
-    if (parts.length && bytes + size > limit) {
-      chunks.push(`[${parts.join(",")}]`);
-      parts = [];
-      bytes = 2;
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The longest prefix of `text` within `maxBytes` of UTF-8, cut between characters. */
+function cutToBytes(text: string, maxBytes: number): string {
+  const { read } = new TextEncoder().encodeInto(text, new Uint8Array(maxBytes));
+  return text.slice(0, read);
+}
+
+const labelOf = (a: NormalizedArticle) => JSON.stringify((a.guid ?? a.url ?? a.id).slice(0, 200));
+
+/**
+ * An item's row as sent to D1, within ITEM_MAX_BYTES. A larger item keeps the start of its
+ * text; its HTML becomes that text in escaped paragraphs (cutting sanitized HTML could leave
+ * markup open), and the hash stays the feed's so the next refresh sees it unchanged. An item
+ * too large even without its content is skipped. Either way the source's other items are stored.
+ */
+export function fitItem(a: NormalizedArticle, maxBytes = ITEM_MAX_BYTES): { row: string | null; warning: string | null } {
+  const row = JSON.stringify(itemRow(a));
+  const size = byteLength(row);
+  if (size <= maxBytes) return { row, warning: null };
+  const bare = byteLength(JSON.stringify(itemRow({ ...a, contentHtml: "", contentText: "" })));
+  // The text travels about three times (plain, analyzed, as HTML): start from a third of the
+  // room, then scale by what the last attempt weighed (a few rounds; analysis is the cost).
+  let keep = Math.floor((maxBytes - bare) / 3);
+  for (let round = 0; round < 6 && keep > 0; round++) {
+    const text = cutToBytes(a.contentText, keep).trimEnd();
+    const html = text.split(/\n{2,}/).map((p) => `<p>${escapeHtml(p)}</p>`).join("") + "<p>…</p>";
+    const trimmed = JSON.stringify(itemRow({ ...a, contentText: `${text}…`, contentHtml: html }));
+    const bytes = byteLength(trimmed);
+    if (bytes <= maxBytes) {
+      return { row: trimmed, warning: `item ${labelOf(a)}: ${size} bytes exceed the ${maxBytes}-byte storage limit; content trimmed to ${byteLength(text)} bytes of text` };
     }
-    parts.push(json);
-    bytes += size;
+    keep = Math.floor(keep * Math.min(0.95, ((maxBytes - bare) / (bytes - bare)) * 0.97));
   }
-  if (parts.length) chunks.push(`[${parts.join(",")}]`);
-  return chunks;
+  return { row: null, warning: `item ${labelOf(a)}: ${size} bytes exceed the ${maxBytes}-byte storage limit even without its content; skipped` };
+}
+
+/** Rows that fit (fitItem) and the warnings of those that did not as they were. */
+function fitItems(items: readonly NormalizedArticle[]): { rows: string[]; warnings: string[] } {
+  const rows: string[] = [];
+  const warnings: string[] = [];
+  for (const a of items) {
+    const { row, warning } = fitItem(a);
+    if (row) rows.push(row);
+    if (warning) warnings.push(warning);
+  }
+  return { rows, warnings };
+}
+
+/** JSON arrays of item rows, each under `limit` bytes (an item larger than that goes alone). */
+export function chunkItems(items: readonly NormalizedArticle[], limit: number = CHUNK_BYTES): string[] {
+  return jsonChunks(fitItems(items).rows, limit);
 }
 
 /** What the upsert below will do, read inside the same transaction just before it. */
 const PLAN = `SELECT count(*) - count(a.id) AS inserted, count(a.id) - count(a.content_hash IS ${field("contentHash")} OR NULL) AS updated
   FROM json_each(?1) AS j LEFT JOIN articles AS a ON a.id = ${field("id")}`;
-
-/** Changed rows lose their index entries before they are rewritten… */
-const UNINDEX = `DELETE FROM articles_fts WHERE rowid IN (
-    SELECT a.pk FROM json_each(?1) AS j JOIN articles AS a ON a.id = ${field("id")} WHERE a.content_hash IS NOT ${field("contentHash")})`;
 
 /**
  * New items are inserted; an item whose content hash changed is updated in place (same id,
@@ -110,18 +149,11 @@ const UPSERT = `INSERT INTO articles (id, source_id, guid, dedupe_key, url, titl
   ON CONFLICT DO NOTHING`;
 
 /**
- * …and every row of the chunk without an index entry (new, rewritten, or one a reindex has not
- * reached yet) gets one, from the analyzed text (search/analyze.ts) computed here and the
- * scope tokens of its language and source (search/scope.ts).
- */
-const INDEX = `INSERT INTO articles_fts (rowid, title, body, scope)
-  SELECT a.pk, ${field("indexTitle")}, ${field("indexBody")}, ${scopeSqlOf("a")} FROM json_each(?1) AS j JOIN articles AS a ON a.id = ${field("id")}
-  WHERE NOT EXISTS (SELECT 1 FROM articles_fts AS f WHERE f.rowid = a.pk)`;
-
-/**
  * Writes a source's items and its fetch state in ONE D1 batch (a transaction, one round trip):
- * either all of it lands or none does. Unchanged items cost no write; a changed item is
- * updated in place, never duplicated. A 304 writes only the fetch state.
+ * either all of it lands or none does. An item too large for D1 is trimmed or skipped with a
+ * warning (fitItem), never failing the source. Unchanged items cost no write; a changed item is
+ * updated in place, never duplicated, its index entry dropped before and rewritten after
+ * (db/fts.ts). A 304 writes only the fetch state.
  */
 export async function storeArticles(
   db: D1Database,
@@ -130,15 +162,16 @@ export async function storeArticles(
   now: string,
   /** Smaller chunks, so tests reach the multi-chunk path with few items. */
   tuning: { chunkBytes?: number } = {},
-): Promise<StoreCounts> {
+): Promise<StoreResult> {
   const statements: D1PreparedStatement[] = [];
-  const chunks = chunkItems(items, tuning.chunkBytes);
+  const { rows, warnings } = fitItems(items);
+  const chunks = jsonChunks(rows, tuning.chunkBytes ?? CHUNK_BYTES);
   for (const chunk of chunks) {
     statements.push(
       db.prepare(PLAN).bind(chunk),
-      db.prepare(UNINDEX).bind(chunk),
+      unindexChangedStatement(db, chunk),
       db.prepare(UPSERT).bind(chunk, state.sourceId, now),
-      db.prepare(INDEX).bind(chunk),
+      indexStatement(db, chunk),
     );
   }
   statements.push(
@@ -156,8 +189,8 @@ export async function storeArticles(
     counts.new += plan?.inserted ?? 0;
     counts.updated += plan?.updated ?? 0;
   }
-  counts.unchanged = items.length - counts.new - counts.updated;
-  return counts;
+  counts.unchanged = rows.length - counts.new - counts.updated;
+  return { ...counts, warnings, queries: statements.length };
 }
 
 export interface SourceFailure {

@@ -1,0 +1,74 @@
+import { bumpContentVersion } from "../cache/version";
+import { database } from "../db/client";
+import { saveOutcome } from "../db/runs";
+import { claimSources, getSource, type SourceRow } from "../db/sources";
+import type { RefreshRunReport } from "../domain";
+import type { Bindings, RefreshMessage } from "../env";
+import { forEachPolitely, POLITENESS } from "./polite";
+import { iso } from "./schedule";
+import { fetchLimits, hostOf, Leftovers, pacing, refreshSource } from "./source";
+
+/** How long a source handed to the queue stays claimed (not due) while it waits its turn. */
+const QUEUE_CLAIM_MS = 30 * 60_000;
+/** Sources of one host per queue message (ids are short: well under the 128 KB message limit). */
+const SOURCES_PER_MESSAGE = 50;
+
+/** Claims `sources` and sends them to the queue, grouped by host so each group is paced together. */
+export async function handToQueue(env: Bindings, queue: Queue<RefreshMessage>, report: RefreshRunReport, sources: SourceRow[], force: boolean) {
+  // Claimed sources are not due again until their message has had time to run, so the next
+  // cron does not enqueue them twice; a lost message only delays a source, never drops it.
+  await claimSources(env.DB, sources.map((s) => s.id), iso(Date.now() + QUEUE_CLAIM_MS));
+  const byHost = new Map<string, string[]>();
+  for (const s of sources) byHost.set(hostOf(s), [...(byHost.get(hostOf(s)) ?? []), s.id]);
+  const messages: MessageSendRequest<RefreshMessage>[] = [];
+  for (const ids of byHost.values()) {
+    for (let i = 0; i < ids.length; i += SOURCES_PER_MESSAGE) messages.push({ body: { runId: report.id, force, sourceIds: ids.slice(i, i + SOURCES_PER_MESSAGE) } });
+  }
+  for (let i = 0; i < messages.length; i += 100) await queue.sendBatch(messages.slice(i, i + 100));
+}
+
+/**
+ * Queue consumer: refreshes the sources named in a batch (each message: sources of one host),
+ * paced per host, records each outcome under the run that queued it, and bumps the content
+ * version once per batch if anything changed. A message is acked when all its sources are
+ * done, retried if storing an outcome failed; redelivery is harmless: storing is idempotent.
+ */
+export async function refreshFromQueue(env: Bindings, batch: MessageBatch<RefreshMessage>): Promise<void> {
+  const limits = fetchLimits(env);
+  let changed = false;
+  const jobs: { source: SourceRow; message: Message<RefreshMessage> }[] = [];
+  const failed = new Set<Message<RefreshMessage>>();
+  const left = new Leftovers();
+  for (const message of batch.messages) {
+    try {
+      // Messages sent before sources were grouped by host name one source each.
+      const ids = message.body.sourceIds ?? [(message.body as unknown as { sourceId: string }).sourceId];
+      for (const id of ids) {
+        const source = await getSource(database(env.DB), id);
+        if (source?.enabled) jobs.push({ source, message });
+      }
+    } catch {
+      failed.add(message);
+    }
+  }
+  const hooks = pacing(limits);
+  await forEachPolitely(
+    jobs,
+    (job) => hostOf(job.source),
+    async (job) => {
+      try {
+        const { outcome, signal } = await refreshSource(env, job.source, limits);
+        changed ||= outcome.new > 0 || outcome.updated > 0;
+        await saveOutcome(env.DB, job.message.body.runId, outcome, iso(Date.now()));
+        return signal;
+      } catch {
+        failed.add(job.message);
+      }
+    },
+    POLITENESS,
+    { crawlDelayOf: (host, job) => hooks.crawlDelayOf!(host, job.source), deferred: (job, reason, until) => left.add(job.source, reason, until) },
+  );
+  await left.parkWaiting(env.DB);
+  for (const message of batch.messages) failed.has(message) ? message.retry() : message.ack();
+  if (changed) await bumpContentVersion(env.CACHE);
+}

@@ -1,0 +1,132 @@
+import { claimSources, type SourceRow } from "../db/sources";
+import { recordSourceFailure, storeArticles } from "../db/store";
+import type { SourceOutcome } from "../domain";
+import type { Bindings } from "../env";
+import { DEFAULT_LIMITS, fetchFeed, type FetchLimits } from "./fetch";
+import { normalizeFeed } from "./normalize";
+import { FeedParseError, parseFeed } from "./parse";
+import type { HostSignal, PoliteHooks } from "./polite";
+import { crawlDelays } from "./robots";
+import { iso, nextFetchAfterError, nextFetchAfterSuccess } from "./schedule";
+
+// The refresh of one source (fetch -> parse -> normalize -> hand to db/store) and the pacing
+// around it, shared by inline runs (run.ts) and the queue consumer (queue.ts).
+
+export function positive(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+export function fetchLimits(env: Bindings): FetchLimits {
+  return {
+    ...DEFAULT_LIMITS,
+    timeoutMs: positive(env.FETCH_TIMEOUT_MS, DEFAULT_LIMITS.timeoutMs),
+    maxBytes: positive(env.FETCH_MAX_BYTES, DEFAULT_LIMITS.maxBytes),
+    allowPrivate: env.ALLOW_PRIVATE_UPSTREAMS === "true",
+  };
+}
+
+export interface SourceResult {
+  outcome: SourceOutcome;
+  /** What the host said about pacing (429/503, Retry-After). */
+  signal: HostSignal;
+  /** D1 queries spent. */
+  queries: number;
+}
+
+export async function refreshSource(env: Bindings, source: SourceRow, limits: FetchLimits): Promise<SourceResult> {
+  const started = Date.now();
+  const outcome = (o: Omit<SourceOutcome, "id" | "duration_ms">): SourceOutcome => ({ id: source.id, ...o, duration_ms: Date.now() - started });
+  const quiet: HostSignal = { throttled: false, retryAfterMs: null };
+  const fail = async (code: string, message: string, httpStatus: number | null, retryAfter: number | null, signal = quiet, queries = 0) => {
+    const errors = source.consecutiveErrors + 1;
+    await recordSourceFailure(
+      env.DB,
+      { sourceId: source.id, httpStatus, message: `${code}: ${message}`, consecutiveErrors: errors, nextFetchAt: nextFetchAfterError(Date.now(), errors, retryAfter) },
+      iso(Date.now()),
+    );
+    return { outcome: outcome({ status: "error", http_status: httpStatus, new: 0, updated: 0, unchanged: 0, error: { code, message } }), signal, queries: queries + 1 };
+  };
+
+  const fetched = await fetchFeed(source.url, { etag: source.etag, lastModified: source.lastModified }, limits);
+  if (fetched.kind === "failed") {
+    const throttled = fetched.status === 429 || fetched.status === 503;
+    const signal = { throttled, retryAfterMs: fetched.retryAfterSeconds === null ? null : fetched.retryAfterSeconds * 1000 };
+    return fail(fetched.code, fetched.message, fetched.status, fetched.retryAfterSeconds, signal);
+  }
+  const now = iso(Date.now());
+  if (fetched.kind === "not_modified") {
+    const stored = await storeArticles(env.DB, [], {
+      sourceId: source.id,
+      etag: fetched.etag ?? source.etag,
+      lastModified: fetched.lastModified ?? source.lastModified,
+      httpStatus: 304,
+      status: "not_modified",
+      nextFetchAt: nextFetchAfterSuccess(Date.now(), { ttlMinutes: null, maxAgeSeconds: fetched.maxAgeSeconds }),
+    }, now);
+    return { outcome: outcome({ status: "not_modified", http_status: 304, new: 0, updated: 0, unchanged: 0, error: null }), signal: quiet, queries: stored.queries };
+  }
+  try {
+    const feed = parseFeed(fetched.body, { url: fetched.finalUrl, contentType: fetched.contentType });
+    const items = await normalizeFeed(feed, { id: source.id, url: fetched.finalUrl, language: source.language, storyScope: source.storyScope, storyKey: source.storyKey });
+    const { queries, warnings, ...counts } = await storeArticles(env.DB, items, {
+      sourceId: source.id,
+      etag: fetched.etag,
+      lastModified: fetched.lastModified,
+      httpStatus: fetched.status,
+      status: "ok",
+      nextFetchAt: nextFetchAfterSuccess(Date.now(), { ttlMinutes: feed.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds }),
+    }, now);
+    const result = outcome({ status: "ok", http_status: fetched.status, ...counts, error: null });
+    return { outcome: warnings.length ? { ...result, warnings } : result, signal: quiet, queries };
+  } catch (err) {
+    if (err instanceof FeedParseError) return fail(`parse_${err.code}`, err.message, fetched.status, null);
+    console.error(JSON.stringify({ level: "error", msg: "store failed", source: source.id, error: String(err) }));
+    return fail("store_failed", "the items could not be stored; nothing was written", fetched.status, null, quiet, 1);
+  }
+}
+
+export function hostOf(source: SourceRow): string {
+  try {
+    return new URL(source.url).host;
+  } catch {
+    return source.url;
+  }
+}
+
+function originOf(source: SourceRow): string {
+  try {
+    return new URL(source.url).origin;
+  } catch {
+    return source.url;
+  }
+}
+
+/** Pacing hooks shared by inline runs and the queue consumer: robots.txt once per host. */
+export function pacing(limits: FetchLimits): Pick<PoliteHooks<SourceRow>, "crawlDelayOf"> {
+  const delays = crawlDelays({ userAgent: limits.userAgent, allowPrivate: limits.allowPrivate });
+  return { crawlDelayOf: (_host, first) => delays(originOf(first)) };
+}
+
+/** Sources left by a pass, sorted into what to do with them. */
+export class Leftovers {
+  /** Budget spent: due again right away (or handed to the queue). */
+  readonly unstarted: SourceRow[] = [];
+  /** Host asked to wait: not due before the host said. */
+  readonly waiting = new Map<number, SourceRow[]>();
+
+  add(source: SourceRow, reason: "budget" | "host_asked_to_wait", until: number) {
+    if (reason === "budget") return void this.unstarted.push(source);
+    const at = Math.ceil(until / 1000) * 1000;
+    this.waiting.set(at, [...(this.waiting.get(at) ?? []), source]);
+  }
+
+  get size() {
+    return this.unstarted.length + [...this.waiting.values()].reduce((n, s) => n + s.length, 0);
+  }
+
+  async parkWaiting(db: D1Database): Promise<void> {
+    for (const [at, sources] of this.waiting) await claimSources(db, sources.map((s) => s.id), iso(at));
+  }
+}
+
