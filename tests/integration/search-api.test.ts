@@ -146,6 +146,18 @@ describe("GET /api/v1/search", () => {
     expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual(["from", "lang", "per_page", "sort"]);
   });
 
+  it("reads through the request's D1 session: returns a bookmark and accepts one back", async () => {
+    const first = await search("q=floods&per_page=4");
+    const bookmark = first.res.headers.get("x-d1-bookmark");
+    expect(bookmark).toMatch(/^[0-9a-f-]+$/);
+    const next = await search(`q=floods&per_page=5`);
+    expect(next.res.headers.get("x-d1-bookmark")).toMatch(/^[0-9a-f-]+$/);
+    const again = await getJson("/api/v1/search?q=floods&per_page=6", { headers: { "x-d1-bookmark": bookmark! } });
+    expect(again.res.status).toBe(200);
+    expect(again.body.meta.total).toBe(2);
+    expect(again.res.headers.get("x-d1-bookmark")).toMatch(/^[0-9a-f-]+$/);
+  });
+
   it("serves a repeated search from the cache", async () => {
     const first = await search("q=vaccination&per_page=3");
     expect(cacheOf(first.res)).toBe("MISS");
