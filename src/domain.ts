@@ -41,6 +41,9 @@ export interface SearchHit extends ArticleSummary {
   highlight: Highlight;
 }
 
+/** No article is dated before this year: ingest refuses earlier dates as implausible. */
+export const EARLIEST_ARTICLE_YEAR = 1990;
+
 /** Filters shared by the listing, search and feeds. Dates are YYYY-MM-DD, inclusive. */
 export interface ArticleFilter {
   lang: string[];
