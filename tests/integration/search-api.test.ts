@@ -88,9 +88,9 @@ describe("GET /api/v1/search", () => {
   });
 
   it("matches what readers type against the text only, never the filters' index tokens", async () => {
-    // The index keeps language and source as tokens (src/search/scope.ts); typing one, or a
+    // The index keeps language, source and date as tokens (src/search/scope.ts); typing one, or a
     // prefix of all of them, finds nothing.
-    for (const q of [scopeToken("l", "fr"), scopeToken("s", "rel-fr"), `${scopeToken("l", "e")}*`, `scope:${scopeToken("l", "fr")}`, `{scope}:${scopeToken("l", "fr")}`]) {
+    for (const q of [scopeToken("l", "fr"), scopeToken("s", "rel-fr"), `${scopeToken("l", "e")}*`, `scope:${scopeToken("l", "fr")}`, `{scope}:${scopeToken("l", "fr")}`, "y2026", "m202603", "d20260306", "d2026*"]) {
       const { res, body } = await search(`q=${encodeURIComponent(q)}`);
       expect(res.status, q).toBe(200);
       expect(body.meta.total, q).toBe(0);
