@@ -159,15 +159,13 @@ export function searchStatements(input: SearchPlanInput): { page: Statement; tot
 
   if (input.exclude) {
     // Everything in scope except the expression's matches, newest first.
+    const excluded = scope ? `${matchesSql(true)} AND ${scope}` : matchesSql();
     const where = `${scope ? `${scope} AND ` : ""}+a.pk NOT IN (SELECT rowid FROM ${FTS} WHERE ${MATCH})`;
     return {
       page: statement(
         `SELECT ${COLUMNS} FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE ${where} ORDER BY ${DATE_ORDER} LIMIT ${limit} OFFSET ${offset}`,
       ),
-      total: statement(
-        `SELECT (SELECT count(*) FROM articles a${scope ? ` WHERE ${scope}` : ""}) - (SELECT count(*) FROM ${FTS} CROSS JOIN articles a ` +
-          `INDEXED BY articles_search_scope_idx ON a.pk = ${FTS}.rowid WHERE ${MATCH}${scope ? ` AND ${scope}` : ""}) AS n`,
-      ),
+      total: statement(`SELECT (SELECT count(*) FROM articles a${scope ? ` WHERE ${scope}` : ""}) - (SELECT count(*) FROM ${excluded}) AS n`),
     };
   }
   const total = statement(`SELECT ${matchCount} AS n`);
