@@ -16,6 +16,7 @@
  *   not apply gets `LIMIT 0`, which SQLite checks before it scans anything.
  */
 
+import { MAX_DATE_AHEAD_MS } from "../domain";
 import { dateRangeTokens, scopeMatch, textOnly } from "./scope";
 
 export interface SearchScope {
@@ -35,7 +36,7 @@ export interface SearchPlanInput {
   scope: SearchScope;
   limit: number;
   offset: number;
-  /** The last year an article can be dated in (next year by default): where an open `to` ends. */
+  /** The last year an article can be dated in (by default that of now + MAX_DATE_AHEAD_MS): where an open `to` ends. */
   latestYear?: number;
   /** Overrides of RANK_WINDOW / DATE_WALK_MATCHES, so tests can reach every branch with few rows. */
   tuning?: { rankWindow?: number; dateWalkMatches?: number };
@@ -142,7 +143,9 @@ export function searchStatements(input: SearchPlanInput): { page: Statement; tot
   // ?1: what to match. Positive searches carry the filters as scope tokens; a date range no
   // article can be in becomes a day token that no row carries ("d0").
   const { languages, sources, from, to } = input.scope;
-  const latestYear = input.latestYear ?? new Date().getUTCFullYear() + 1;
+  // Each year named costs every ranked row a little, so an open end stops at the last year an
+  // article can have now, not at a guess beyond it.
+  const latestYear = input.latestYear ?? new Date(Date.now() + MAX_DATE_AHEAD_MS).getUTCFullYear();
   const dateTokens = from || to ? dateRangeTokens(from, to, latestYear) : null;
   const dates = dateTokens && dateTokens.length === 0 ? ["d0"] : dateTokens;
   p.add(input.exclude ? words : [words, scopeMatch({ languages, sources, dates })].filter(Boolean).join(" AND "));

@@ -50,7 +50,8 @@ const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0
 /**
  * The date tokens whose union is exactly the inclusive days [from, to] (YYYY-MM-DD; null is
  * open). Articles are dated from EARLIEST_ARTICLE_YEAR to at most a little ahead of now
- * (ingest refuses other dates), so open ends stop there: `latestYear` is next year. Days that
+ * (ingest refuses other dates), so open ends stop there: `latestYear` is the year of the
+ * latest date an article can have. Days that
  * do not exist (`02-30`) compare as strings, like the SQL bounds they replace. An empty list
  * means no article can be in range.
  */
