@@ -256,13 +256,19 @@ function scopeToken(kind, value) {
   return kind + [...new TextEncoder().encode(value)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** Year, month and day of the stored date: the app's date tokens (src/search/scope.ts). */
+function dateTokens(publishedAt) {
+  const [y, m, d] = [publishedAt.slice(0, 4), publishedAt.slice(5, 7), publishedAt.slice(8, 10)];
+  return `y${y} m${y}${m} d${y}${m}${d}`;
+}
+
 /** The FTS row of an article, analyzed exactly as the ingest stage stores it. */
 export function ftsRow(article, analyze) {
   return {
     rowid: article.pk,
     title: analyze(article.title),
     body: analyze(`${article.summary}\n${article.content_text}`),
-    scope: `${scopeToken("l", article.language)} ${scopeToken("s", article.source_id)}`,
+    scope: `${scopeToken("l", article.language)} ${scopeToken("s", article.source_id)} ${dateTokens(article.published_at)}`,
   };
 }
 

@@ -41,6 +41,11 @@ export interface SearchHit extends ArticleSummary {
   highlight: Highlight;
 }
 
+/** No article is dated before this year: ingest refuses earlier dates as implausible. */
+export const EARLIEST_ARTICLE_YEAR = 1990;
+/** Nor later than this far ahead of the time it is stored (clock skew, early scheduling). */
+export const MAX_DATE_AHEAD_MS = 2 * 24 * 3600 * 1000;
+
 /** Filters shared by the listing, search and feeds. Dates are YYYY-MM-DD, inclusive. */
 export interface ArticleFilter {
   lang: string[];

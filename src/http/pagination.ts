@@ -15,6 +15,18 @@ export interface PageLinks {
   last: string;
 }
 
+/**
+ * How deep offset paging goes: a page is read by skipping every result before it, so the
+ * cost of page N grows with N. Listing, search, reader pages and feeds serve the first
+ * MAX_RESULT_DEPTH results of any query; older ones are reached by narrowing it (`to=`).
+ */
+export const MAX_RESULT_DEPTH = 10_000;
+
+/** The last page a client may request at this page size. */
+export function lastReachablePage(perPage: number): number {
+  return Math.max(1, Math.floor(MAX_RESULT_DEPTH / perPage));
+}
+
 function pageUrl(url: URL, page: number): string {
   const copy = new URL(url);
   if (page === 1) copy.searchParams.delete("page");
@@ -31,9 +43,12 @@ export interface Paging {
   headers: Record<string, string>;
 }
 
-/** Pagination metadata, links and headers for one page of results. */
+/**
+ * Pagination metadata, links and headers for one page of results. The total is exact; pages
+ * (and links) stop at the deepest one that may be requested.
+ */
 export function paginate<T>(result: ResultPage<T>, url: URL): Paging {
-  const totalPages = Math.max(1, Math.ceil(result.total / result.perPage));
+  const totalPages = Math.min(Math.max(1, Math.ceil(result.total / result.perPage)), lastReachablePage(result.perPage));
   const links: PageLinks = {
     self: pageUrl(url, result.page),
     first: pageUrl(url, 1),

@@ -2,6 +2,7 @@ import * as z from "zod/mini";
 import type { ArticleFilter, PageRequest } from "../domain";
 import { invalidParameters, type FieldError } from "../errors/problem";
 import { LOCALES } from "../i18n/locales";
+import { lastReachablePage, MAX_RESULT_DEPTH } from "./pagination";
 
 /**
  * Query-parameter schemas shared by the listing, search and feeds. Lists (`lang`, `source`)
@@ -79,7 +80,12 @@ export function toFilter(q: Pick<ListingQuery, "lang" | "source" | "from" | "to"
   return { lang: q.lang, source: q.source, from: q.from ?? null, to: q.to ?? null };
 }
 
+/** The page asked for, refused (400 naming `page`) past the paging depth limit. */
 export function toPage(q: Pick<ListingQuery, "page" | "per_page">): PageRequest {
+  if (q.page > lastReachablePage(q.per_page)) {
+    const message = `must be at most ${lastReachablePage(q.per_page)} at per_page=${q.per_page}: only the first ${MAX_RESULT_DEPTH} results are served; narrow the query (e.g. to=) to reach older ones`;
+    throw invalidParameters([{ path: "page", message }]);
+  }
   return { page: q.page, perPage: q.per_page };
 }
 

@@ -3,10 +3,7 @@
  * two-digit years, wrong weekdays, zone abbreviations, localized month names, CJK forms.
  * Anything we cannot read with confidence becomes null rather than a guess.
  */
-
-const MIN_YEAR = 1990;
-/** Clock skew and early-dated scheduling are tolerated up to this far ahead. */
-const MAX_AHEAD_MS = 2 * 24 * 3600 * 1000;
+import { EARLIEST_ARTICLE_YEAR, MAX_DATE_AHEAD_MS } from "../domain";
 
 export function parseFeedDate(value: string | null | undefined): string | null {
   if (typeof value !== "string") return null;
@@ -21,9 +18,9 @@ export function parseFeedDate(value: string | null | undefined): string | null {
 }
 
 function format(ms: number): string | null {
-  if (!Number.isFinite(ms) || ms > Date.now() + MAX_AHEAD_MS) return null;
+  if (!Number.isFinite(ms) || ms > Date.now() + MAX_DATE_AHEAD_MS) return null;
   const d = new Date(ms);
-  if (d.getUTCFullYear() < MIN_YEAR) return null;
+  if (d.getUTCFullYear() < EARLIEST_ARTICLE_YEAR) return null;
   return d.toISOString().slice(0, 19) + "Z";
 }
 

@@ -2,6 +2,7 @@ import type { ArticleFilter, ArticleSummary, ResultPage } from "../domain";
 import { plural } from "../i18n/format";
 import type { Locale } from "../i18n/locales";
 import type { Messages } from "../i18n/messages";
+import { lastReachablePage } from "../http/pagination";
 import { ArticleList } from "./article-list";
 import { FilterForm, type SourceOption } from "./filter-form";
 import { Pager } from "./pager";
@@ -19,7 +20,7 @@ export interface ListingProps {
 
 /** `/{locale}/`: the newest articles, filterable, ten a page. */
 export function ListingPage({ locale, t, url, result, filter, languages, sources }: ListingProps) {
-  const totalPages = Math.max(1, Math.ceil(result.total / result.perPage));
+  const totalPages = Math.min(Math.max(1, Math.ceil(result.total / result.perPage)), lastReachablePage(result.perPage));
   return (
     <>
       <h1>{t.listing.title}</h1>

@@ -7,7 +7,7 @@ import { notFound } from "../errors/problem";
 import { LOCALES, resolveLocale } from "../i18n/locales";
 import { messages } from "../i18n/messages";
 import { publicUrl } from "../http/pagination";
-import { ARTICLE_ID, parseParams, toFilter } from "../http/params";
+import { ARTICLE_ID, parseParams, toFilter, toPage } from "../http/params";
 import { AdvancedSearchPage } from "./advanced-search";
 import { ADVANCED_FIELDS, advancedTarget } from "./advanced-query";
 import { DetailHead, DetailPage } from "./detail";
@@ -49,7 +49,7 @@ pagesRoutes.get(`${L}/`, async (c) => {
   const query = parseParams(listingPageQuery, pageQuery(url));
   const filter = toFilter(query);
   const db = database(c.var.session());
-  const [result, options] = await Promise.all([listArticles(db, filter, { page: query.page, perPage: PER_PAGE }), siteOptions(db, locale)]);
+  const [result, options] = await Promise.all([listArticles(db, filter, toPage({ page: query.page, per_page: PER_PAGE })), siteOptions(db, locale)]);
   if (result.page > 1 && result.items.length === 0) throw notFound(`There is no page ${result.page}.`);
   return htmlPage(
     c,
@@ -69,7 +69,7 @@ pagesRoutes.get(`${L}/search`, async (c) => {
   const q = query.q?.trim() ?? "";
   const [result, options] = q
     ? await Promise.all([
-        searchArticles(c.var.session(), { q, sort: query.sort, filter, page: { page: query.page, perPage: PER_PAGE } }),
+        searchArticles(c.var.session(), { q, sort: query.sort, filter, page: toPage({ page: query.page, per_page: PER_PAGE }) }),
         siteOptions(database(c.var.session()), locale),
       ])
     : [null, { languages: [], sources: [] }];

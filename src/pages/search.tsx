@@ -2,6 +2,7 @@ import type { ArticleFilter, ResultPage, SearchHit } from "../domain";
 import { plural } from "../i18n/format";
 import type { Locale } from "../i18n/locales";
 import type { Messages } from "../i18n/messages";
+import { lastReachablePage } from "../http/pagination";
 import { ArticleList } from "./article-list";
 import { FilterForm, type SourceOption } from "./filter-form";
 import { Pager } from "./pager";
@@ -36,7 +37,7 @@ export function SearchPage({ locale, t, url, q, sort, result, filter, languages,
       </>
     );
   }
-  const totalPages = Math.max(1, Math.ceil(result.total / result.perPage));
+  const totalPages = Math.min(Math.max(1, Math.ceil(result.total / result.perPage)), lastReachablePage(result.perPage));
   const orders: [SortOrder, string][] = [
     ["relevance", t.search.relevance],
     ["date", t.search.date],

@@ -8,15 +8,16 @@
  * - Relevance ranks the newest RANK_WINDOW matches (by rowid, i.e. ingest order) first and
  *   the older ones after them, each part by bm25: page 1 of a very common word costs the same
  *   at any corpus size, and a query with fewer matches is ranked in full.
- * - Language and source filters are tokens of the index's `scope` column (search/scope.ts),
- *   matched inside FTS5 with the words. Date filters are checked per match in a narrow index
- *   keyed by pk (migration 0002), never by reading article rows.
+ * - Language, source and date filters are tokens of the index's `scope` column
+ *   (search/scope.ts), matched inside FTS5 with the words: a date range is a union of whole
+ *   years, months and single days, so no match is checked against the articles table.
  * - Date order with many matches walks the date index and keeps the rows in the match set;
  *   with few, it sorts the matches. Both branches are in the statement and the one that does
  *   not apply gets `LIMIT 0`, which SQLite checks before it scans anything.
  */
 
-import { scopeMatch, textOnly } from "./scope";
+import { MAX_DATE_AHEAD_MS } from "../domain";
+import { dateRangeTokens, scopeMatch, textOnly } from "./scope";
 
 export interface SearchScope {
   languages: string[];
@@ -35,6 +36,8 @@ export interface SearchPlanInput {
   scope: SearchScope;
   limit: number;
   offset: number;
+  /** The last year an article can be dated in (by default that of now + MAX_DATE_AHEAD_MS): where an open `to` ends. */
+  latestYear?: number;
   /** Overrides of RANK_WINDOW / DATE_WALK_MATCHES, so tests can reach every branch with few rows. */
   tuning?: { rankWindow?: number; dateWalkMatches?: number };
 }
@@ -83,13 +86,13 @@ function scopeSql(scope: SearchScope, p: Params): string {
 }
 
 /**
- * FROM + WHERE of the matches within the scope. With a scope, each match is looked up in
- * the covering index keyed by pk; CROSS JOIN keeps the FTS table as the outer loop.
+ * FROM + WHERE of the matches, the scope already in the MATCH expression. Joined (for date
+ * order), each match is looked up in the covering index keyed by pk; CROSS JOIN keeps the FTS
+ * table as the outer loop.
  */
-function matchesSql(scope: string, join = scope !== ""): string {
+function matchesSql(join = false): string {
   if (!join) return `${FTS} WHERE ${MATCH}`;
-  const joined = `${FTS} CROSS JOIN articles a INDEXED BY articles_search_scope_idx ON a.pk = ${FTS}.rowid WHERE ${MATCH}`;
-  return scope ? `${joined} AND ${scope}` : joined;
+  return `${FTS} CROSS JOIN articles a INDEXED BY articles_search_scope_idx ON a.pk = ${FTS}.rowid WHERE ${MATCH}`;
 }
 
 /** Relevance: the page's (pk, tier, score) rows, as parts of a UNION ALL. */
@@ -115,16 +118,16 @@ function relevanceParts(matches: string, limit: number, offset: number, window: 
 
 /**
  * Date order: the page's rows from whichever branch suits the match count. The walk keeps
- * the language/source conditions as well (they are already in the match set), so the planner
- * walks the scope's (language/source/date) index rather than every article's date.
+ * the scope's conditions as well (they are already in the match set), so the planner walks
+ * the scope's (language/source/date) index rather than every article's date.
  */
-function dateParts(walkScope: string, matchScope: string, limit: number, offset: number, walkAbove: number): string[] {
+function dateParts(walkScope: string, limit: number, offset: number, walkAbove: number): string[] {
   const many = `(SELECT n FROM match_count) > ${walkAbove}`;
   const walk = walkScope ? `articles a WHERE ${walkScope} AND` : "articles a INDEXED BY articles_published_idx WHERE";
   return [
     `SELECT a.pk AS pk, 0 AS tier, 0 AS score FROM ${walk} +a.pk IN (SELECT rowid FROM ${FTS} WHERE ${MATCH}) ` +
       `ORDER BY ${DATE_ORDER} LIMIT CASE WHEN ${many} THEN ${limit} ELSE 0 END OFFSET ${offset}`,
-    `SELECT a.pk AS pk, 0 AS tier, 0 AS score FROM ${matchesSql(matchScope, true)} ORDER BY ${DATE_ORDER} LIMIT CASE WHEN ${many} THEN 0 ELSE ${limit} END OFFSET ${offset}`,
+    `SELECT a.pk AS pk, 0 AS tier, 0 AS score FROM ${matchesSql(true)} ORDER BY ${DATE_ORDER} LIMIT CASE WHEN ${many} THEN 0 ELSE ${limit} END OFFSET ${offset}`,
   ];
 }
 
@@ -137,35 +140,42 @@ function pageSql(parts: string[], order: string, prefix = ""): string {
 export function searchStatements(input: SearchPlanInput): { page: Statement; total: Statement } {
   const p = new Params();
   const words = textOnly(input.expression);
-  // ?1: what to match. Positive searches carry the language/source filters as scope tokens.
-  p.add(input.exclude ? words : [words, scopeMatch(input.scope.languages, input.scope.sources)].filter(Boolean).join(" AND "));
-  const dates = scopeSql({ ...input.scope, languages: [], sources: [] }, p);
-  const filters = scopeSql({ ...input.scope, from: null, to: null }, p);
-  const scope = [dates, filters].filter(Boolean).join(" AND ");
+  // ?1: what to match. Positive searches carry the filters as scope tokens; a date range no
+  // article can be in becomes a day token that no row carries ("d0").
+  const { languages, sources, from, to } = input.scope;
+  // Each year named costs every ranked row a little, so an open end stops at the last year an
+  // article can have now, not at a guess beyond it.
+  const latestYear = input.latestYear ?? new Date(Date.now() + MAX_DATE_AHEAD_MS).getUTCFullYear();
+  const dateTokens = from || to ? dateRangeTokens(from, to, latestYear) : null;
+  const dates = dateTokens && dateTokens.length === 0 ? ["d0"] : dateTokens;
+  p.add(input.exclude ? words : [words, scopeMatch({ languages, sources, dates })].filter(Boolean).join(" AND "));
+  // The articles-table form of the scope, for what walks or counts articles rather than matches.
+  const scope = scopeSql(input.scope, p);
   const limit = Math.max(1, Math.floor(input.limit));
   const offset = Math.max(0, Math.floor(input.offset));
   const window = Math.max(1, Math.floor(input.tuning?.rankWindow ?? RANK_WINDOW));
   const walkAbove = Math.max(0, Math.floor(input.tuning?.dateWalkMatches ?? DATE_WALK_MATCHES));
-  const matchCount = (within: string) => `(SELECT count(*) FROM ${matchesSql(within)})`;
+  const matchCount = `(SELECT count(*) FROM ${matchesSql()})`;
   // Each statement binds exactly the parameters it uses (D1 refuses extra bindings): the
-  // filters' parameters are numbered after the expression, dates first.
+  // scope's parameters are numbered after the expression.
   const statement = (sql: string): Statement => ({ sql, params: p.values.slice(0, Math.max(0, ...[...sql.matchAll(/\?(\d+)/g)].map((m) => Number(m[1])))) });
 
   if (input.exclude) {
     // Everything in scope except the expression's matches, newest first.
+    const excluded = scope ? `${matchesSql(true)} AND ${scope}` : matchesSql();
     const where = `${scope ? `${scope} AND ` : ""}+a.pk NOT IN (SELECT rowid FROM ${FTS} WHERE ${MATCH})`;
     return {
       page: statement(
         `SELECT ${COLUMNS} FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE ${where} ORDER BY ${DATE_ORDER} LIMIT ${limit} OFFSET ${offset}`,
       ),
-      total: statement(`SELECT (SELECT count(*) FROM articles a${scope ? ` WHERE ${scope}` : ""}) - ${matchCount(scope)} AS n`),
+      total: statement(`SELECT (SELECT count(*) FROM articles a${scope ? ` WHERE ${scope}` : ""}) - (SELECT count(*) FROM ${excluded}) AS n`),
     };
   }
-  const total = statement(`SELECT ${matchCount(dates)} AS n`);
+  const total = statement(`SELECT ${matchCount} AS n`);
   if (input.sort === "date") {
     // Counted once, read by both branches' LIMITs.
     const prefix = `WITH match_count(n) AS MATERIALIZED (SELECT count(*) FROM ${FTS} WHERE ${MATCH}) `;
-    return { page: statement(pageSql(dateParts(scope, dates, limit, offset, walkAbove), DATE_ORDER, prefix)), total };
+    return { page: statement(pageSql(dateParts(scope, limit, offset, walkAbove), DATE_ORDER, prefix)), total };
   }
-  return { page: statement(pageSql(relevanceParts(matchesSql(dates), limit, offset, window), "p.tier, p.score, p.pk DESC")), total };
+  return { page: statement(pageSql(relevanceParts(matchesSql(), limit, offset, window), "p.tier, p.score, p.pk DESC")), total };
 }

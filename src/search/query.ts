@@ -2,7 +2,8 @@
  * User search syntax → a safe FTS5 MATCH expression plus filters.
  *
  * Syntax: words are ANDed; `"exact phrase"`; `a OR b` (binds tighter than the implicit AND,
- * as in web search engines); `-word` / `NOT word` excludes; `word*` / `"a phrase"*` prefix;
+ * as in web search engines); `-word` / `NOT word` excludes; `word*` / `"a phrase"*` prefix
+ * (of at least two characters: `a*` is the word `a`);
  * `( … )` groups; `title:word`, `title:"a phrase"`, `title:( … )`; `source:id`, `lang:xx`.
  * Anything that is not well-formed syntax is read as plain words. Every string handed to
  * FTS5 is a quoted phrase of analyzed tokens; the only operators are the ones built here:
@@ -289,6 +290,20 @@ export function ftsPhrase(tokens: QueryToken[]): string {
   return parts.join(" + ");
 }
 
+/** A typed `*` needs this many characters in the token it extends. */
+export const MIN_PREFIX_CHARS = 2;
+
+/**
+ * Whether a `*` on this term may stay a prefix: `a*` would merge the doclists of every word
+ * starting with a (a large share of the index) and cannot use the index's 2- and 3-character
+ * prefix tables. Such a term is read as the plain word, like any other syntax that cannot be
+ * honoured here: a search box answers rather than failing on what a reader typed.
+ */
+function prefixLongEnough(text: string): boolean {
+  const last = analyzeQueryTerm(text, true).at(-1);
+  return last !== undefined && [...last.text].length >= MIN_PREFIX_CHARS;
+}
+
 interface Sink {
   sources: Set<string>;
   languages: Set<string>;
@@ -307,9 +322,10 @@ export interface ParseOptions {
 function compile(n: Node, positive: boolean, sink: Sink): Compiled | null {
   switch (n.k) {
     case "term": {
-      const tokens = analyzeQueryTerm(n.text, n.prefix).slice(0, MAX_TOKENS_PER_TERM);
+      const prefix = n.prefix && prefixLongEnough(n.text);
+      const tokens = analyzeQueryTerm(n.text, prefix).slice(0, MAX_TOKENS_PER_TERM);
       if (tokens.length === 0) return null;
-      if (positive) sink.terms.add(n.text.trim() + (n.prefix ? "*" : ""));
+      if (positive) sink.terms.add(n.text.trim() + (prefix ? "*" : ""));
       const only = tokens.length === 1 && !tokens[0]!.prefix ? tokens[0]!.text : null;
       const forms = sink.inflect && only !== null && !n.quoted ? inflections(only) : [];
       if (forms.length > 1 && sink.formCount + forms.length <= MAX_FORMS) {

@@ -88,9 +88,9 @@ describe("GET /api/v1/search", () => {
   });
 
   it("matches what readers type against the text only, never the filters' index tokens", async () => {
-    // The index keeps language and source as tokens (src/search/scope.ts); typing one, or a
+    // The index keeps language, source and date as tokens (src/search/scope.ts); typing one, or a
     // prefix of all of them, finds nothing.
-    for (const q of [scopeToken("l", "fr"), scopeToken("s", "rel-fr"), `${scopeToken("l", "e")}*`, `scope:${scopeToken("l", "fr")}`, `{scope}:${scopeToken("l", "fr")}`]) {
+    for (const q of [scopeToken("l", "fr"), scopeToken("s", "rel-fr"), `${scopeToken("l", "e")}*`, `scope:${scopeToken("l", "fr")}`, `{scope}:${scopeToken("l", "fr")}`, "y2026", "m202603", "d20260306", "d2026*"]) {
       const { res, body } = await search(`q=${encodeURIComponent(q)}`);
       expect(res.status, q).toBe(200);
       expect(body.meta.total, q).toBe(0);
@@ -144,6 +144,18 @@ describe("GET /api/v1/search", () => {
     const { res, body } = await search("q=floods&sort=best&per_page=0&lang=english&from=yesterday");
     expect(res.status).toBe(400);
     expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual(["from", "lang", "per_page", "sort"]);
+  });
+
+  it("reads through the request's D1 session: returns a bookmark and accepts one back", async () => {
+    const first = await search("q=floods&per_page=4");
+    const bookmark = first.res.headers.get("x-d1-bookmark");
+    expect(bookmark).toMatch(/^[0-9a-f-]+$/);
+    const next = await search(`q=floods&per_page=5`);
+    expect(next.res.headers.get("x-d1-bookmark")).toMatch(/^[0-9a-f-]+$/);
+    const again = await getJson("/api/v1/search?q=floods&per_page=6", { headers: { "x-d1-bookmark": bookmark! } });
+    expect(again.res.status).toBe(200);
+    expect(again.body.meta.total).toBe(2);
+    expect(again.res.headers.get("x-d1-bookmark")).toMatch(/^[0-9a-f-]+$/);
   });
 
   it("serves a repeated search from the cache", async () => {

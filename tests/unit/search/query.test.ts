@@ -20,6 +20,13 @@ describe("parseSearchQuery: syntax", () => {
     ["a -(b OR c)", '"a" NOT ("b" OR "c")'],
     ["educ*", '"educ"*'],
     ['"exact phr"*', '"exact phr"*'],
+    // A typed prefix needs two characters in the token it extends; shorter ones read as the word.
+    ["ab*", '"ab"*'],
+    ["a*", '"a"'],
+    ["É*", '"e"'],
+    ['"new y"*', '"new y"'],
+    ["title:x*", 'title : ("x")'],
+    ["教*", '"教"*'],
     ["title:war", 'title : ("war")'],
     ['title:"civil war"', 'title : ("civil war")'],
     ["title:(war OR peace) -title:rumor", 'title : ("war" OR "peace") NOT title : ("rumor")'],
@@ -61,6 +68,7 @@ describe("parseSearchQuery: syntax", () => {
       "Peace",
       "教育",
     ]);
+    expect(parseSearchQuery("a* educ*").terms).toEqual(["a", "educ*"]);
   });
 });
 
