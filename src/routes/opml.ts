@@ -9,8 +9,11 @@ import { requireAdmin } from "./middleware";
 import { MAX_OPML_BYTES, readOpml, renderOpml } from "./opml-format";
 import { planImport } from "./opml-import";
 
-/** The types OPML travels under: its own unofficial one, generic XML, and any `+xml`. */
-const OPML_TYPE = /^(text\/x-opml|text\/xml|application\/xml|[a-z]+\/[a-z0-9.+-]+\+xml)\s*(;|$)/i;
+/**
+ * The types OPML travels under: its own unofficial one, generic XML, any `+xml`, and the
+ * octet-stream a browser sends for a file whose extension it has no type for.
+ */
+const OPML_TYPE = /^(text\/x-opml|text\/xml|application\/xml|[a-z]+\/[a-z0-9.+-]+\+xml|application\/octet-stream)\s*(;|$)/i;
 
 const tooLarge = () =>
   new Problem({ status: 413, code: "body_too_large", title: "Request body too large", detail: `The body must be at most ${MAX_OPML_BYTES} bytes.` });

@@ -152,7 +152,10 @@ export const sourcesContract: RouteContract[] = [
       summary: "Add or update sources from an OPML file (admin)",
       description: `Folders are flattened. Each feed outline is matched to a source by its \`edge:id\` (namespace \`${OPML_NS}\`) or else its \`xmlUrl\`; a new one gets the id POST /sources derives from its title (from its host without a title), with \`-2\`, \`-3\`… when taken. The rules of POST /sources apply to every outline; an outline that breaks one is refused with a code and message, the others are written in one transaction. Attributes an outline lacks leave the stored values as they are, so importing the same file twice reports every outline \`unchanged\` the second time. At most ${MAX_OUTLINES} outlines.`,
       security: adminSecurity,
-      requestBody: { required: true, content: { "text/x-opml": { schema: { type: "string" }, example: opmlExample } } },
+      requestBody: {
+        required: true,
+        content: Object.fromEntries(["text/x-opml", "application/xml", "application/octet-stream"].map((type) => [type, { schema: { type: "string" }, example: opmlExample }])),
+      },
       responses: {
         200: jsonResponse("What happened to each outline", { type: "object", required: ["data"], properties: { data: jsonSchema(importReport) } }, { data: importExample }, { "Cache-Control": header("`no-store`") }),
         400: problemResponse("Not a readable OPML document; nothing was written.", problemExample(400, "invalid_opml", "Not a readable OPML document", "The root element is <html>, not <opml>.", "/api/v1/sources/import")),

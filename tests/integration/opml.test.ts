@@ -245,7 +245,7 @@ describe("OPML import: refusals of the whole file", () => {
       expect(res.status, type).toBe(415);
       expect((await problemOf(res)).code).toBe("unsupported_media_type");
     }
-    for (const type of ["application/xml", "text/xml; charset=utf-8", "application/opml+xml"]) {
+    for (const type of ["application/xml", "text/xml; charset=utf-8", "application/opml+xml", "application/octet-stream"]) {
       expect((await importOpml(fixture("flat.opml"), { "content-type": type })).status, type).toBe(200);
     }
   });
