@@ -19,6 +19,7 @@ import { healthContract, healthRoutes } from "./routes/health";
 import { localesContract, localesRoutes } from "./routes/locales";
 import { apiLocale, d1Session, jsonCharset, methodNotAllowedProblem, rateLimit, requestId } from "./routes/middleware";
 import { openApiContract, openApiRoutes } from "./routes/openapi";
+import { opmlRoutes } from "./routes/opml";
 import { searchContract } from "./routes/search.contract";
 import { searchRoutes } from "./routes/search";
 import { sourcesContract } from "./routes/sources.contract";
@@ -94,6 +95,7 @@ export function createApp() {
   api.use("/search", responseCache());
   api.route("/articles", articlesRoutes);
   api.route("/search", searchRoutes);
+  api.route("/", opmlRoutes);
   api.route("/sources", sourcesRoutes);
   api.route("/locales", localesRoutes);
   api.route("/admin", adminRoutes);

@@ -2,6 +2,7 @@ import * as z from "zod/mini";
 import { adminFailures, adminSecurity, envelope, header, jsonResponse, jsonSchema, pathParameter, problemExample, problemResponse, readFailures, readParameters, ref, sharedResponse, type RouteContract } from "../http/openapi";
 import { localeQuery } from "../http/params";
 import { STORY_KEY_MAX, STORY_SCOPE_RE, storyKeyProblem } from "../ingest/identity";
+import { MAX_OPML_BYTES, MAX_OUTLINES, OPML_NS } from "./opml-format";
 import { examples as ex } from "./schemas";
 
 const name = z.string().check(z.minLength(1), z.maxLength(200));
@@ -51,6 +52,47 @@ export const sourcePatch = z.object({
 
 export const deleteQuery = z.object({ purge: z.optional(z.enum(["true", "false"])) });
 
+/** What POST /sources/import answers: counts, then one entry per outline that is not a folder. */
+export const importReport = z.object({
+  added: z.number(),
+  updated: z.number(),
+  unchanged: z.number(),
+  refused: z.number(),
+  outlines: z.array(
+    z.object({
+      outline: z.number().check(z.describe("1-based position among the file's outline elements, folders included")),
+      folders: z.array(z.string()).check(z.describe("Titles of the enclosing folders, outermost first")),
+      title: z.nullable(z.string()),
+      xml_url: z.nullable(z.string()),
+      status: z.enum(["added", "updated", "unchanged", "refused"]),
+      id: z.optional(z.string()),
+      code: z.optional(z.enum(["not_a_feed", "missing_url", "bad_url", "private_host", "duplicate_url", "duplicate_id", "invalid_attribute"])),
+      message: z.optional(z.string()),
+    }),
+  ),
+  warnings: z.array(z.string()).check(z.describe("What the parser recovered from, e.g. an unescaped &")),
+});
+
+const opmlExample = `<?xml version="1.0" encoding="UTF-8"?>
+<opml version="2.0" xmlns:edge="${OPML_NS}">
+  <head><title>Feeds</title></head>
+  <body>
+    <outline text="World">
+      <outline type="rss" text="UN News (English)" xmlUrl="https://news.example.org/feed/en.xml" htmlUrl="https://news.example.org/en/" language="en" edge:id="un-news-en" edge:storyScope="news-example" edge:storyKey="/:lang/story/:year/:month/:key"/>
+    </outline>
+  </body>
+</opml>
+`;
+
+const importExample = {
+  added: 1,
+  updated: 0,
+  unchanged: 0,
+  refused: 0,
+  outlines: [{ outline: 2, folders: ["World"], title: "UN News (English)", xml_url: "https://news.example.org/feed/en.xml", status: "added", id: "un-news-en" }],
+  warnings: [],
+} satisfies z.infer<typeof importReport>;
+
 const created = { ...ex.source, last_fetched_at: null, last_status: null, next_fetch_at: null, article_count: 0 };
 
 export const sourcesContract: RouteContract[] = [
@@ -81,6 +123,48 @@ export const sourcesContract: RouteContract[] = [
         409: problemResponse("The id is taken.", problemExample(409, "conflict", "Conflict", "A source with id un-news-en already exists.", "/api/v1/sources")),
         413: problemResponse("Body over 64 KB.", problemExample(413, "body_too_large", "Request body too large", "The body must be at most 65536 bytes.", "/api/v1/sources")),
         415: problemResponse("Body not JSON.", problemExample(415, "unsupported_media_type", "Unsupported media type", "Send the body as application/json.", "/api/v1/sources")),
+      },
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/sources.opml",
+    operation: {
+      operationId: "exportSourcesOpml",
+      summary: "All sources as an OPML 2.0 file (admin)",
+      description: `One \`type="rss"\` outline per source, in id order: \`text\` and \`title\` (name), \`xmlUrl\`, \`htmlUrl\` (homepage), \`language\`, and in the namespace \`${OPML_NS}\` the \`id\`, \`storyScope\`, \`storyKey\`, and \`enabled="false"\` for a disabled source. Importing the file elsewhere recreates the same sources.`,
+      security: adminSecurity,
+      responses: {
+        200: {
+          description: "The OPML document",
+          headers: { "Content-Disposition": header("`attachment`, named sources.opml"), "Cache-Control": header("`no-store`") },
+          content: { "text/x-opml": { schema: { type: "string" }, example: opmlExample } },
+        },
+        ...adminFailures,
+      },
+    },
+  },
+  {
+    method: "post",
+    path: "/api/v1/sources/import",
+    operation: {
+      operationId: "importSourcesOpml",
+      summary: "Add or update sources from an OPML file (admin)",
+      description: `Folders are flattened. Each feed outline is matched to a source by its \`edge:id\` (namespace \`${OPML_NS}\`) or else its \`xmlUrl\`; a new one gets the id POST /sources derives from its title (from its host without a title), with \`-2\`, \`-3\`… when taken. The rules of POST /sources apply to every outline; an outline that breaks one is refused with a code and message, the others are written in one transaction. Attributes an outline lacks leave the stored values as they are, so importing the same file twice reports every outline \`unchanged\` the second time. At most ${MAX_OUTLINES} outlines.`,
+      security: adminSecurity,
+      requestBody: {
+        required: true,
+        content: Object.fromEntries(["text/x-opml", "application/xml", "application/octet-stream"].map((type) => [type, { schema: { type: "string" }, example: opmlExample }])),
+      },
+      responses: {
+        200: jsonResponse("What happened to each outline", { type: "object", required: ["data"], properties: { data: jsonSchema(importReport) } }, { data: importExample }, { "Cache-Control": header("`no-store`") }),
+        400: problemResponse("Not a readable OPML document; nothing was written.", problemExample(400, "invalid_opml", "Not a readable OPML document", "The root element is <html>, not <opml>.", "/api/v1/sources/import")),
+        ...adminFailures,
+        413: problemResponse(
+          `Body over ${MAX_OPML_BYTES} bytes, or more than ${MAX_OUTLINES} outlines.`,
+          problemExample(413, "too_many_outlines", "Too many outlines", `An import may hold at most ${MAX_OUTLINES} outlines; split the file.`, "/api/v1/sources/import"),
+        ),
+        415: problemResponse("Body not OPML.", problemExample(415, "unsupported_media_type", "Unsupported media type", "Send the OPML document as text/x-opml or application/xml.", "/api/v1/sources/import")),
       },
     },
   },

@@ -5,11 +5,11 @@ import { deleteSource, getSource, getSourceHealth, insertSource, listSources, ty
 import type { AppEnv } from "../env";
 import { invalidParameters, notFound, Problem } from "../errors/problem";
 import { checkUpstreamUrl } from "../ingest/upstream-url";
-import { slugify } from "../ingest/identity";
 import { PUBLIC_CACHE_CONTROL } from "../http/headers";
 import { readJson } from "../http/json-body";
 import { parseParams, queryObject } from "../http/params";
 import { requireAdmin } from "./middleware";
+import { idFromName } from "./source-id";
 import { deleteQuery, sourceCreate, sourcePatch } from "./sources.contract";
 
 /** A translation mapping needs both its scope and its key pattern: the missing one is named. */
@@ -32,7 +32,7 @@ export const sourcesRoutes = new Hono<AppEnv>()
   })
   .post("/", requireAdmin(), async (c) => {
     const input = parseParams(sourceCreate, await readJson(c));
-    const id = input.id ?? slugify(input.name).replace(/[^a-z0-9._-]/g, "").slice(0, 64);
+    const id = input.id ?? idFromName(input.name);
     if (!id) throw invalidParameters([{ path: "id", message: "required when the name has no latin letters or digits" }]);
     const created = await insertSource(database(c.var.session()), {
       id,

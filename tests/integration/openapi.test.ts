@@ -153,11 +153,14 @@ describe("the OpenAPI document", () => {
       // A refresh must not reach the example's (real) upstream.
       if (op.operationId === "refresh") query.set("source", "none-such");
       if (query.size) target += `?${query}`;
-      const body = op.requestBody?.content["application/json"]?.example;
+      // The first documented body, as its media type says: JSON, or text as written (OPML).
+      const [type, media] = Object.entries(op.requestBody?.content ?? {})[0] ?? [];
+      const example = media?.example;
+      const body = example === undefined ? undefined : type === "application/json" ? JSON.stringify(example) : String(example);
       const res = await SELF.fetch(`http://app.test${target}`, {
         method: method.toUpperCase(),
-        headers: { ...(op.security ? ADMIN : {}), ...(body ? { "content-type": "application/json" } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
+        headers: { ...(op.security ? ADMIN : {}), ...(type && body !== undefined ? { "content-type": type } : {}) },
+        body,
       });
       await res.arrayBuffer();
       expect(Object.keys(op.responses), `${method} ${target} answered ${res.status}`).toContain(String(res.status));
