@@ -14,8 +14,8 @@ import { newsSitemap, pagesSitemap, sitemapIndex, type PageEntry } from "./xml";
 
 /**
  * Articles (by `pk`) per sitemap file. The protocol allows 50,000 URLs and 50 MB; each URL here
- * carries about ten hreflang links (some 1.2 KB), so 2,000 keeps a file near 2.5 MB: one
- * bounded range read and a quick render on a cache miss, a cache entry far below KV's value
+ * carries eight or more hreflang links, well over a kilobyte, so 2,000 keeps a file at a few MB:
+ * one bounded range read and a quick render on a cache miss, a cache entry far below KV's value
  * limit, and still room for some 14 million articles in one index (50,000 files / 7 locales).
  */
 export const SITEMAP_SPAN = 2_000;
