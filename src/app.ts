@@ -27,6 +27,8 @@ import { sourcesRoutes } from "./routes/sources";
 import { onPageError } from "./pages/page-errors";
 import { isReaderPath } from "./pages/reader-headers";
 import { pagesRoutes } from "./pages/routes";
+import { sitemapsContract } from "./pages/sitemaps/contract";
+import { sitemapRoutes } from "./pages/sitemaps/routes";
 
 /** Public reads may be called from any web page; these headers are readable cross-origin. */
 const publicCors = cors({
@@ -48,6 +50,7 @@ export const ROUTE_CONTRACTS: RouteContract[] = [
   ...feedsContract,
   ...docsContract,
   ...healthContract,
+  ...sitemapsContract,
 ];
 
 export function createApp() {
@@ -106,6 +109,7 @@ export function createApp() {
   app.route("/", healthRoutes);
   app.route("/api/v1", api);
   app.route("/api", docsRoutes(ROUTE_CONTRACTS));
+  app.route("/", sitemapRoutes);
   app.route("/", pagesRoutes);
   app.notFound(onNotFound);
   app.onError(errorHandler([{ claims: isReaderPath, render: onPageError }]));

@@ -111,7 +111,8 @@ export async function getArticle(db: Db, id: string): Promise<ArticleDetail | nu
         .select({ language: articles.language, id: articles.id, slug: articles.slug })
         .from(articles)
         .where(and(eq(articles.storyGroup, found.storyGroup), ne(articles.language, found.language)))
-        .orderBy(articles.language)
+        // The sitemaps read a story's translations in this same order (db/sitemaps.ts).
+        .orderBy(articles.language, articles.id)
         .limit(50)
     : [];
   return {

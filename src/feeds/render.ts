@@ -1,4 +1,5 @@
 import type { ArticleSummary } from "../domain";
+import { xmlEscape } from "../http/xml";
 import type { Locale } from "../i18n/locales";
 
 /** What every outgoing feed format needs to know about itself. */
@@ -13,15 +14,6 @@ export interface FeedInfo {
   /** Base for article page URLs: `${siteUrl}/${locale}/news/${id}/${slug}`. */
   siteUrl: string;
   updated: string;
-}
-
-const XML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
-
-/** Escapes text for XML and drops characters XML 1.0 forbids. */
-export function xmlEscape(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "")
-    .replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
 }
 
 export function articlePageUrl(info: FeedInfo, a: ArticleSummary): string {

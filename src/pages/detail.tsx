@@ -15,18 +15,21 @@ interface HeadProps {
   t: Messages;
   article: ArticleDetail;
   canonical: string;
+  /** The story's language versions (Open Graph locales). */
   alternates: Alternate[];
+  /** The story's hreflang set (story-group.ts `hreflangSet`), the one the sitemaps list too. */
+  hreflang: Alternate[];
 }
 
 /** Canonical, reciprocal hreflang alternates (with x-default) and Open Graph tags. */
-export function DetailHead({ t, article, canonical, alternates }: HeadProps) {
+export function DetailHead({ t, article, canonical, alternates, hreflang }: HeadProps) {
   return (
     <>
       <link rel="canonical" href={canonical} />
-      {alternates.map((a) => (
+      {hreflang.map((a) => (
         <link rel="alternate" hreflang={a.language} href={a.href} />
       ))}
-      <link rel="alternate" hreflang="x-default" href={defaultAlternate(alternates, canonical)} />
+      <link rel="alternate" hreflang="x-default" href={defaultAlternate(hreflang)} />
       <meta property="og:type" content="article" />
       <meta property="og:site_name" content={t.site.name} />
       <meta property="og:title" content={article.title} />

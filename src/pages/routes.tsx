@@ -20,7 +20,7 @@ import { readerPage } from "./reader-headers";
 import { htmlPage } from "./render";
 import { SearchPage } from "./search";
 import { siteOptions } from "./site-options";
-import { canonicalHref, storyAlternates } from "./story-group";
+import { canonicalHref, hreflangSet, storyAlternates } from "./story-group";
 import { articlePath, feedQuery, homePath, PER_PAGE, searchPath, underLocale } from "./urls";
 
 /** A path prefix that only matches the seven UI locales. */
@@ -106,7 +106,8 @@ pagesRoutes.get(`${L}/news/:id/:slug?`, async (c) => {
   if (!article) throw notFound(`No article with id ${id}.`);
   // One address per article and locale: outdated or missing slugs move to the current one.
   if (c.req.param("slug") !== article.slug) return c.redirect(`${articlePath(locale, article)}${url.search}`, 301);
-  const canonical = canonicalHref(url.origin, article);
+  const hreflang = hreflangSet(url.origin, article, article.translations);
+  const canonical = canonicalHref(url.origin, url.origin + articlePath(locale, article), article, hreflang);
   const alternates = storyAlternates(url.origin, article);
   return htmlPage(
     c,
@@ -116,7 +117,7 @@ pagesRoutes.get(`${L}/news/:id/:slug?`, async (c) => {
       title={article.title}
       description={article.summary}
       switchTo={(l) => underLocale(url, l)}
-      head={<DetailHead t={t} article={article} canonical={canonical} alternates={alternates} />}
+      head={<DetailHead t={t} article={article} canonical={canonical} alternates={alternates} hreflang={hreflang} />}
     >
       <DetailPage locale={locale} t={t} article={article} alternates={alternates} />
     </Layout>,
