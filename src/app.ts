@@ -15,6 +15,7 @@ import { healthRoutes } from "./routes/health";
 import { localesRoutes } from "./routes/locales";
 import { apiLocale, d1Session, jsonCharset, methodNotAllowedProblem, rateLimit, requestId } from "./routes/middleware";
 import { openApiRoutes } from "./routes/openapi";
+import { listingQuery, searchQuery } from "./routes/params";
 import { searchRoutes } from "./routes/search";
 import { sourcesRoutes } from "./routes/sources";
 import { pagesRoutes } from "./pages/routes";
@@ -69,8 +70,8 @@ export function createApp() {
 
   const api = new Hono<AppEnv>();
   api.use(apiLocale());
-  api.use("/articles/*", responseCache());
-  api.use("/search", responseCache());
+  api.use("/articles/*", responseCache({ params: Object.keys(listingQuery.shape) }));
+  api.use("/search", responseCache({ params: Object.keys(searchQuery.shape) }));
   api.route("/articles", articlesRoutes);
   api.route("/search", searchRoutes);
   api.route("/sources", sourcesRoutes);
@@ -78,7 +79,8 @@ export function createApp() {
   api.route("/admin", adminRoutes);
   api.route("/", openApiRoutes);
 
-  app.use("/feeds/*", feedLocale(), responseCache());
+  // A feed reads the listing's parameters, and `q` when it is a saved search.
+  app.use("/feeds/*", feedLocale(), responseCache({ params: [...Object.keys(listingQuery.shape), "q"] }));
   app.route("/feeds", feedsRoutes);
   app.route("/", healthRoutes);
   app.route("/api/v1", api);

@@ -18,8 +18,10 @@ export interface Bindings {
   REFRESH_QUEUE?: Queue<RefreshMessage>;
   /** Due sources above which a run fans out through REFRESH_QUEUE (default 500). */
   REFRESH_FANOUT_THRESHOLD?: string;
-  /** Per-client-IP limit on public reads (wrangler.toml `[[ratelimits]]`); none when absent. */
+  /** Per-client limit on work (wrangler.toml `[[ratelimits]]`, src/cache/policy.ts); none when absent. */
   RATE_LIMITER?: RateLimit;
+  /** "true" counts loopback clients against the rate limit too (they are exempt otherwise). */
+  RATE_LIMIT_LOOPBACK?: string;
 }
 
 /** One queued unit of refresh work. */

@@ -6,6 +6,7 @@ import { problemTitle } from "../i18n/problems";
 import { onPageError } from "../pages/page-errors";
 import { isReaderPath } from "../pages/reader-headers";
 import { notFound, Problem } from "./problem";
+import { storageUnavailable } from "./storage";
 
 function instanceOf(c: Context<AppEnv>): string {
   return new URL(c.req.url).pathname;
@@ -17,11 +18,13 @@ function render(c: Context<AppEnv>, problem: Problem): Response {
 
 /**
  * Renders every failure as problem+json, except on reader pages, which answer in HTML (a
- * 429 from the rate limiter runs before the pages' own handler could). Faults we did not
- * anticipate become a bare 500 with a request id to quote; the message and stack go to the
- * log only.
+ * 429 from the rate limiter runs before the pages' own handler could). Storage failures are
+ * a 503 with Retry-After. Faults we did not anticipate become a bare 500 with a request id to
+ * quote; the message and stack go to the log only.
  */
-export const onError: ErrorHandler<AppEnv> = (err, c) => {
+export const onError: ErrorHandler<AppEnv> = (caught, c) => {
+  // D1 being unavailable is temporary, and a client can be told when to come back.
+  const err = storageUnavailable(caught) ?? caught;
   if (isReaderPath(c.req.path)) return onPageError(err, c);
   if (err instanceof Problem) return render(c, err);
   if (err instanceof HTTPException) {

@@ -1,4 +1,4 @@
-import { bumpContentVersion } from "../cache/version";
+import { contentChanged } from "../cache/version";
 import { database } from "../db/client";
 import { saveOutcome, saveRun } from "../db/runs";
 import { claimSources, dueSources, getSource, type SourceRow } from "../db/sources";
@@ -153,7 +153,7 @@ export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<R
     report.sources = sources.flatMap((s) => outcomes.get(s.id) ?? []);
     report.finished_at = iso(Date.now());
     await saveRun(env.DB, report);
-    if (report.sources.some((s) => s.new > 0 || s.updated > 0)) await bumpContentVersion(env.CACHE);
+    await contentChanged(env, { kind: "articles", stored: report.sources.reduce((n, s) => n + s.new + s.updated, 0) });
     return report;
   } finally {
     await releaseLease(env.DB, runId);
@@ -180,18 +180,18 @@ async function fanOut(env: Bindings, queue: Queue<RefreshMessage>, report: Refre
  */
 export async function refreshFromQueue(env: Bindings, batch: MessageBatch<RefreshMessage>): Promise<void> {
   const limits = fetchLimits(env);
-  let changed = false;
+  let stored = 0;
   await forEachPolitely([...batch.messages], (m) => m.body.sourceId, async (message) => {
     try {
       const source = await getSource(database(env.DB), message.body.sourceId);
       if (!source || !source.enabled) return message.ack();
       const outcome = await refreshSource(env, source, limits);
-      changed ||= outcome.new > 0 || outcome.updated > 0;
+      stored += outcome.new + outcome.updated;
       await saveOutcome(env.DB, message.body.runId, outcome, iso(Date.now()));
       message.ack();
     } catch {
       message.retry();
     }
   });
-  if (changed) await bumpContentVersion(env.CACHE);
+  await contentChanged(env, { kind: "articles", stored });
 }

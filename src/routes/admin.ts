@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import * as z from "zod/mini";
-import { bumpContentVersion } from "../cache/version";
+import { contentChanged } from "../cache/version";
 import { MAX_REINDEX_LIMIT, reindexArticles } from "../db/reindex";
 import { recentRuns } from "../db/runs";
 import type { AppEnv } from "../env";
@@ -33,6 +33,6 @@ export const adminRoutes = new Hono<AppEnv>()
     const q = parseParams(reindexQuery, queryObject(new URL(c.req.url)));
     const report = await reindexArticles(c.env.DB, q);
     // Cached search pages were built from the old index.
-    if (report.next_cursor === null) await bumpContentVersion(c.env.CACHE);
+    if (report.next_cursor === null) await contentChanged(c.env, { kind: "search-index" });
     return c.json({ data: report });
   });

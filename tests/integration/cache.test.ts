@@ -115,7 +115,7 @@ describe("the response cache", () => {
     const res = await settled("/api/v1/articles?source=pub&per_page=7");
     expect(cacheOf(res)).toBe("MISS");
     const keys = await sharedKeys(await version(), "en", new URL("http://app.test/api/v1/articles?per_page=7&source=pub"));
-    expect(keys.kv).toBe(`resp:${await version()}:en:/api/v1/articles?per_page=7&source=pub`);
+    expect(keys.kv).toBe(`resp:${await version()}:en:http://app.test/api/v1/articles?per_page=7&source=pub`);
     const stored = await env.CACHE.get(keys.kv);
     expect(stored?.endsWith(await res.text())).toBe(true);
     expect(await caches.default.match(keys.edge)).toBeDefined();
