@@ -1,6 +1,6 @@
 import type { Bindings } from "../env";
 import { ByteLru } from "./memory-lru";
-import { admitted, BODY_HEADERS, keyCoversVary, negotiatesLocale, NEVER_REPLAYED, notModified } from "./policy";
+import { admitted, BODY_HEADERS, countsWhenCached, keyCoversVary, negotiatesLocale, NEVER_REPLAYED, notModified } from "./policy";
 import { CACHE_STATUS_HEADER, hitStatus } from "./status";
 import { contentVersion } from "./version";
 
@@ -34,6 +34,8 @@ interface Remembered {
   headers: Headers;
   notModified: Headers;
   etag: string | null;
+  /** A hit on it still counts against the rate limit (policy.ts), decided once when stored. */
+  counted: boolean;
 }
 
 const memory = new ByteLru<Remembered>(MEMORY_BYTES, MEMORY_ENTRY_BYTES);
@@ -76,7 +78,7 @@ export async function lookupMemory(request: Request, env: Bindings): Promise<Mem
   const { key, negotiated } = await keyOf(request, env);
   const found = key === null ? undefined : memory.get(key);
   if (!found) return { response: null, key, negotiated };
-  if (!(await admitted(env, request, "hit"))) return NONE;
+  if (found.counted && !(await admitted(env, request, "hit"))) return NONE;
   if (notModified(found.etag, request.headers.get("if-none-match"))) {
     return { response: new Response(null, { status: 304, headers: found.notModified }), key, negotiated };
   }
@@ -98,6 +100,7 @@ export async function rememberResponse(lookup: MemoryLookup, request: Request, r
     headers: new Headers([...headers, [CACHE_STATUS_HEADER, hitStatus("memory")]]),
     notModified: new Headers(headers.filter(([name]) => !BODY_HEADERS.has(name))),
     etag: response.headers.get("etag"),
+    counted: countsWhenCached(request.url),
   };
   const bytes = headers.reduce((n, [name, value]) => n + name.length + value.length, body.length + lookup.key.length);
   memory.set(lookup.key, entry, bytes);

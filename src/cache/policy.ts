@@ -77,9 +77,8 @@ export function location(url: URL): string {
   return `${url.pathname}${url.search}`;
 }
 
-/** Whether this request is searching: a search costs work even when its answer is cached. */
-function searching(request: Request): boolean {
-  const url = request.url;
+/** Whether the request at this URL searches: a search costs work even when its answer is cached. */
+export function countsWhenCached(url: string): boolean {
   const path = url.slice(url.indexOf("/", url.indexOf("//") + 2)).split("?")[0] ?? "";
   return SEARCH.test(path);
 }
@@ -95,7 +94,7 @@ const decisions = new WeakMap<Request, boolean>();
 export async function admitted(env: Bindings, request: Request, answer: "hit" | "miss"): Promise<boolean> {
   const known = decisions.get(request);
   if (known !== undefined) return known;
-  if (answer === "hit" && !searching(request)) return true;
+  if (answer === "hit" && !countsWhenCached(request.url)) return true;
   const decision = await withinLimit(env, request);
   decisions.set(request, decision);
   return decision;
