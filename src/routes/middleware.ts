@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import { BOOKMARK_HEADER, openSession } from "../db/client";
 import { admitted, servedFromCache, tooManyRequests } from "../cache/policy";
+import { BOOKMARK_HEADER, openSession } from "../db/client";
 import type { AppEnv } from "../env";
 import { Problem } from "../errors/problem";
 import { isLocale, resolveLocale } from "../i18n/locales";
