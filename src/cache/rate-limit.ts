@@ -1,5 +1,6 @@
 import wranglerConfig from "../../wrangler.toml";
 import type { Bindings } from "../env";
+import { bounded } from "./bounded";
 
 /**
  * The per-client limiter: who a client is, and whether it has work left in this window. Which
@@ -76,14 +77,17 @@ function limited(env: Bindings, ip: string | null): ip is string {
   return env.RATE_LIMIT_LOOPBACK === "true" || !isLoopback(ip);
 }
 
+/** A limiter slower than this is not waited for: the request goes on uncounted. */
+const LIMITER_TIMEOUT_MS = 500;
+
 /**
  * Counts one unit of work for the client and says whether it was within its limit. Requests
  * that did not come through Cloudflare's edge carry no `cf-connecting-ip` (service bindings,
- * local tools) and are not counted; a failing limiter lets the request through.
+ * local tools) and are not counted; a failing or slow limiter lets the request through.
  */
 export async function withinLimit(env: Bindings, request: Request): Promise<boolean> {
   const ip = request.headers.get("cf-connecting-ip");
   if (!limited(env, ip)) return true;
-  const outcome = await env.RATE_LIMITER!.limit({ key: clientKey(ip) }).catch(() => ({ success: true }));
-  return outcome.success;
+  const outcome = await bounded(() => env.RATE_LIMITER!.limit({ key: clientKey(ip) }), LIMITER_TIMEOUT_MS);
+  return !outcome.ok || outcome.value.success;
 }

@@ -185,3 +185,16 @@ describe("a content change whose version bump fails", () => {
     expect(await env.CACHE.get(CONTENT_VERSION_KEY)).not.toBe(before);
   });
 });
+
+describe("a failing or slow rate limiter", () => {
+  it("lets the request through rather than failing it", async () => {
+    const limiters = [() => Promise.reject(new Error("rate limiter unavailable")), () => new Promise<never>(() => {})];
+    for (const limit of limiters) {
+      const bindings: Bindings = { ...faulty(), RATE_LIMITER: { limit } as unknown as RateLimit };
+      const request = new Request(`http://app.test${fresh()}`, { headers: { "cf-connecting-ip": "198.51.100.7" } }) as Request<unknown, IncomingRequestCfProperties>;
+      const res = await (await freshWorker()).fetch!(request, bindings, createExecutionContext());
+      expect(res.status).toBe(200);
+      expect(res.headers.get("cache-status")).toBe("edge-news; fwd=uri-miss; stored");
+    }
+  });
+});
