@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { admitted, servedFromCache, tooManyRequests } from "../cache/policy";
-import { BOOKMARK_HEADER, openSession } from "../db/client";
+import { BOOKMARK_HEADER, openSession, type D1Reader } from "../db/client";
+import { withPrimaryFallback } from "../db/replica-fallback";
 import type { AppEnv } from "../env";
 import { Problem } from "../errors/problem";
 import { isLocale, resolveLocale } from "../i18n/locales";
@@ -33,13 +34,18 @@ export function apiLocale(): MiddlewareHandler<AppEnv> {
  * Opens this request's D1 session on first use, from the client's bookmark header if it sent
  * one, and returns the session's latest bookmark in the same header so the client's next
  * request reads data at least as fresh (Cloudflare's documented pattern for read replicas).
+ * A read the replica does not answer in time is run again at the primary (replica-fallback.ts).
  * Cache hits never open one.
  */
 export function d1Session(): MiddlewareHandler<AppEnv> {
   return async function d1SessionMiddleware(c, next) {
     let session: D1DatabaseSession | undefined;
+    let reader: D1Reader | undefined;
+    let primary: D1DatabaseSession | undefined;
     const writes = c.req.method !== "GET" && c.req.method !== "HEAD";
-    c.set("session", () => (session ??= openSession(c.env.DB, c.req.header(BOOKMARK_HEADER), writes)));
+    const open = () => (session ??= openSession(c.env.DB, c.req.header(BOOKMARK_HEADER), writes));
+    // Reads may go to a replica; one that is too slow is passed over for the primary.
+    c.set("session", () => (reader ??= writes ? open() : withPrimaryFallback(open(), () => (primary ??= c.env.DB.withSession("first-primary")))));
     await next();
     const bookmark = session?.getBookmark();
     if (bookmark) c.res.headers.set(BOOKMARK_HEADER, bookmark);

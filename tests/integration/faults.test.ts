@@ -198,3 +198,22 @@ describe("a failing or slow rate limiter", () => {
     }
   });
 });
+
+describe("a failing or slow D1 read replica", () => {
+  it("is passed over for the primary", async () => {
+    const replica: Switch = { fault: "none" };
+    const primary: Switch = { fault: "none" };
+    const bindings: Bindings = { ...(env as Bindings), DB: faultyD1(env.DB, replica, primary) };
+    const path = fresh();
+    const expected = await (await call(await freshWorker(), bindings, path, false)).text();
+    for (const fault of ["error", "hang"] as const) {
+      replica.fault = fault;
+      const res = await call(await freshWorker(), { ...bindings, CACHE: faultyKv(env.CACHE, { fault: "error" }) }, path, false);
+      expect(res.status, fault).toBe(200);
+      expect(await res.text(), fault).toBe(expected);
+      expect((await call(await freshWorker(), bindings, "/healthz", false)).status, fault).toBe(200);
+    }
+    primary.fault = "error";
+    expect((await call(await freshWorker(), bindings, "/healthz", false)).status).toBe(503);
+  });
+});

@@ -47,19 +47,20 @@ export function faultyEdgeCache(when: Switch): () => void {
 
 /**
  * A D1 database whose queries fail as D1 does when the database or its replica is unreachable.
- * Sessions are wrapped too: reads go through `withSession`.
+ * Sessions are wrapped too: reads go through `withSession`. `primary` governs the database
+ * itself and sessions that start at the primary; `replica`, every other session.
  */
-export function faultyD1(db: D1Database, when: Switch): D1Database {
+export function faultyD1(db: D1Database, replica: Switch, primary: Switch = replica): D1Database {
   const error = () => new Error("D1_ERROR: Network connection lost.");
   const statements = new Set(["all", "first", "run", "raw"]);
   // The real batch takes only real statements: it is handed back the ones wrapped here.
   const real = new WeakMap<object, D1PreparedStatement>();
-  const statement = (s: D1PreparedStatement): D1PreparedStatement => {
+  const statement = (s: D1PreparedStatement, when: Switch): D1PreparedStatement => {
     const wrapped = new Proxy(s, {
       get(object, name) {
         const value = Reflect.get(object, name);
         if (typeof value !== "function") return value;
-        if (name === "bind") return (...args: unknown[]) => statement(value.apply(object, args));
+        if (name === "bind") return (...args: unknown[]) => statement(value.apply(object, args), when);
         if (typeof name === "string" && statements.has(name)) {
           return (...args: unknown[]) => (when.fault === "error" ? Promise.reject(error()) : when.fault === "hang" ? never() : value.apply(object, args));
         }
@@ -69,13 +70,13 @@ export function faultyD1(db: D1Database, when: Switch): D1Database {
     real.set(wrapped, s);
     return wrapped;
   };
-  const reader = <T extends D1Database | D1DatabaseSession>(target: T): T =>
+  const reader = <T extends D1Database | D1DatabaseSession>(target: T, when: Switch): T =>
     new Proxy(target, {
       get(object, name) {
         const value = Reflect.get(object, name);
         if (typeof value !== "function") return value;
-        if (name === "prepare") return (sql: string) => statement(value.call(object, sql));
-        if (name === "withSession") return (...args: unknown[]) => reader(value.apply(object, args));
+        if (name === "prepare") return (sql: string) => statement(value.call(object, sql), when);
+        if (name === "withSession") return (constraint?: string) => reader(value.call(object, constraint), constraint === "first-primary" ? primary : replica);
         if (name === "batch") {
           return (list: D1PreparedStatement[]) =>
             when.fault === "error" ? Promise.reject(error()) : when.fault === "hang" ? never() : value.call(object, list.map((s) => real.get(s) ?? s));
@@ -86,5 +87,5 @@ export function faultyD1(db: D1Database, when: Switch): D1Database {
         return value.bind(object);
       },
     });
-  return reader(db);
+  return reader(db, primary);
 }
