@@ -134,16 +134,21 @@ export async function startApp({ scriptPath, d1Dir, kvDir, bindings = {}, wrappe
   const dir = path.dirname(scriptPath);
   const common = { compatibilityDate: COMPATIBILITY_DATE, compatibilityFlags: ["nodejs_compat"] };
   const appBindings = { ADMIN_TOKEN, ALLOW_PRIVATE_UPSTREAMS: "true", PUBLIC_BASE_URL: "", ...bindings };
+  // The bundle imports wrangler.toml as text (the Worker reads its rate-limit settings from it).
+  const textModules = await Promise.all(
+    (await readdir(dir)).filter((f) => f.endsWith(".toml")).map(async (f) => ({ type: "Text", path: path.join(dir, f), contents: await readFile(path.join(dir, f), "utf8") })),
+  );
   const app = wrapper
     ? {
         name: "app",
         modules: [
           { type: "ESModule", path: path.join(dir, "bench-entry.mjs"), contents: wrapper },
           { type: "ESModule", path: scriptPath, contents: await readFile(scriptPath, "utf8") },
+          ...textModules,
         ],
         modulesRoot: dir,
       }
-    : { name: "app", modules: true, scriptPath, modulesRoot: dir };
+    : { name: "app", modules: true, scriptPath, modulesRoot: dir, modulesRules: [{ type: "Text", include: ["**/*.toml"] }] };
   const mf = new Miniflare({
     host: "127.0.0.1",
     port: 0,

@@ -21,6 +21,7 @@ import { apiLocale, d1Session, jsonCharset, methodNotAllowedProblem, rateLimit, 
 import { openApiContract, openApiRoutes } from "./routes/openapi";
 import { opmlRoutes } from "./routes/opml";
 import { searchContract } from "./routes/search.contract";
+import { listingQuery, searchQuery } from "./http/params";
 import { searchRoutes } from "./routes/search";
 import { sourcesContract } from "./routes/sources.contract";
 import { sourcesRoutes } from "./routes/sources";
@@ -94,8 +95,8 @@ export function createApp() {
 
   const api = new Hono<AppEnv>();
   api.use(apiLocale());
-  api.use("/articles/*", responseCache());
-  api.use("/search", responseCache());
+  api.use("/articles/*", responseCache({ params: Object.keys(listingQuery.shape) }));
+  api.use("/search", responseCache({ params: Object.keys(searchQuery.shape) }));
   api.route("/articles", articlesRoutes);
   api.route("/search", searchRoutes);
   api.route("/", opmlRoutes);
@@ -104,7 +105,8 @@ export function createApp() {
   api.route("/admin", adminRoutes);
   api.route("/", openApiRoutes(ROUTE_CONTRACTS));
 
-  app.use("/feeds/*", feedLocale(), responseCache());
+  // A feed reads the listing's parameters, and `q` when it is a saved search.
+  app.use("/feeds/*", feedLocale(), responseCache({ params: [...Object.keys(listingQuery.shape), "q"] }));
   app.route("/feeds", feedsRoutes);
   app.route("/", healthRoutes);
   app.route("/api/v1", api);

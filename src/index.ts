@@ -1,22 +1,30 @@
 import { createApp } from "./app";
-import { lookupMemory, rememberResponse } from "./cache/memory-tier";
+import { lookupMemory, rememberResponse, type MemoryLookup } from "./cache/memory-tier";
+import { repairContentVersion } from "./cache/version";
 import type { Bindings, RefreshMessage } from "./env";
 import { refreshFromQueue, runRefresh } from "./ingest/run";
 
 const app = createApp();
 
+const UNCACHED: MemoryLookup = { response: null, key: null, negotiated: false };
+
 export default {
   async fetch(request, env, ctx) {
     // Hot responses are answered from isolate memory before the app runs (cache/memory-tier.ts).
-    const memory = await lookupMemory(request, env);
+    // Whatever goes wrong there, the app still answers: the memory tier is an optimisation.
+    const memory = await lookupMemory(request, env).catch(() => UNCACHED);
     return memory.response ?? rememberResponse(memory, request, await app.fetch(request, env, ctx));
   },
   async scheduled(_controller, env, ctx) {
     ctx.waitUntil(
-      runRefresh(env, { trigger: "cron" }).then((report) => {
-        const totals = report.sources.reduce((t, s) => ({ new: t.new + s.new, errors: t.errors + (s.status === "error" ? 1 : 0) }), { new: 0, errors: 0 });
-        console.log(JSON.stringify({ level: "info", msg: "refresh finished", run: report.id, sources: report.sources.length, ...totals, queued: report.queued, deferred: report.deferred, skipped: report.skipped }));
-      }, (err) => console.error(JSON.stringify({ level: "error", msg: "refresh failed; the run shows as interrupted", error: String(err) }))),
+      // A content version bump that failed after an earlier change is made good first.
+      repairContentVersion(env)
+        .catch((err) => console.error(JSON.stringify({ level: "warn", msg: "content version repair failed", error: String(err) })))
+        .then(() => runRefresh(env, { trigger: "cron" }))
+        .then((report) => {
+          const totals = report.sources.reduce((t, s) => ({ new: t.new + s.new, errors: t.errors + (s.status === "error" ? 1 : 0) }), { new: 0, errors: 0 });
+          console.log(JSON.stringify({ level: "info", msg: "refresh finished", run: report.id, sources: report.sources.length, ...totals, queued: report.queued, deferred: report.deferred, skipped: report.skipped }));
+        }, (err) => console.error(JSON.stringify({ level: "error", msg: "refresh failed; the run shows as interrupted", error: String(err) }))),
     );
   },
   async queue(batch, env, _ctx) {

@@ -1,3 +1,5 @@
+import { REPLAYED_HEADERS } from "./policy";
+
 /**
  * A cached response as every tier stores it. Encoded, it is one line of JSON holding the
  * headers, a newline, then the body bytes: one value per key, whatever the header sizes
@@ -7,19 +9,6 @@ export interface CachedEntry {
   headers: [string, string][];
   body: Uint8Array;
 }
-
-/** Headers that are part of a cached response's meaning and are replayed on a hit. */
-export const REPLAYED_HEADERS = [
-  "content-type",
-  "cache-control",
-  "etag",
-  "last-modified",
-  "link",
-  "x-total-count",
-  "x-total-pages",
-  "content-language",
-  "vary",
-];
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -7,15 +7,16 @@
  * | isolate memory | the content version above                            | as last read from KV                     | 5 s (VERSION_TTL_MS)                |
  * | isolate memory | `{version}\n{lang}\n{url}` (1)                       | final response: body, every header       | LRU 4 MiB, emptied on a new version |
  * | Cache API      | `{origin}/__response-cache/{version}/{locale}{path}` | entry (2)                                | 1 day (max-age)                     |
- * | KV             | `resp:{version}:{locale}:{path}`                     | entry (2)                                | 1 day (expirationTtl)               |
+ * | KV             | `resp:{version}:{locale}:{origin}{path}`             | entry (2)                                | 1 day (expirationTtl)               |
  *
- * (1) memory-tier.ts: `{lang}` is the raw Accept-Language under /api/ (where the API
- *     negotiates the locale from it) and empty elsewhere; `{url}` is the raw request URL.
+ * (1) memory-tier.ts: `{lang}` is the raw Accept-Language where the answer negotiates its
+ *     locale from it (policy.ts) and empty elsewhere; `{url}` is the raw request URL.
  * (2) entry.ts: the replayed headers as one line of JSON, a newline, then the body.
  *
  * `{path}` is the URL path plus the query string with parameters sorted, so equivalent
- * requests share an entry; past 400 bytes it is replaced by `/#` and its SHA-256 (KV keys are
- * at most 512 bytes). The memory key holds what selects the locale without negotiating it on
+ * requests share an entry, without the parameters the route does not read (policy.ts). When
+ * `{origin}{path}` is longer than 400 bytes, the KV key ends in `#` and their SHA-256 instead,
+ * and the Cache API path in `/#` and the same (KV keys are at most 512 bytes). The memory key holds what selects the locale without negotiating it on
  * the hot path. A refresh that changes content writes a new version, so every entry of older
  * versions becomes unreachable at once and expires on its own; a refresh that changes nothing
  * writes no version and invalidates nothing.
@@ -39,22 +40,22 @@ function sortedPath(url: URL): string {
   return `${url.pathname}${query ? `?${query}` : ""}`;
 }
 
-/** The identity of a cached response: same version, locale and normalised address. */
-export function responseKey(version: string, locale: string, url: URL): string {
-  return `resp:${version}:${locale}:${sortedPath(url)}`;
-}
-
 async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", encoder.encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Where an entry lives in the shared tiers: a KV key and a Cache API URL of bounded length. */
+/**
+ * Where an entry lives in the shared tiers: a KV key and a Cache API URL of bounded length.
+ * Both hold the origin: answers embed it (links, `Link` headers, feeds, pages), so a
+ * request through another hostname must not be answered with this one's links.
+ */
 export async function sharedKeys(version: string, locale: string, url: URL): Promise<{ kv: string; edge: string }> {
   const path = sortedPath(url);
-  const stored = encoder.encode(path).length > LONG_PATH_BYTES ? `/#${await sha256Hex(path)}` : path;
+  const whole = `${url.origin}${path}`;
+  const digest = encoder.encode(whole).length > LONG_PATH_BYTES ? await sha256Hex(whole) : null;
   return {
-    kv: `resp:${version}:${locale}:${stored}`,
-    edge: `${url.origin}/__response-cache/${encodeURIComponent(version)}/${locale}${stored.replace("#", "%23")}`,
+    kv: `resp:${version}:${locale}:${digest ? `#${digest}` : whole}`,
+    edge: `${url.origin}/__response-cache/${encodeURIComponent(version)}/${locale}${digest ? `/%23${digest}` : path}`,
   };
 }

@@ -1,6 +1,7 @@
+import { bounded } from "./bounded";
 import { decodeEntry, encodeEntry, type CachedEntry } from "./entry";
 import { RESPONSE_TTL_SECONDS } from "./keys";
-import type { CacheTier } from "./status";
+import type { CacheFault, CacheTier } from "./status";
 
 /** The tiers below isolate memory: this location's Cache API, then KV (global). */
 export type SharedTier = Exclude<CacheTier, "memory">;
@@ -9,6 +10,12 @@ export interface SharedKeys {
   kv: string;
   edge: string;
 }
+
+/**
+ * How long a tier may take to answer before the request goes on without it. A miss costs a D1
+ * query of about this order, so waiting longer for a cache would be slower than not having one.
+ */
+const TIER_READ_TIMEOUT_MS = 500;
 
 /** The location's HTTP cache; absent where the runtime offers none (a failure is a miss). */
 function edgeCache(): Cache | null {
@@ -19,30 +26,49 @@ function edgeCache(): Cache | null {
   }
 }
 
-/** Looks an entry up in the Cache API, then in KV; null when neither has it. */
-export async function readShared(kv: KVNamespace, keys: SharedKeys): Promise<{ entry: CachedEntry; tier: SharedTier } | null> {
+export type SharedLookup = { entry: CachedEntry; tier: SharedTier } | { entry: null; fault: CacheFault | null };
+
+async function readEdge(keys: SharedKeys): Promise<{ entry: CachedEntry | null; fault: CacheFault | null }> {
   const edge = edgeCache();
-  if (edge) {
-    const found = await edge.match(keys.edge).catch(() => undefined);
-    const entry = found ? decodeEntry(new Uint8Array(await found.arrayBuffer())) : null;
-    if (entry) return { entry, tier: "edge" };
-  }
-  const value = await kv.get(keys.kv, "arrayBuffer").catch(() => null);
-  const entry = value ? decodeEntry(new Uint8Array(value)) : null;
-  return entry ? { entry, tier: "kv" } : null;
+  if (!edge) return { entry: null, fault: null };
+  const found = await bounded(async () => {
+    const res = await edge.match(keys.edge);
+    return res ? decodeEntry(new Uint8Array(await res.arrayBuffer())) : null;
+  }, TIER_READ_TIMEOUT_MS);
+  return found.ok ? { entry: found.value, fault: null } : { entry: null, fault: `edge-${found.fault}` };
 }
 
-/** Stores an entry in this location's Cache API. Failures only cost a later miss. */
+/**
+ * Looks an entry up in the Cache API, then in KV. A tier that fails or is slow is passed over;
+ * the fault is reported (a KV fault before a Cache API one: it is the tier every location shares).
+ */
+export async function readShared(kv: KVNamespace, keys: SharedKeys): Promise<SharedLookup> {
+  const edge = await readEdge(keys);
+  if (edge.entry) return { entry: edge.entry, tier: "edge" };
+  const value = await bounded(() => kv.get(keys.kv, "arrayBuffer"), TIER_READ_TIMEOUT_MS);
+  if (!value.ok) return { entry: null, fault: `kv-${value.fault}` };
+  const entry = value.value ? decodeEntry(new Uint8Array(value.value)) : null;
+  return entry ? { entry, tier: "kv" } : { entry: null, fault: edge.fault };
+}
+
+/**
+ * Stores an entry in this location's Cache API. Writes run after the answer was sent, so a slow
+ * one delays nobody; failures only cost a later miss.
+ */
 export async function writeEdge(keys: SharedKeys, entry: CachedEntry): Promise<void> {
   const edge = edgeCache();
   if (!edge) return;
   const stored = new Response(encodeEntry(entry), {
     headers: { "content-type": "application/octet-stream", "cache-control": `public, max-age=${RESPONSE_TTL_SECONDS}` },
   });
-  await edge.put(keys.edge, stored).catch(() => {});
+  await Promise.resolve()
+    .then(() => edge.put(keys.edge, stored))
+    .catch(() => {});
 }
 
 /** Stores an entry in KV for every location. Failures (e.g. a write-rate limit) only cost a later miss. */
 export async function writeKv(kv: KVNamespace, keys: SharedKeys, entry: CachedEntry): Promise<void> {
-  await kv.put(keys.kv, encodeEntry(entry), { expirationTtl: RESPONSE_TTL_SECONDS }).catch(() => {});
+  await Promise.resolve()
+    .then(() => kv.put(keys.kv, encodeEntry(entry), { expirationTtl: RESPONSE_TTL_SECONDS }))
+    .catch(() => {});
 }

@@ -1,9 +1,11 @@
 /**
- * The one header that says how the response cache handled a response: RFC 9211 `Cache-Status`,
- * the standard successor of the ad-hoc `X-Cache`. A hit names the tier that answered in
- * `detail` (`memory`, `edge` for this location's Cache API, `kv`); a miss went to the handler
- * (`fwd=uri-miss`) and its answer was stored. Responses the cache does not handle carry none.
- * One header rather than two: every header is sent with every cached hit.
+ * The one header that says how the response cache handled a response: RFC 9211 `Cache-Status`.
+ * A hit names the tier that answered in `detail` (`memory`, `edge` for this location's Cache
+ * API, `kv`). A miss went to the handler: `fwd=uri-miss` when the tiers had no entry,
+ * `fwd=miss` with `detail` naming the fault when a tier could not be read (`kv-error`,
+ * `kv-timeout`, `edge-error`, `edge-timeout`), answered from the next tier or from D1; `stored`
+ * when the answer was filed for the next request. Responses the cache does not handle carry
+ * none. One header rather than several: every header is sent with every cached hit.
  */
 export const CACHE_STATUS_HEADER = "cache-status";
 
@@ -12,8 +14,16 @@ const CACHE_NAME = "edge-news";
 
 export type CacheTier = "memory" | "edge" | "kv";
 
+/** A tier that failed or did not answer in time; the request went on without it. */
+export type CacheFault = `${Exclude<CacheTier, "memory">}-${"error" | "timeout"}`;
+
 export function hitStatus(tier: CacheTier): string {
   return `${CACHE_NAME}; hit; detail=${tier}`;
 }
 
 export const MISS_STATUS = `${CACHE_NAME}; fwd=uri-miss; stored`;
+
+export function missStatus(fault: CacheFault | null, stored: boolean): string {
+  if (!fault) return stored ? MISS_STATUS : `${CACHE_NAME}; fwd=uri-miss`;
+  return `${CACHE_NAME}; fwd=miss${stored ? "; stored" : ""}; detail=${fault}`;
+}

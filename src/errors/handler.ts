@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../env";
 import { problemTitle } from "../i18n/problems";
 import { notFound, Problem } from "./problem";
+import { storageUnavailable } from "./storage";
 
 function instanceOf(c: Context<AppEnv>): string {
   return new URL(c.req.url).pathname;
@@ -22,11 +23,14 @@ export interface ErrorRenderer {
 /**
  * Renders every failure as problem+json, except on paths a registered renderer claims (the
  * app registers the reader pages' HTML one, so a 429 from the rate limiter, which runs before
- * the pages' own routes, looks like theirs). Faults we did not anticipate become a bare 500
- * with a request id to quote; the message and stack go to the log only.
+ * the pages' own routes, looks like theirs). Storage failures are a 503 with Retry-After.
+ * Faults we did not anticipate become a bare 500 with a request id to quote; the message and
+ * stack go to the log only.
  */
 export function errorHandler(renderers: ErrorRenderer[] = []): ErrorHandler<AppEnv> {
-  return (err, c) => {
+  return (caught, c) => {
+    // D1 being unavailable is temporary, and a client can be told when to come back.
+    const err = storageUnavailable(caught) ?? caught;
     const renderer = renderers.find((r) => r.claims(c.req.path));
     return renderer ? renderer.render(err, c) : renderProblem(err, c);
   };

@@ -1,4 +1,4 @@
-import { bumpContentVersion } from "../cache/version";
+import { contentChanged } from "../cache/version";
 import { database } from "../db/client";
 import { saveOutcome } from "../db/runs";
 import { claimSources, getSource, type SourceRow } from "../db/sources";
@@ -35,7 +35,7 @@ export async function handToQueue(env: Bindings, queue: Queue<RefreshMessage>, r
  */
 export async function refreshFromQueue(env: Bindings, batch: MessageBatch<RefreshMessage>): Promise<void> {
   const limits = fetchLimits(env);
-  let changed = false;
+  let stored = 0;
   const jobs: { source: SourceRow; message: Message<RefreshMessage> }[] = [];
   const failed = new Set<Message<RefreshMessage>>();
   const left = new Leftovers();
@@ -58,7 +58,7 @@ export async function refreshFromQueue(env: Bindings, batch: MessageBatch<Refres
     async (job) => {
       try {
         const { outcome, signal } = await refreshSource(env, job.source, limits);
-        changed ||= outcome.new > 0 || outcome.updated > 0;
+        stored += outcome.new + outcome.updated;
         await saveOutcome(env.DB, job.message.body.runId, outcome, iso(Date.now()));
         return signal;
       } catch {
@@ -70,5 +70,5 @@ export async function refreshFromQueue(env: Bindings, batch: MessageBatch<Refres
   );
   await left.parkWaiting(env.DB);
   for (const message of batch.messages) failed.has(message) ? message.retry() : message.ack();
-  if (changed) await bumpContentVersion(env.CACHE);
+  await contentChanged(env, { kind: "articles", stored });
 }

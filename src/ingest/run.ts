@@ -1,4 +1,4 @@
-import { bumpContentVersion } from "../cache/version";
+import { contentChanged } from "../cache/version";
 import { database } from "../db/client";
 import { acquireLease, releaseLease, releaseLeaseStatement, renewLease } from "../db/lease";
 import { abandonRun, extendRunStatement, finishRunStatement, recordOutcome, startRun } from "../db/runs";
@@ -112,7 +112,7 @@ export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<R
     report.finished_at = iso(clock());
     report.status = "finished";
     await env.DB.batch([finishRunStatement(env.DB, report), releaseLeaseStatement(env.DB, runId)]);
-    if (report.sources.some((s) => s.new > 0 || s.updated > 0)) await bumpContentVersion(env.CACHE);
+    await contentChanged(env, { kind: "articles", stored: report.sources.reduce((n, s) => n + s.new + s.updated, 0) });
     return report;
   } catch (err) {
     clearInterval(heartbeat);

@@ -40,7 +40,7 @@ pagesRoutes.get("/", (c) => {
 pagesRoutes.get(L, (c) => c.redirect(`/${c.req.param("locale")}/${new URL(c.req.url).search}`, 301));
 
 pagesRoutes.use(`${L}/*`, readerPage());
-pagesRoutes.use(`${L}/*`, responseCache());
+pagesRoutes.use(`${L}/*`, responseCache({ params: [...Object.keys(searchPageQuery.shape), ...ADVANCED_FIELDS] }));
 
 pagesRoutes.get(`${L}/`, async (c) => {
   const locale = c.get("locale");

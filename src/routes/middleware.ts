@@ -1,5 +1,7 @@
 import type { MiddlewareHandler } from "hono";
-import { BOOKMARK_HEADER, openSession } from "../db/client";
+import { admitted, servedFromCache, tooManyRequests } from "../cache/policy";
+import { BOOKMARK_HEADER, openSession, type D1Reader } from "../db/client";
+import { withPrimaryFallback } from "../db/replica-fallback";
 import type { AppEnv } from "../env";
 import { Problem } from "../errors/problem";
 import { isLocale, resolveLocale } from "../i18n/locales";
@@ -29,47 +31,39 @@ export function apiLocale(): MiddlewareHandler<AppEnv> {
 }
 
 /**
- * Opens this request's D1 session on first use, from the client's `x-d1-bookmark` if it sent
+ * Opens this request's D1 session on first use, from the client's bookmark header if it sent
  * one, and returns the session's latest bookmark in the same header so the client's next
  * request reads data at least as fresh (Cloudflare's documented pattern for read replicas).
+ * A read the replica does not answer in time is run again at the primary (replica-fallback.ts).
  * Cache hits never open one.
  */
 export function d1Session(): MiddlewareHandler<AppEnv> {
   return async function d1SessionMiddleware(c, next) {
     let session: D1DatabaseSession | undefined;
+    let reader: D1Reader | undefined;
+    let primary: D1DatabaseSession | undefined;
     const writes = c.req.method !== "GET" && c.req.method !== "HEAD";
-    c.set("session", () => (session ??= openSession(c.env.DB, c.req.header(BOOKMARK_HEADER), writes)));
+    const open = () => (session ??= openSession(c.env.DB, c.req.header(BOOKMARK_HEADER), writes));
+    // Reads may go to a replica; one that is too slow is passed over for the primary.
+    c.set("session", () => (reader ??= writes ? open() : withPrimaryFallback(open(), () => (primary ??= c.env.DB.withSession("first-primary")))));
     await next();
     const bookmark = session?.getBookmark();
     if (bookmark) c.res.headers.set(BOOKMARK_HEADER, bookmark);
   };
 }
 
-/** The window of the `[[ratelimits]]` binding in wrangler.toml: the longest a client waits. */
-export const RATE_LIMIT_PERIOD_SECONDS = 60;
-
 /**
- * Limits public requests per client IP with the Workers rate-limiting binding. Admin calls are
- * exempt (they are authenticated instead), as are requests that did not come through
- * Cloudflare's edge and so carry no `cf-connecting-ip` (local tools, service bindings). A
- * failing limiter lets the request through rather than failing it.
+ * Counts the requests the response cache does not handle (it counts its own misses, and
+ * searches, in policy.ts) against the client's rate limit. Admin calls are exempt: they are
+ * authenticated instead, and a failed authentication counts (`requireAdmin`).
  */
 export function rateLimit(): MiddlewareHandler<AppEnv> {
   return async function rateLimitMiddleware(c, next) {
-    const limiter = c.env.RATE_LIMITER;
-    const ip = c.req.header("cf-connecting-ip");
-    if (!limiter || !ip || isAdminRequest(c.req.method, c.req.path)) return next();
-    const outcome = await limiter.limit({ key: ip }).catch(() => ({ success: true }));
-    if (!outcome.success) {
+    if (isAdminRequest(c.req.method, c.req.path) || servedFromCache(c.req.method, c.req.path)) return next();
+    if (!(await admitted(c.env, c.req.raw, "miss"))) {
       const segment = c.req.path.split("/")[1] ?? null;
       c.set("locale", resolveLocale(segment, c.req.query("locale") ?? null, c.req.header("accept-language") ?? null).locale);
-      throw new Problem({
-        status: 429,
-        code: "rate_limited",
-        title: "Too many requests",
-        detail: `Too many requests from this address; retry after ${RATE_LIMIT_PERIOD_SECONDS} seconds.`,
-        headers: { "retry-after": String(RATE_LIMIT_PERIOD_SECONDS) },
-      });
+      throw tooManyRequests();
     }
     await next();
   };
@@ -104,19 +98,25 @@ export function requireAdmin(): MiddlewareHandler<AppEnv> {
     c.header("cache-control", "no-store");
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    // A failed attempt counts against the client's rate limit, so tokens cannot be guessed at speed.
+    const refuse = async (problem: Problem) => {
+      throw (await admitted(c.env, c.req.raw, "miss")) ? problem : tooManyRequests();
+    };
     if (!match?.[1]) {
-      throw new Problem({
-        status: 401,
-        code: "unauthorized",
-        title: "Authentication required",
-        detail: "Send the admin token as `Authorization: Bearer <token>`.",
-        headers: { "www-authenticate": 'Bearer realm="admin"' },
-      });
+      return refuse(
+        new Problem({
+          status: 401,
+          code: "unauthorized",
+          title: "Authentication required",
+          detail: "Send the admin token as `Authorization: Bearer <token>`.",
+          headers: { "www-authenticate": 'Bearer realm="admin"' },
+        }),
+      );
     }
     const expected = c.env.ADMIN_TOKEN;
     const [given, wanted] = await Promise.all([digest(match[1]), digest(expected ?? "")]);
     if (!expected || !crypto.subtle.timingSafeEqual(given, wanted)) {
-      throw new Problem({ status: 403, code: "forbidden", title: "Forbidden", detail: "The admin token is not valid." });
+      return refuse(new Problem({ status: 403, code: "forbidden", title: "Forbidden", detail: "The admin token is not valid." }));
     }
     await next();
   };

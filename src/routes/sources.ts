@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { bumpContentVersion } from "../cache/version";
+import { contentChanged } from "../cache/version";
 import { database } from "../db/client";
 import { deleteSource, getSource, getSourceHealth, insertSource, listSources, type SourceChanges, updateSource } from "../db/sources";
 import type { AppEnv } from "../env";
@@ -58,14 +58,13 @@ export const sourcesRoutes = new Hono<AppEnv>()
     }
     const changes = { ...input, ...mapping, ...(input.url !== undefined ? { url: checkedUrl(input.url, c.env.ALLOW_PRIVATE_UPSTREAMS === "true") } : {}) };
     if (!(await updateSource(database(c.var.session()), id, changes))) throw notFound(`No source with id ${id}.`);
-    // Listings and feeds show the source's name: cached copies of them are now stale.
-    if (input.name !== undefined) await bumpContentVersion(c.env.CACHE);
+    await contentChanged(c.env, { kind: "source-updated", id, fields: Object.keys(input) });
     return c.json({ data: await getSourceHealth(database(c.var.session()), id) });
   })
   .delete("/:id", requireAdmin(), async (c) => {
     const id = c.req.param("id");
     const purge = parseParams(deleteQuery, queryObject(new URL(c.req.url))).purge === "true";
     if (!(await deleteSource(database(c.var.session()), id, purge))) throw notFound(`No source with id ${id}.`);
-    await bumpContentVersion(c.env.CACHE);
+    await contentChanged(c.env, { kind: "source-deleted", id });
     return c.body(null, 204);
   });

@@ -1,7 +1,7 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { bumpContentVersion } from "../../src/cache/version";
-import { addSource, cacheOf, getJson, runCron } from "../support/worker";
+import { contentChanged } from "../../src/cache/version";
+import { addSource, cacheOf, getJson, getJsonSettled, runCron } from "../support/worker";
 
 beforeAll(async () => {
   await addSource("edu-en", "/basic/en.xml");
@@ -72,15 +72,14 @@ describe("GET /api/v1/articles", () => {
   });
 
   it("serves a repeated request from the KV cache and drops it after a content change", async () => {
-    const first = await getJson("/api/v1/articles?per_page=3");
+    const first = await getJsonSettled("/api/v1/articles?per_page=3");
     expect(cacheOf(first.res)).toBe("MISS");
-    await new Promise((r) => setTimeout(r, 50));
     const second = await getJson("/api/v1/articles?per_page=3");
     expect(cacheOf(second.res)).toBe("HIT");
     expect(second.body).toEqual(first.body);
     expect(second.res.headers.get("x-total-count")).toBe("15");
 
-    await bumpContentVersion(env.CACHE);
+    await contentChanged(env, { kind: "articles", stored: 1 });
     const third = await getJson("/api/v1/articles?per_page=3");
     expect(cacheOf(third.res)).toBe("MISS");
   });

@@ -115,7 +115,7 @@ describe("the response cache", () => {
     const res = await settled("/api/v1/articles?source=pub&per_page=7");
     expect(cacheOf(res)).toBe("MISS");
     const keys = await sharedKeys(await version(), "en", new URL("http://app.test/api/v1/articles?per_page=7&source=pub"));
-    expect(keys.kv).toBe(`resp:${await version()}:en:/api/v1/articles?per_page=7&source=pub`);
+    expect(keys.kv).toBe(`resp:${await version()}:en:http://app.test/api/v1/articles?per_page=7&source=pub`);
     const stored = await env.CACHE.get(keys.kv);
     expect(stored?.endsWith(await res.text())).toBe(true);
     expect(await caches.default.match(keys.edge)).toBeDefined();
@@ -171,6 +171,35 @@ describe("the response cache", () => {
     expect(new TextEncoder().encode(keys.kv).length).toBeLessThanOrEqual(512);
     expect(await env.CACHE.get(keys.kv)).not.toBeNull();
     expect(cacheOf(await get(path))).toBe("HIT");
+  });
+
+  it("ignores query parameters the route does not read: one entry, named by Content-Location", async () => {
+    const first = await settled("/api/v1/articles?source=pub&per_page=5&utm_source=newsletter");
+    expect(first.status).toBe(200);
+    expect(first.headers.get("content-location")).toBe("/api/v1/articles?source=pub&per_page=5");
+    const body = await first.text();
+    expect(body).not.toContain("utm_source");
+    expect(first.headers.get("link")).not.toContain("utm_source");
+    const other = await get("/api/v1/articles?source=pub&per_page=5&fbclid=abc");
+    expect(cacheOf(other)).toBe("HIT");
+    expect(other.headers.get("content-location")).toBe("/api/v1/articles?source=pub&per_page=5");
+    expect(await other.text()).toBe(body);
+    const plain = await get("/api/v1/articles?source=pub&per_page=5");
+    expect(cacheOf(plain)).toBe("HIT");
+    expect(plain.headers.get("content-location")).toBeNull();
+    const keys = (await env.CACHE.list({ prefix: "resp:" })).keys.map((k) => k.name);
+    expect(keys.filter((k) => k.includes("utm_source") || k.includes("fbclid"))).toEqual([]);
+  });
+
+  it("keeps answers reached through another origin apart, since they embed it", async () => {
+    const here = await settled("/api/v1/articles?source=pub&per_page=6");
+    expect(cacheOf(here)).toBe("MISS");
+    const ctx = createExecutionContext();
+    const mirrored = await worker.fetch!(new Request("https://mirror.example.net/api/v1/articles?source=pub&per_page=6"), env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(cacheOf(mirrored)).toBe("MISS");
+    const { links } = (await mirrored.json()) as { links: { self: string } };
+    expect(links.self.startsWith("https://mirror.example.net/")).toBe(true);
   });
 
   it("never caches errors", async () => {

@@ -175,8 +175,8 @@ describe("feeds and hostile text", () => {
     await env.DB.prepare("UPDATE articles SET title = ?, summary = ? WHERE guid = 'edu-en-01'")
       .bind(`AT&T <b>"quoted"</b> & 'apos' ]]> — مرحبا 你好`, "Less < more > & so on\u0001")
       .run();
-    const { bumpContentVersion } = await import("../../src/cache/version");
-    await bumpContentVersion(env.CACHE);
+    const { contentChanged } = await import("../../src/cache/version");
+    await contentChanged(env, { kind: "articles", stored: 1 });
     for (const format of ["rss", "atom", "json"]) {
       const { items } = await validFeed(`/feeds/ar.${format}?source=edu-en&per_page=30`);
       expect(items.map((i) => i.title)).toContain(`AT&T <b>"quoted"</b> & 'apos' ]]> — مرحبا 你好`);

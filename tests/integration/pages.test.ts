@@ -4,7 +4,7 @@ import { LOCALES, type Locale } from "../../src/i18n/locales";
 import { messages } from "../../src/i18n/messages";
 import { buildQuery } from "../../src/pages/advanced-query";
 import { pageWindow } from "../../src/pages/page-window";
-import { addSource, cacheOf, getJson, runCron } from "../support/worker";
+import { addSource, cacheOf, fetchSettled, getJson, runCron } from "../support/worker";
 
 const page = (path: string, init?: RequestInit) => SELF.fetch(`http://app.test${path}`, { redirect: "manual", ...init });
 const num = (locale: Locale, n: number) => new Intl.NumberFormat(locale).format(n);
@@ -82,9 +82,7 @@ describe("listing pages", () => {
   });
 
   it("keeps every header when served from the KV cache, and answers If-None-Match with 304", async () => {
-    const first = await page("/es/?lang=en");
-    await first.text();
-    await new Promise((r) => setTimeout(r, 50));
+    await (await fetchSettled("/es/?lang=en")).text();
     const second = await page("/es/?lang=en");
     expect(cacheOf(second)).toBe("HIT");
     expect(second.headers.get("content-security-policy")).toContain("default-src 'none'");

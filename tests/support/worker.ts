@@ -30,6 +30,22 @@ export async function refreshNow(query = "force=true") {
   return { status: res.status, report: ((await res.json()) as { data: import("../../src/domain").RefreshRunReport }).data };
 }
 
+/**
+ * Fetches through the Worker's handler directly and returns once the work it deferred after
+ * answering (the cache writes) is done: the next request can then be expected to hit.
+ */
+export async function fetchSettled(path: string, init?: RequestInit): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch!(new Request(`http://app.test${path}`, init) as Request<unknown, IncomingRequestCfProperties>, env, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+export async function getJsonSettled<T = any>(path: string): Promise<{ res: Response; body: T }> {
+  const res = await fetchSettled(path);
+  return { res, body: (await res.json()) as T };
+}
+
 export async function getJson<T = any>(path: string, init?: RequestInit): Promise<{ res: Response; body: T }> {
   const res = await SELF.fetch(`http://app.test${path}`, init);
   return { res, body: (await res.json()) as T };

@@ -67,7 +67,11 @@ interface Edge {
 function importsOf(path: string, text: string): Edge[] {
   const edges: Edge[] = [];
   for (const match of text.matchAll(/^(?:import|export)(\s+type)?\s[^;]*?from\s+"(\.[^"]+)"/gms)) {
-    edges.push({ from: path, to: resolve(path, match[2]!), typeOnly: Boolean(match[1]) });
+    const to = resolve(path, match[2]!);
+    // Files outside src/ (wrangler.toml, bundled as text for the settings it holds) are
+    // configuration, not code of any layer.
+    if (!to.startsWith("src/")) continue;
+    edges.push({ from: path, to, typeOnly: Boolean(match[1]) });
   }
   return edges;
 }

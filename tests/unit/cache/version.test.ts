@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { VERSION_TTL_MS } from "../../../src/cache/keys";
-import { bumpContentVersion, contentVersion } from "../../../src/cache/version";
+import { bumpContentVersion, contentVersion as readVersion } from "../../../src/cache/version";
 
 /** A KV stand-in that counts reads, so the tests can see when the isolate goes to KV. */
 function fakeKv(initial: string | null) {
@@ -19,6 +19,19 @@ function fakeKv(initial: string | null) {
   return kv;
 }
 const asKv = (kv: ReturnType<typeof fakeKv>) => kv as unknown as KVNamespace;
+const contentVersion = async (kv: KVNamespace, now: number) => (await readVersion(kv, now)).version;
+
+/** A KV whose reads fail (or never answer) until it is healed. */
+function brokenKv(mode: "error" | "hang") {
+  const kv = {
+    reads: 0,
+    get() {
+      kv.reads++;
+      return mode === "error" ? Promise.reject(new Error("KV GET failed: 503 Service Unavailable")) : new Promise<never>(() => {});
+    },
+  };
+  return kv as unknown as KVNamespace & { reads: number };
+}
 
 // The isolate's copy is module state: each test starts far past the previous one's TTL.
 let clock = 1_900_000_000_000;
@@ -66,5 +79,25 @@ describe("the content version", () => {
     const newer = (now + 10).toString(36); // another isolate bumped after us
     kv.set(newer);
     expect(await contentVersion(asKv(kv), now + 2 * VERSION_TTL_MS)).toBe(newer);
+  });
+
+  it("keeps the version it knew while KV fails, and says so", async () => {
+    const now = later();
+    expect(await contentVersion(asKv(fakeKv("abc")), now)).toBe("abc");
+    const broken = brokenKv("error");
+    expect(await readVersion(broken, now + VERSION_TTL_MS)).toEqual({ version: "abc", fault: "kv-error" });
+    // The failure is remembered for a TTL like a value: a failing KV is not asked on every request.
+    await readVersion(broken, now + VERSION_TTL_MS + 1);
+    expect(broken.reads).toBe(1);
+  });
+
+  it("gives up on a KV read that does not answer", async () => {
+    expect(await readVersion(brokenKv("hang"), later())).toMatchObject({ fault: "kv-timeout" });
+  });
+
+  it("is unknown when KV fails before any version was read", async () => {
+    vi.resetModules();
+    const fresh = await import("../../../src/cache/version");
+    expect(await fresh.contentVersion(brokenKv("error"), later())).toEqual({ version: null, fault: "kv-error" });
   });
 });

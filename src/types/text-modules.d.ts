@@ -1,0 +1,5 @@
+/** Configuration files bundled as text (wrangler.toml `[[rules]]`). */
+declare module "*.toml" {
+  const text: string;
+  export default text;
+}
