@@ -23,6 +23,8 @@ import { searchContract } from "./routes/search.contract";
 import { searchRoutes } from "./routes/search";
 import { sourcesContract } from "./routes/sources.contract";
 import { sourcesRoutes } from "./routes/sources";
+import { websubContract } from "./routes/websub.contract";
+import { websubRoutes } from "./routes/websub";
 import { onPageError } from "./pages/page-errors";
 import { isReaderPath } from "./pages/reader-headers";
 import { pagesRoutes } from "./pages/routes";
@@ -47,6 +49,7 @@ export const ROUTE_CONTRACTS: RouteContract[] = [
   ...feedsContract,
   ...docsContract,
   ...healthContract,
+  ...websubContract,
 ];
 
 export function createApp() {
@@ -102,6 +105,7 @@ export function createApp() {
   app.use("/feeds/*", feedLocale(), responseCache());
   app.route("/feeds", feedsRoutes);
   app.route("/", healthRoutes);
+  app.route("/websub", websubRoutes);
   app.route("/api/v1", api);
   app.route("/api", docsRoutes(ROUTE_CONTRACTS));
   app.route("/", pagesRoutes);
