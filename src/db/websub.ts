@@ -25,10 +25,13 @@ export async function subscriptionOfSource(db: D1Database, sourceId: string): Pr
   return db.prepare(`SELECT ${COLUMNS} FROM websub_subscriptions WHERE source_id = ?`).bind(sourceId).first<Subscription>();
 }
 
-/** The subscription a callback URL names, only while its source still exists. */
+/** Sources still taking content: a removed or disabled source's subscription is let go. */
+const LIVE = "source_id IN (SELECT id FROM sources WHERE enabled = 1)";
+
+/** The subscription a callback URL names, only while its source exists and is enabled. */
 export async function subscriptionById(db: D1Database, id: string): Promise<Subscription | null> {
   return db
-    .prepare(`SELECT ${COLUMNS} FROM websub_subscriptions WHERE id = ? AND source_id IN (SELECT id FROM sources)`)
+    .prepare(`SELECT ${COLUMNS} FROM websub_subscriptions WHERE id = ? AND ${LIVE}`)
     .bind(id)
     .first<Subscription>();
 }
@@ -80,8 +83,8 @@ export async function subscriptionsToMaintain(db: D1Database, renewBefore: strin
   const { results } = await db
     .prepare(
       `SELECT ${COLUMNS} FROM websub_subscriptions
-       WHERE (state = 'active' AND lease_expires_at < ?1 AND (verified_at >= requested_at OR requested_at < ?2))
-          OR (state IN ('pending', 'expired') AND requested_at < ?2)
+       WHERE ${LIVE} AND ((state = 'active' AND lease_expires_at < ?1 AND (verified_at >= requested_at OR requested_at < ?2))
+          OR (state IN ('pending', 'expired') AND requested_at < ?2))
        ORDER BY coalesce(lease_expires_at, requested_at) LIMIT ?3`,
     )
     .bind(renewBefore, staleBefore, limit)

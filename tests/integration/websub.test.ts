@@ -58,10 +58,13 @@ async function pushRuns(): Promise<any[]> {
   return body.data.filter((r: { trigger: string }) => r.trigger === "push");
 }
 
-async function nextFetchIn(source: string): Promise<number> {
+async function source(id: string): Promise<Record<string, any>> {
   const { body } = await getJson("/api/v1/sources");
-  const row = body.data.find((s: { id: string }) => s.id === source);
-  return Date.parse(row.next_fetch_at) - Date.now();
+  return body.data.find((s: { id: string }) => s.id === id);
+}
+
+async function nextFetchIn(id: string): Promise<number> {
+  return Date.parse((await source(id)).next_fetch_at) - Date.now();
 }
 
 /** Adds a source on a hub-declaring feed, polls it once, and returns the hub's request. */
@@ -156,12 +159,15 @@ describe("WebSub content distribution", () => {
   it("stores a signed delivery through the refresh pipeline, lists it and records a push run", async () => {
     const request = await active("ws-push", "name=push");
     expect(await titles("ws-push")).toEqual(["First story of push"]);
+    const before = await source("ws-push");
     const res = await deliver(request["hub.callback"], pushed("push", 1), await sign(request["hub.secret"], pushed("push", 1)));
     expect(res.status).toBe(202);
     expect(await titles("ws-push")).toEqual(["First story of push", "Pushed story 1 of push"]);
     const runs = await pushRuns();
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ status: "finished", sources: [{ id: "ws-push", status: "ok", new: 1, updated: 0, unchanged: 0, error: null }] });
+    // The poll's state (schedule, health) is the poll's: a push leaves it as it was.
+    expect(await source("ws-push")).toEqual({ ...before, article_count: 2 });
     // sha1 signatures are accepted too.
     const sha1 = await deliver(request["hub.callback"], pushed("push", 2), await sign(request["hub.secret"], pushed("push", 2), "SHA-1"));
     expect(sha1.status).toBe(202);
@@ -218,6 +224,15 @@ describe("WebSub content distribution", () => {
     expect(await titles("ws-limits")).toEqual(["First story of limits"]);
     const failedRun = (await pushRuns()).find((r) => r.sources[0]?.id === "ws-limits");
     expect(failedRun.sources[0]).toMatchObject({ status: "error", error: { code: "parse_unrecognized_format" } });
+  });
+
+  it("lets a disabled source's hub know the subscription is gone (410) and stores nothing", async () => {
+    const request = await active("ws-disabled", "name=disabled");
+    const patch = await SELF.fetch("http://app.test/api/v1/sources/ws-disabled", { method: "PATCH", headers: { ...ADMIN, "content-type": "application/json" }, body: JSON.stringify({ enabled: false }) });
+    expect(patch.status).toBe(200);
+    const body = pushed("disabled", 1);
+    expect((await deliver(request["hub.callback"], body, await sign(request["hub.secret"], body))).status).toBe(410);
+    expect(await titles("ws-disabled")).toEqual(["First story of disabled"]);
   });
 });
 

@@ -95,15 +95,8 @@ async function storePush(env: Bindings, sub: Subscription, body: Uint8Array, con
     try {
       const feed = parseFeed(body, { url: sub.topic, contentType });
       const items = await normalizeFeed(feed, { id: source.id, url: sub.topic, language: source.language, storyScope: source.storyScope, storyKey: source.storyKey });
-      // The polled feed's validators and schedule are kept: a push says nothing about them.
-      const { queries: _, warnings, ...counts } = await storeArticles(env.DB, items, {
-        sourceId: source.id,
-        etag: source.etag,
-        lastModified: source.lastModified,
-        httpStatus: source.lastHttpStatus ?? 200,
-        status: "ok",
-        nextFetchAt: source.nextFetchAt ?? iso(started),
-      }, iso(Date.now()));
+      // The polled feed's validators, schedule and health are kept: a push says nothing about them.
+      const { queries: _, warnings, ...counts } = await storeArticles(env.DB, items, { sourceId: source.id, status: "pushed" }, iso(Date.now()));
       const ok = outcome({ status: "ok", http_status: null, ...counts, error: null });
       result = warnings.length ? { ...ok, warnings } : ok;
     } catch (err) {
