@@ -14,7 +14,7 @@ export interface HubLink {
 export function linksWithRel(header: string | null, rel: string, base: string): string[] {
   if (!header) return [];
   const found: string[] = [];
-  for (const m of header.matchAll(/<([^>]*)>((?:\s*;\s*[^;,=\s]+\s*(?:=\s*(?:"[^"]*"|[^;,\s]*))?)*)/g)) {
+  for (const m of header.matchAll(/<([^>]*)>((?:\s*;\s*[^;,=\s]+(?:\s*=\s*(?:"[^"]*"|[^;,\s]*))?)*)/g)) {
     const params = m[2] ?? "";
     const relParam = /;\s*rel\s*=\s*(?:"([^"]*)"|([^;,\s]*))/i.exec(params);
     const rels = (relParam?.[1] ?? relParam?.[2] ?? "").toLowerCase().split(/\s+/);
