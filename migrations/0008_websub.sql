@@ -25,6 +25,10 @@ CREATE UNIQUE INDEX `websub_subscriptions_source_unique` ON `websub_subscription
 --> statement-breakpoint
 CREATE INDEX `websub_subscriptions_lease_idx` ON `websub_subscriptions` (`state`, `lease_expires_at`);
 --> statement-breakpoint
+-- Until when the source's hub pushes its stories (the active lease's end, copied here so the
+-- refresh reads it with the source and stretches its poll interval at no extra query).
+ALTER TABLE `sources` ADD `push_until` text;
+--> statement-breakpoint
 -- Digests of recent content deliveries, so a replayed body is recognized and costs nothing.
 CREATE TABLE `websub_deliveries` (
   `subscription_id` text NOT NULL,

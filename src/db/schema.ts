@@ -25,6 +25,8 @@ export const sources = sqliteTable("sources", {
   lastError: text("last_error"),
   consecutiveErrors: integer("consecutive_errors").notNull().default(0),
   nextFetchAt: text("next_fetch_at"),
+  /** While its hub pushes: the end of the active WebSub lease (migration 0008). */
+  pushUntil: text("push_until"),
   createdAt: text("created_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%SZ','now'))`),
   updatedAt: text("updated_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%SZ','now'))`),
 });

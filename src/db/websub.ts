@@ -36,9 +36,14 @@ export async function subscriptionById(db: D1Database, id: string): Promise<Subs
     .first<Subscription>();
 }
 
-/** Records a subscription request; it replaces the source's previous subscription, if any. */
+/**
+ * Records a subscription request; it replaces the source's previous subscription, if any, and
+ * the source is not pushed to until the new one is verified.
+ */
 export async function saveSubscription(db: D1Database, s: Subscription): Promise<void> {
-  await db
+  await db.batch([
+    db.prepare("UPDATE sources SET push_until = NULL WHERE id = ?").bind(s.sourceId),
+    db
     .prepare(
       `INSERT INTO websub_subscriptions (id, source_id, hub, topic, secret, state, lease_seconds, requested_at, verified_at,
          lease_expires_at, retry_at, last_error, last_push_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -47,8 +52,8 @@ export async function saveSubscription(db: D1Database, s: Subscription): Promise
          verified_at = excluded.verified_at, lease_expires_at = excluded.lease_expires_at, retry_at = excluded.retry_at,
          last_error = excluded.last_error, last_push_at = excluded.last_push_at`,
     )
-    .bind(s.id, s.sourceId, s.hub, s.topic, s.secret, s.state, s.leaseSeconds, s.requestedAt, s.verifiedAt, s.leaseExpiresAt, s.retryAt, s.lastError, s.lastPushAt)
-    .run();
+    .bind(s.id, s.sourceId, s.hub, s.topic, s.secret, s.state, s.leaseSeconds, s.requestedAt, s.verifiedAt, s.leaseExpiresAt, s.retryAt, s.lastError, s.lastPushAt),
+  ]);
 }
 
 type Changes = Partial<Pick<Subscription, "state" | "verifiedAt" | "leaseExpiresAt" | "retryAt" | "lastError" | "lastPushAt" | "requestedAt">>;
@@ -63,15 +68,27 @@ const CHANGE_COLUMNS: Record<keyof Changes, string> = {
   requestedAt: "requested_at",
 };
 
-/** Updates a subscription; false when it no longer exists. */
+/**
+ * Updates a subscription; false when it no longer exists. A change of state also sets until
+ * when its source is pushed to: the lease's end while active, nothing otherwise.
+ */
 export async function updateSubscription(db: D1Database, id: string, changes: Changes): Promise<boolean> {
   const keys = Object.keys(changes) as (keyof Changes)[];
   if (!keys.length) return true;
-  const result = await db
+  const update = db
     .prepare(`UPDATE websub_subscriptions SET ${keys.map((k) => `${CHANGE_COLUMNS[k]} = ?`).join(", ")} WHERE id = ?`)
-    .bind(...keys.map((k) => changes[k] ?? null), id)
-    .run();
-  return result.meta.changes === 1;
+    .bind(...keys.map((k) => changes[k] ?? null), id);
+  if (changes.state === undefined) return (await update.run()).meta.changes === 1;
+  const [result] = await db.batch([
+    update,
+    db
+      .prepare(
+        `UPDATE sources SET push_until = (SELECT CASE WHEN state = 'active' THEN lease_expires_at END FROM websub_subscriptions WHERE id = ?1)
+         WHERE id = (SELECT source_id FROM websub_subscriptions WHERE id = ?1)`,
+      )
+      .bind(id),
+  ]);
+  return result!.meta.changes === 1;
 }
 
 /**
