@@ -70,7 +70,7 @@ export const websubContract: RouteContract[] = [
       operationId: "websubDeliver",
       summary: "WebSub callback: a hub delivers new content of a subscribed feed",
       description:
-        "Called by a WebSub hub, not by clients. The body (the feed document with the new entries, at most 2 MiB) must carry `X-Hub-Signature: sha256=<hex>` (or sha1, sha384, sha512): the HMAC of the raw body keyed with the subscription's secret. Valid: the entries are stored as if the feed had been fetched, recorded as a run with trigger `push`. As WebSub §8 requires, a missing or wrong signature is also answered 202 and the content ignored; so is a body already received (recognized by its digest).",
+        "Called by a WebSub hub, not by clients. The body (the feed document with the new entries, at most 2 MiB) must carry `X-Hub-Signature: sha256=<hex>` (or sha1, sha384, sha512): the HMAC of the raw body keyed with the subscription's secret. Valid: the entries are stored as if the feed had been fetched, recorded as a run with trigger `push`. As WebSub §8 requires, a missing or wrong signature is also answered 202 and the content ignored; so is a body already received (recognized by its digest). A removed or disabled source's callback answers 410.",
       parameters: [callbackId, { name: "X-Hub-Signature", in: "header", required: true, schema: { type: "string" }, example: "sha256=6f1ed002ab5595859014ebf0951522d9..." }],
       requestBody: { required: true, content: { "application/atom+xml": { schema: { type: "string" }, example: `<feed xmlns="http://www.w3.org/2005/Atom">…</feed>` } } },
       responses: {
@@ -78,6 +78,11 @@ export const websubContract: RouteContract[] = [
         400: problemResponse("Signed, but not a feed that could be read; recorded as a failed push run", problemExample(400, "unreadable_content", "Unreadable content", "parse_unrecognized_format: Body is not an RSS, RDF, Atom or JSON feed", "/websub/3f9c2a7d41e08b6c5d2e9f1a0b7c4d83")),
         410: problemResponse("No such subscription (any more): the hub should stop delivering", problemExample(410, "subscription_gone", "Subscription gone", "no subscription at this callback", "/websub/3f9c2a7d41e08b6c5d2e9f1a0b7c4d83")),
         413: problemResponse("Body larger than 2 MiB", problemExample(413, "too_large", "Content too large", "the body exceeds 2097152 bytes", "/websub/3f9c2a7d41e08b6c5d2e9f1a0b7c4d83")),
+        503: problemResponse(
+          "The content could not be stored (nothing was written); the hub should deliver it again",
+          problemExample(503, "store_failed", "Not stored", "the content could not be stored; nothing was written: deliver it again later", "/websub/3f9c2a7d41e08b6c5d2e9f1a0b7c4d83"),
+          { "Retry-After": header("Seconds to wait before delivering again") },
+        ),
       },
     },
   },
