@@ -15,6 +15,8 @@ export default defineConfig({
           ADMIN_TOKEN: "test-token",
           ALLOW_PRIVATE_UPSTREAMS: "true",
           FETCH_TIMEOUT_MS: "1500",
+          // Hubs of test feeds call back here (tests play the hub's side through SELF).
+          WEBSUB_CALLBACK_BASE: "http://app.test",
           TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, "migrations")),
           FEED_ORIGIN: inject("feedOrigin"),
         },

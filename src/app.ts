@@ -25,6 +25,8 @@ import { listingQuery, searchQuery } from "./http/params";
 import { searchRoutes } from "./routes/search";
 import { sourcesContract } from "./routes/sources.contract";
 import { sourcesRoutes } from "./routes/sources";
+import { websubContract } from "./routes/websub.contract";
+import { websubRoutes } from "./routes/websub";
 import { onPageError } from "./pages/page-errors";
 import { isReaderPath } from "./pages/reader-headers";
 import { pagesRoutes } from "./pages/routes";
@@ -52,6 +54,7 @@ export const ROUTE_CONTRACTS: RouteContract[] = [
   ...docsContract,
   ...healthContract,
   ...sitemapsContract,
+  ...websubContract,
 ];
 
 export function createApp() {
@@ -109,6 +112,7 @@ export function createApp() {
   app.use("/feeds/*", feedLocale(), responseCache({ params: [...Object.keys(listingQuery.shape), "q"] }));
   app.route("/feeds", feedsRoutes);
   app.route("/", healthRoutes);
+  app.route("/websub", websubRoutes);
   app.route("/api/v1", api);
   app.route("/api", docsRoutes(ROUTE_CONTRACTS));
   app.route("/", sitemapRoutes);

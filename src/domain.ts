@@ -124,7 +124,8 @@ export interface RefreshRunReport {
   id: string;
   started_at: string;
   finished_at: string | null;
-  trigger: "cron" | "manual" | "queue";
+  /** `push`: content a WebSub hub delivered (one source, no fetch). */
+  trigger: "cron" | "manual" | "queue" | "push";
   /** `interrupted`: its lease lapsed before it finished (the runtime died or was stopped). */
   status: "running" | "finished" | "interrupted";
   sources: SourceOutcome[];

@@ -25,6 +25,8 @@ export const sources = sqliteTable("sources", {
   lastError: text("last_error"),
   consecutiveErrors: integer("consecutive_errors").notNull().default(0),
   nextFetchAt: text("next_fetch_at"),
+  /** While its hub pushes: the end of the active WebSub lease (migration 0008). */
+  pushUntil: text("push_until"),
   createdAt: text("created_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%SZ','now'))`),
   updatedAt: text("updated_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%SZ','now'))`),
 });
@@ -123,4 +125,39 @@ export const articleCounts = sqliteTable(
     n: integer("n").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.language, t.sourceId] })],
+);
+
+/** WebSub push subscriptions, one per source whose feed declares a hub (migration 0008). */
+export const websubSubscriptions = sqliteTable(
+  "websub_subscriptions",
+  {
+    /** Opaque random id: the last segment of the callback URL. */
+    id: text("id").primaryKey(),
+    sourceId: text("source_id").notNull(),
+    hub: text("hub").notNull(),
+    topic: text("topic").notNull(),
+    /** HMAC key the hub signs deliveries with (hub.secret). */
+    secret: text("secret").notNull(),
+    /** pending | active | denied | failed | expired */
+    state: text("state").notNull(),
+    leaseSeconds: integer("lease_seconds").notNull(),
+    requestedAt: text("requested_at").notNull(),
+    verifiedAt: text("verified_at"),
+    leaseExpiresAt: text("lease_expires_at"),
+    retryAt: text("retry_at"),
+    lastError: text("last_error"),
+    lastPushAt: text("last_push_at"),
+  },
+  (t) => [uniqueIndex("websub_subscriptions_source_unique").on(t.sourceId), index("websub_subscriptions_lease_idx").on(t.state, t.leaseExpiresAt)],
+);
+
+/** Digests of recent content deliveries, so a replay is recognized (migration 0008). */
+export const websubDeliveries = sqliteTable(
+  "websub_deliveries",
+  {
+    subscriptionId: text("subscription_id").notNull(),
+    digest: text("digest").notNull(),
+    receivedAt: text("received_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.subscriptionId, t.digest] }), index("websub_deliveries_received_idx").on(t.receivedAt)],
 );

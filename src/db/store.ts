@@ -11,6 +11,12 @@ export interface SourceStateUpdate {
   nextFetchAt: string;
 }
 
+/** Items a WebSub hub pushed: the source's fetch state (validators, schedule, health) is the poll's and stays. */
+export interface PushedItems {
+  sourceId: string;
+  status: "pushed";
+}
+
 export interface StoreCounts {
   new: number;
   updated: number;
@@ -158,7 +164,7 @@ const UPSERT = `INSERT INTO articles (id, source_id, guid, dedupe_key, url, titl
 export async function storeArticles(
   db: D1Database,
   items: NormalizedArticle[],
-  state: SourceStateUpdate,
+  state: SourceStateUpdate | PushedItems,
   now: string,
   /** Smaller chunks, so tests reach the multi-chunk path with few items. */
   tuning: { chunkBytes?: number } = {},
@@ -174,14 +180,17 @@ export async function storeArticles(
       indexStatement(db, chunk),
     );
   }
-  statements.push(
-    db
-      .prepare(
-        `UPDATE sources SET etag = ?, last_modified = ?, last_fetched_at = ?, last_status = ?, last_http_status = ?,
-           last_error = NULL, consecutive_errors = 0, next_fetch_at = ? WHERE id = ?`,
-      )
-      .bind(state.etag, state.lastModified, now, state.status, state.httpStatus, state.nextFetchAt, state.sourceId),
-  );
+  if (state.status !== "pushed") {
+    statements.push(
+      db
+        .prepare(
+          `UPDATE sources SET etag = ?, last_modified = ?, last_fetched_at = ?, last_status = ?, last_http_status = ?,
+             last_error = NULL, consecutive_errors = 0, next_fetch_at = ? WHERE id = ?`,
+        )
+        .bind(state.etag, state.lastModified, now, state.status, state.httpStatus, state.nextFetchAt, state.sourceId),
+    );
+  }
+  if (!statements.length) return { new: 0, updated: 0, unchanged: 0, warnings, queries: 0 };
   const results = await db.batch<{ inserted: number; updated: number }>(statements);
   const counts: StoreCounts = { new: 0, updated: 0, unchanged: 0 };
   for (let i = 0; i < chunks.length; i++) {

@@ -36,7 +36,7 @@ interface Freshness {
 }
 
 export type FetchOutcome =
-  | ({ kind: "fetched"; status: number; body: Uint8Array; contentType: string | null; finalUrl: string } & Validators & Freshness)
+  | ({ kind: "fetched"; status: number; body: Uint8Array; contentType: string | null; finalUrl: string; link: string | null } & Validators & Freshness)
   | ({ kind: "not_modified"; status: 304 } & Validators & Freshness)
   | { kind: "failed"; status: number | null; code: FetchErrorCode; message: string; retryAfterSeconds: number | null };
 
@@ -64,7 +64,7 @@ const READ_SIZE = 64 * 1024;
  * publisher writing an item per chunk turns a 10 MB body into ten thousand reads, promises
  * and buffers. Past the limit the reader is cancelled, which closes the upstream connection.
  */
-async function readBounded(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array | null> {
+export async function readBounded(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array | null> {
   if (!body) return new Uint8Array();
   const reader = body.getReader({ mode: "byob" });
   // One byte of headroom past the limit tells "exactly maxBytes" from "more than maxBytes".
@@ -174,7 +174,7 @@ export async function fetchFeed(url: string, validators: Validators, limits: Fet
       }
       const body = await readBounded(res.body, limits.maxBytes);
       if (!body) return failed("too_large", `body exceeds the ${limits.maxBytes}-byte limit`, res.status);
-      return { kind: "fetched", status: res.status, body, contentType: res.headers.get("content-type"), finalUrl: check.url.href, ...common };
+      return { kind: "fetched", status: res.status, body, contentType: res.headers.get("content-type"), finalUrl: check.url.href, link: res.headers.get("link"), ...common };
     }
   } catch (err) {
     if (controller.signal.aborted) return failed("timeout", `no complete response within ${limits.timeoutMs} ms`);

@@ -10,6 +10,7 @@ import { forEachPolitely, POLITENESS } from "./polite";
 import { handToQueue } from "./queue";
 import { iso } from "./schedule";
 import { fetchLimits, hostOf, Leftovers, pacing, positive, refreshSource } from "./source";
+import { maintainSubscriptions } from "./websub/maintain";
 
 export { fetchLimits } from "./source";
 export { refreshFromQueue } from "./queue";
@@ -106,6 +107,8 @@ export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<R
         report.deferred = left.size;
       }
     }
+    // Under the refresh lease, so overlapping crons do not ask a hub twice.
+    if (opts.trigger === "cron") await maintainSubscriptions(env, clock()).catch((err) => console.error(JSON.stringify({ level: "error", msg: "websub maintenance failed", error: String(err) })));
     const order = new Map(sources.map((s, i) => [s.id, i]));
     report.sources.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
     clearInterval(heartbeat);

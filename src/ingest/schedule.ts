@@ -11,9 +11,10 @@ export const REFRESH_INTERVAL_MS = Number(/^\*\/(\d+) /.exec(REFRESH_CRON)![1]) 
 const MAX_SUCCESS_INTERVAL_MS = 6 * 3600_000;
 const MAX_BACKOFF_MS = 24 * 3600_000;
 
-export function nextFetchAfterSuccess(now: number, hints: { ttlMinutes: number | null; maxAgeSeconds: number | null }): string {
+/** `stretch` multiplies the interval (a source whose hub pushes its stories: ingest/websub). */
+export function nextFetchAfterSuccess(now: number, hints: { ttlMinutes: number | null; maxAgeSeconds: number | null }, stretch = 1): string {
   const asked = Math.max((hints.ttlMinutes ?? 0) * 60_000, (hints.maxAgeSeconds ?? 0) * 1000);
-  return iso(now + Math.min(Math.max(REFRESH_INTERVAL_MS, asked), MAX_SUCCESS_INTERVAL_MS));
+  return iso(now + stretch * Math.min(Math.max(REFRESH_INTERVAL_MS, asked), MAX_SUCCESS_INTERVAL_MS));
 }
 
 export function nextFetchAfterError(now: number, consecutiveErrors: number, retryAfterSeconds: number | null): string {

@@ -8,6 +8,8 @@ import { FeedParseError, parseFeed } from "./parse";
 import type { HostSignal, PoliteHooks } from "./polite";
 import { crawlDelays } from "./robots";
 import { iso, nextFetchAfterError, nextFetchAfterSuccess } from "./schedule";
+import { discoverHub } from "./websub/discover";
+import { followHub, isPushing, PUSH_POLL_STRETCH } from "./websub/poll";
 
 // The refresh of one source (fetch -> parse -> normalize -> hand to db/store) and the pacing
 // around it, shared by inline runs (run.ts) and the queue consumer (queue.ts).
@@ -48,6 +50,7 @@ export async function refreshSource(env: Bindings, source: SourceRow, limits: Fe
     return { outcome: outcome({ status: "error", http_status: httpStatus, new: 0, updated: 0, unchanged: 0, error: { code, message } }), signal, queries: queries + 1 };
   };
 
+  const stretch = isPushing(source.pushUntil, iso(Date.now())) ? PUSH_POLL_STRETCH : 1;
   const fetched = await fetchFeed(source.url, { etag: source.etag, lastModified: source.lastModified }, limits);
   if (fetched.kind === "failed") {
     const throttled = fetched.status === 429 || fetched.status === 503;
@@ -62,7 +65,7 @@ export async function refreshSource(env: Bindings, source: SourceRow, limits: Fe
       lastModified: fetched.lastModified ?? source.lastModified,
       httpStatus: 304,
       status: "not_modified",
-      nextFetchAt: nextFetchAfterSuccess(Date.now(), { ttlMinutes: null, maxAgeSeconds: fetched.maxAgeSeconds }),
+      nextFetchAt: nextFetchAfterSuccess(Date.now(), { ttlMinutes: null, maxAgeSeconds: fetched.maxAgeSeconds }, stretch),
     }, now);
     return { outcome: outcome({ status: "not_modified", http_status: 304, new: 0, updated: 0, unchanged: 0, error: null }), signal: quiet, queries: stored.queries };
   }
@@ -75,10 +78,14 @@ export async function refreshSource(env: Bindings, source: SourceRow, limits: Fe
       lastModified: fetched.lastModified,
       httpStatus: fetched.status,
       status: "ok",
-      nextFetchAt: nextFetchAfterSuccess(Date.now(), { ttlMinutes: feed.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds }),
+      nextFetchAt: nextFetchAfterSuccess(Date.now(), { ttlMinutes: feed.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds }, stretch),
     }, now);
+    const subscribed = await followHub(env, source.id, discoverHub(fetched.link, feed, fetched.finalUrl), Date.now()).catch((err) => {
+      console.error(JSON.stringify({ level: "error", msg: "websub subscription failed", source: source.id, error: String(err) }));
+      return 1;
+    });
     const result = outcome({ status: "ok", http_status: fetched.status, ...counts, error: null });
-    return { outcome: warnings.length ? { ...result, warnings } : result, signal: quiet, queries };
+    return { outcome: warnings.length ? { ...result, warnings } : result, signal: quiet, queries: queries + subscribed };
   } catch (err) {
     if (err instanceof FeedParseError) return fail(`parse_${err.code}`, err.message, fetched.status, null);
     console.error(JSON.stringify({ level: "error", msg: "store failed", source: source.id, error: String(err) }));

@@ -12,6 +12,10 @@ export interface ParsedFeed {
   language: string | null;
   /** RSS <ttl> or sy:updatePeriod/updateFrequency in minutes, if any. */
   ttlMinutes: number | null;
+  /** WebSub: the hub the feed declares (link rel="hub"), absolute, if any. */
+  hub: string | null;
+  /** WebSub: the feed's own URL as it declares it (link rel="self"), the topic to subscribe to. */
+  self: string | null;
   items: ParsedItem[];
   /** Problems recovered from (ill-formed markup, items skipped), for the run report. */
   warnings: string[];

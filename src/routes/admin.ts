@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { contentChanged } from "../cache/version";
 import { reindexArticles } from "../db/reindex";
 import { recentRuns } from "../db/runs";
+import { listSubscriptions } from "../db/websub";
 import type { AppEnv } from "../env";
 import { resanitizeArticles } from "../ingest/resanitize";
 import { runRefresh } from "../ingest/run";
@@ -21,6 +22,7 @@ export const adminRoutes = new Hono<AppEnv>()
     const q = parseParams(runsQuery, queryObject(new URL(c.req.url)));
     return c.json({ data: await recentRuns(c.env.DB, q.limit) });
   })
+  .get("/subscriptions", async (c) => c.json({ data: await listSubscriptions(c.env.DB) }))
   .post("/reindex", async (c) => {
     const q = parseParams(reindexQuery, queryObject(new URL(c.req.url)));
     const report = await reindexArticles(c.env.DB, q);

@@ -85,7 +85,7 @@ export const runReport = z.object({
   id: z.string(),
   started_at: isoTime,
   finished_at: z.nullable(isoTime),
-  trigger: z.enum(["cron", "manual", "queue"]),
+  trigger: z.enum(["cron", "manual", "queue", "push"]),
   status: z.enum(["running", "finished", "interrupted"]),
   sources: z.array(
     z.object({

@@ -164,7 +164,9 @@ describe("the OpenAPI document", () => {
       });
       await res.arrayBuffer();
       expect(Object.keys(op.responses), `${method} ${target} answered ${res.status}`).toContain(String(res.status));
-      expect(res.status, `${method} ${target}`).toBeLessThan(300);
+      // A WebSub callback exists only once a hub-declaring feed was subscribed (tests/integration/
+      // websub.test.ts): the example id names none, and the documented refusal is the answer.
+      expect(res.status, `${method} ${target}`).toBeLessThan(op.operationId.startsWith("websub") ? 500 : 300);
     }
   });
 

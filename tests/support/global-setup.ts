@@ -3,6 +3,7 @@ import type { TestProject } from "vitest/node";
 // @ts-expect-error plain ESM module shared with `npm start`, typed by its JSDoc
 import { startUpstream } from "../../demo/upstream.mjs";
 import { hostileRoutes } from "./hostile-upstream";
+import { websubRoutes } from "./websub-hub";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -14,7 +15,7 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const upstream = await startUpstream({
     root: path.join(import.meta.dirname, "..", "fixtures", "feeds"),
-    routes: hostileRoutes(),
+    routes: { ...hostileRoutes(), ...websubRoutes() },
   });
   project.provide("feedOrigin", upstream.origin);
   return () => upstream.close();

@@ -15,7 +15,7 @@ interface AtomLink {
 
 /** Feed metadata; entries are read one by one as the parser closes them (readAtomEntry). */
 export function readAtomFeed(root: XmlElement): FeedMeta {
-  const feed: FeedMeta = { title: null, homepage: null, language: root.lang, ttlMinutes: null, author: null };
+  const feed: FeedMeta = { title: null, homepage: null, language: root.lang, ttlMinutes: null, hub: null, self: null, author: null };
   const links: AtomLink[] = [];
   for (const c of root.children) {
     if (typeof c === "string" || c.cut) continue; // cut off by truncation: incomplete
@@ -23,9 +23,13 @@ export function readAtomFeed(root: XmlElement): FeedMeta {
       case "title":
         feed.title ??= constructPlain(c);
         break;
-      case "link":
+      case "link": {
         collectLink(c, links, null);
+        const rel = c.attrs.rel?.trim().toLowerCase();
+        if (rel === "hub") feed.hub ??= resolveUrl(c.attrs.href, c.base);
+        else if (rel === "self") feed.self ??= resolveUrl(c.attrs.href, c.base);
         break;
+      }
       case "author":
         feed.author ??= personName(c);
         break;

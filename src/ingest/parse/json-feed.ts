@@ -30,6 +30,8 @@ export function parseJsonFeed(text: string, feedUrl: string | null, ctx: ParseCo
     homepage: resolveUrl(str(data.home_page_url), feedUrl),
     language: collapse(str(data.language)),
     ttlMinutes: null,
+    hub: websubHub(data.hubs, feedUrl),
+    self: resolveUrl(str(data.feed_url), feedUrl),
     items: [],
   };
   if (!Array.isArray(data.items)) ctx.warn("JSON Feed has no items array");
@@ -41,6 +43,13 @@ export function parseJsonFeed(text: string, feedUrl: string | null, ctx: ParseCo
     }
   }
   return feed;
+}
+
+/** JSON Feed `hubs`: the first of type WebSub. */
+function websubHub(hubs: unknown, feedUrl: string | null): string | null {
+  if (!Array.isArray(hubs)) return null;
+  for (const h of hubs) if (isObject(h) && str(h.type)?.trim().toLowerCase() === "websub") return resolveUrl(str(h.url), feedUrl);
+  return null;
 }
 
 function readItem(raw: Json, feedUrl: string | null, feedAuthor: string | null): ParsedItem {

@@ -21,7 +21,7 @@ export function readRssChannel(root: XmlElement): FeedMeta {
   if (!channel) {
     for (const c of root.children) if (typeof c !== "string" && c.name === "channel") channel ??= c;
   }
-  const feed: FeedMeta = { title: null, homepage: null, language: null, ttlMinutes: null, author: null };
+  const feed: FeedMeta = { title: null, homepage: null, language: null, ttlMinutes: null, hub: null, self: null, author: null };
   let atomHome = null as string | null;
   let period = null as string | null;
   let frequency = null as string | null;
@@ -35,9 +35,13 @@ export function readRssChannel(root: XmlElement): FeedMeta {
         case "link":
           feed.homepage ??= resolveUrl(textOf(c) || c.attrs.href, c.base);
           break;
-        case "atom:link":
-          if ((c.attrs.rel ?? "alternate").trim().toLowerCase() === "alternate") atomHome ??= resolveUrl(c.attrs.href, c.base);
+        case "atom:link": {
+          const rel = (c.attrs.rel ?? "alternate").trim().toLowerCase();
+          if (rel === "alternate") atomHome ??= resolveUrl(c.attrs.href, c.base);
+          else if (rel === "hub") feed.hub ??= resolveUrl(c.attrs.href, c.base);
+          else if (rel === "self") feed.self ??= resolveUrl(c.attrs.href, c.base);
           break;
+        }
         case "language":
         case "dc:language":
           feed.language ??= collapse(textOf(c));
