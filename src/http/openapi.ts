@@ -73,7 +73,7 @@ export function operationObject(route: RouteContract): JsonSchema {
 
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 /** A shared response of the document's `components.responses` (see routes/openapi.ts). */
-export const sharedResponse = (name: "BadRequest" | "Unauthorized" | "Forbidden" | "NotFound" | "RateLimited" | "NotModified") => ({
+export const sharedResponse = (name: "BadRequest" | "Unauthorized" | "Forbidden" | "NotFound" | "RateLimited" | "NotModified" | "StorageUnavailable") => ({
   $ref: `#/components/responses/${name}`,
 });
 export const header = (description: string, schema: JsonSchema = { type: "string" }) => ({ description, schema });
@@ -84,6 +84,10 @@ export const readHeaders = {
   "Cache-Control": header(`\`${PUBLIC_CACHE_CONTROL}\` (longer for static documents)`),
   "Content-Language": header("The resolved UI locale"),
   "x-d1-bookmark": header("D1 session bookmark; send it back for reads at least this fresh"),
+  "Cache-Status": header(
+    "RFC 9211: `edge-news; hit; detail=memory|edge|kv` when a cache tier answered; `edge-news; fwd=uri-miss; stored` for a miss; `edge-news; fwd=miss; …; detail=kv-error|kv-timeout|edge-error|edge-timeout` when a tier failed and the answer came from the next one or from storage",
+  ),
+  "Content-Location": header("Sent when the request carried query parameters the route does not read: they were ignored, and this is the address of the answer"),
 };
 export const listHeaders = {
   ...readHeaders,
@@ -97,7 +101,7 @@ export const readParameters: Parameter[] = [
   { name: "x-d1-bookmark", in: "header", required: false, schema: { type: "string" }, example: "00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683" },
 ];
 /** The responses every public read can give besides its 200. */
-export const readFailures = { 304: sharedResponse("NotModified"), 429: sharedResponse("RateLimited") };
+export const readFailures = { 304: sharedResponse("NotModified"), 429: sharedResponse("RateLimited"), 503: sharedResponse("StorageUnavailable") };
 export const adminFailures = { 401: sharedResponse("Unauthorized"), 403: sharedResponse("Forbidden") };
 export const adminSecurity = [{ bearer: [] }];
 

@@ -36,7 +36,12 @@ export const adminContract: RouteContract[] = [
         200: jsonResponse("The run report", envelope(ref("RunReport"), false), { data: ex.run }, {}),
         400: sharedResponse("BadRequest"),
         ...adminFailures,
-        409: jsonResponse("Another refresh is running; nothing was done", envelope(ref("RunReport"), false), { data: { ...ex.run, sources: [], skipped: "another refresh run is in progress" } }, {}),
+        409: jsonResponse(
+          "Another refresh is running; nothing was done",
+          envelope(ref("RunReport"), false),
+          { data: { ...ex.run, sources: [], skipped: "another refresh run is in progress", retry_after: 40 } },
+          { "Retry-After": header("Seconds until the running run's lease lapses at the latest (at most 60)", { type: "integer" }) },
+        ),
       },
     },
   },

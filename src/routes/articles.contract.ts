@@ -14,6 +14,8 @@ export const articlesContract: RouteContract[] = [
     operation: {
       operationId: "listArticles",
       summary: "List articles, newest first",
+      description:
+        "Paging goes 10,000 results deep: `page * per_page` above 10000 is a 400 problem naming `page`; `meta.total` stays exact while `total_pages` and the links stop at the last page that may be requested. Query parameters the route does not read are ignored (the answer names its address in `Content-Location`).",
       parameters: readParameters,
       responses: {
         200: jsonResponse("One page of articles", envelope({ type: "array", items: ref("ArticleSummary") }, true), { data: [ex.article], meta: ex.pageMeta, links: ex.pageLinks }, listHeaders),

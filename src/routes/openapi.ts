@@ -40,6 +40,9 @@ export function openApiDocument(serverUrl: string, routes: RouteContract[]): Jso
         Forbidden: problemResponse("Wrong token.", ex.forbidden),
         NotFound: problemResponse("Unknown resource.", ex.notFound),
         RateLimited: problemResponse("Too many requests from this client address.", ex.rateLimited, { "Retry-After": header("Seconds to wait", { type: "integer" }) }),
+        StorageUnavailable: problemResponse("Storage is unavailable for the moment (never a 500 for it); retry after `Retry-After` seconds.", ex.storageUnavailable, {
+          "Retry-After": header("Seconds to wait", { type: "integer" }),
+        }),
         NotModified: { description: "Not modified: the If-None-Match validator is current.", headers: { ETag: readHeaders.ETag, "Cache-Control": readHeaders["Cache-Control"] } },
       },
     },

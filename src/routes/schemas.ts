@@ -205,5 +205,6 @@ export const examples = {
   unauthorized: problemExample(401, "unauthorized", "Authentication required", "Send the admin token as `Authorization: Bearer <token>`.", "/api/v1/admin/runs"),
   forbidden: problemExample(403, "forbidden", "Forbidden", "The admin token is not valid.", "/api/v1/admin/runs"),
   notFound: problemExample(404, "not_found", "Not found", "No article with id 0123456789abcdef.", "/api/v1/articles/0123456789abcdef"),
+  storageUnavailable: problemExample(503, "storage_unavailable", "Service unavailable", "Storage is unavailable for the moment; retry after 5 seconds.", "/api/v1/articles"),
   rateLimited: problemExample(429, "rate_limited", "Too many requests", "Too many requests from this address; retry after 60 seconds.", "/api/v1/search"),
 };
