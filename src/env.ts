@@ -22,6 +22,10 @@ export interface Bindings extends Omit<Cloudflare.Env, "REFRESH_QUEUE"> {
   REFRESH_BUDGET_MS?: string;
   /** D1 queries one invocation spends on inline refresh work (default 800 of D1's 1,000). */
   REFRESH_BUDGET_QUERIES?: string;
+  /** Days after publication when an article's body moves to the ARCHIVE bucket (default 30; "off"). */
+  ARCHIVE_AFTER_DAYS?: string;
+  /** Days refresh run logs are kept (default 30; "off"). */
+  RUN_LOG_DAYS?: string;
 }
 
 /** One queued unit of refresh work: sources of one host, paced together. */
