@@ -66,11 +66,12 @@ export async function clearArchivedBodies(db: D1Database, rows: readonly Archive
         .prepare(
           `UPDATE articles SET content_html = '', content_text = '', body_ref = ${jsonField(REF)} FROM json_each(?1) AS j
             WHERE articles.id = ${jsonField(FTS_FIELDS.id)} AND articles.content_hash = ${jsonField(FTS_FIELDS.contentHash)}
-              AND articles.body_ref IS NULL`,
+              AND articles.body_ref IS NULL RETURNING articles.pk`,
         )
         .bind(chunk),
     );
   }
+  // Counted from RETURNING: the change count of a statement also counts what its triggers wrote.
   const results = await db.batch(statements);
-  return clears.reduce((n, i) => n + (results[i]!.meta.changes ?? 0), 0);
+  return clears.reduce((n, i) => n + results[i]!.results.length, 0);
 }
