@@ -1,5 +1,6 @@
 import { createExecutionContext, createScheduledController, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { readPackedBody } from "../../src/archive/packs";
 import { readArticle } from "../../src/archive/read";
 import { archiveBodies } from "../../src/archive/step";
 import { pruneRuns } from "../../src/db/runs";
@@ -114,8 +115,21 @@ describe("archiving old bodies to R2", () => {
     expect(await searchIds("glaciera1new", "arch-one")).toEqual([fresh!.id]);
   });
 
+  it("archives nothing while ARCHIVE_AFTER_DAYS is off, and never serves a body that is not the article's", async () => {
+    const [row] = await ingest("archive-2", "arch-zero", [item("z1", "savanna")]);
+    await cronWith({ ARCHIVE_AFTER_DAYS: "off" });
+    expect((await rowsOf("arch-zero"))[0]).toEqual(row);
+
+    await archive();
+    const { body_ref } = (await rowsOf("arch-zero"))[0]!;
+    const hash = (await env.DB.prepare("SELECT content_hash AS h FROM articles WHERE id = ?").bind(row!.id).first<{ h: string }>())!.h;
+    expect((await readPackedBody(env.ARCHIVE, body_ref!, hash)).content_html).toBe(row!.content_html);
+    await expect(readPackedBody(env.ARCHIVE, body_ref!, "another-version")).rejects.toThrow("not the article's content");
+    await expect(readPackedBody(env.ARCHIVE, "bodies/none 0 10", hash)).rejects.toThrow("missing");
+  });
+
   it("works in bounded slices that resume where the last stopped, and repeats harmlessly", async () => {
-    const before = await ingest("archive-2", "arch-two", ["b1", "b2", "b3", "b4", "b5"].map((g, i) => item(g, `dune${i}`)));
+    const before = await ingest("archive-4", "arch-two", ["b1", "b2", "b3", "b4", "b5"].map((g, i) => item(g, `dune${i}`)));
     const reports = [];
     for (let call = 0; call < 4; call++) reports.push(await archive(env.DB, env.ARCHIVE, 2, 1));
     expect(reports.map((r) => r.archived)).toEqual([2, 2, 1, 0]);
@@ -151,7 +165,7 @@ describe("archiving old bodies to R2", () => {
   });
 
   it("loses nothing when R2 or D1 fails midway, and lets a concurrent refresh win", async () => {
-    const before = await ingest("archive-4", "arch-four", [item("d1", "canyon"), item("d2", "prairie")]);
+    const before = await ingest("archive-5", "arch-four", [item("d1", "canyon"), item("d2", "prairie")]);
     const bodyWord = "glacierd1";
     expect(await searchIds(bodyWord, "arch-four")).toEqual([before[0]!.id]);
     const unchanged = async () => {
