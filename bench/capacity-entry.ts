@@ -14,6 +14,7 @@ interface Env {
 
 interface Meter {
   rowsRead: number;
+  rowsWritten: number;
   queries: number;
 }
 
@@ -27,6 +28,7 @@ function metered(db: D1Database, meter: Meter): D1Database {
     const count = async () => {
       const r = await stmt.all();
       meter.rowsRead += r.meta.rows_read ?? 0;
+      meter.rowsWritten += r.meta.rows_written ?? 0;
       meter.queries++;
       return r;
     };
@@ -53,6 +55,7 @@ function metered(db: D1Database, meter: Meter): D1Database {
       const results = await db.batch(statements.map((s) => real.get(s) ?? s));
       for (const r of results) {
         meter.rowsRead += r.meta.rows_read ?? 0;
+        meter.rowsWritten += r.meta.rows_written ?? 0;
         meter.queries++;
       }
       return results;
@@ -66,7 +69,7 @@ const noFilter = { lang: [] as string[], source: [] as string[], from: null, to:
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     const url = new URL(request.url);
-    const meter: Meter = { rowsRead: 0, queries: 0 };
+    const meter: Meter = { rowsRead: 0, rowsWritten: 0, queries: 0 };
     const db = metered(env.DB, meter);
     switch (url.pathname) {
       case "/sql": {
@@ -79,8 +82,8 @@ export default {
       case "/archive": {
         const before = url.searchParams.get("before")!;
         const now = url.searchParams.get("now")!;
-        const report = await archiveBodies(env.DB, env.ARCHIVE, { before, sliceSize: 50, slices: Number(url.searchParams.get("slices") ?? 20) }, now);
-        return json({ ...report, size: (await env.DB.prepare("SELECT 1").run()).meta.size_after });
+        const report = await archiveBodies(db, env.ARCHIVE, { before, sliceSize: 50, slices: Number(url.searchParams.get("slices") ?? 20) }, now);
+        return json({ ...report, ...meter, size: (await env.DB.prepare("SELECT 1").run()).meta.size_after });
       }
       case "/article": {
         const article = await readArticle(db, env.ARCHIVE, url.searchParams.get("id")!);

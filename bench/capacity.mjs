@@ -94,10 +94,14 @@ const fmtMb = (bytes) => (bytes / MB).toFixed(1);
 
 async function archiveAll(call, before, now) {
   let total = 0;
+  let rowsWritten = 0;
+  let rowsRead = 0;
   for (let i = 0; i < 10_000; i++) {
     const r = await call(`/archive?before=${before}&now=${now}&slices=20`);
     total += r.archived;
-    if (r.done) return { archived: total, size: r.size };
+    rowsWritten += r.rowsWritten;
+    rowsRead += r.rowsRead;
+    if (r.done) return { archived: total, size: r.size, rowsWritten, rowsRead };
   }
   throw new Error("archival did not finish");
 }
@@ -176,6 +180,7 @@ async function bytesPerArticle(scriptPath, analyze, dir) {
       articles: SIZE,
       full: { total: perArticle(s2 - s0, SIZE), rows: perArticle(rowsFull, SIZE), indexes: perArticle(indexBytes + unarchivedIdx, SIZE), fts: perArticle(s2 - s1, SIZE) },
       archivedUnmerged: perArticle(s3unmerged - s0, SIZE),
+      archivalRows: { written: (archived.rowsWritten / SIZE).toFixed(1), read: (archived.rowsRead / SIZE).toFixed(1) },
       archived: { total: perArticle(s3 - s0, SIZE), rows: perArticle(rowsArchived, SIZE), indexes: perArticle(indexBytes, SIZE), fts: perArticle(ftsArchived, SIZE) },
       compactRows: perArticle(compactRows, SIZE),
       contentlessFts: typeof contentless === "number" ? perArticle(contentless, SIZE) : contentless,
@@ -245,6 +250,7 @@ try {
   console.log(`Body (HTML + text) per article: ${unit.bodyBytes} bytes. Contentless full-text index: ${unit.contentlessFts} bytes per article.`);
   console.log(`Indexes per article: ${JSON.stringify(unit.indexes)}; unarchived index while all bodies are in D1: ${unit.unarchivedIndexFull}.`);
   console.log(`Archived detail byte-identical: ${unit.identical}`);
+  console.log(`Archival cost per article: ${unit.archivalRows.written} D1 rows written, ${unit.archivalRows.read} rows read.`);
   console.log("\n## D1 rows read per request\n\n| request | body in D1 | bodies archived |\n|---|---:|---:|");
   for (const k of Object.keys(unit.readsFull)) console.log(`| ${k} | ${unit.readsFull[k]} | ${unit.readsArchived[k]} |`);
 
