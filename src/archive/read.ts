@@ -1,6 +1,5 @@
 import { getStoredArticle } from "../db/articles";
-import type { D1Reader } from "../db/client";
-import { database } from "../db/client";
+import { database, type D1Reader } from "../db/client";
 import type { ArticleDetail } from "../domain";
 import { readPackedBody } from "./packs";
 

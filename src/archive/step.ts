@@ -6,7 +6,7 @@ export interface ArchiveOptions {
   before: string;
   /** Articles per slice (one R2 pack and one D1 batch each). */
   sliceSize: number;
-  /** Slices in this call at most: 2 D1 queries and 2 R2 operations each. */
+  /** Slices in this call at most: each is 4 D1 queries (a read, a batch of 3) and 2 R2 operations. */
   slices: number;
 }
 
