@@ -24,6 +24,10 @@ export interface Bindings extends Omit<Cloudflare.Env, "REFRESH_QUEUE"> {
   REFRESH_BUDGET_QUERIES?: string;
   /** Origin WebSub hubs call back (`/websub/{id}`); PUBLIC_BASE_URL when unset; neither: no push. */
   WEBSUB_CALLBACK_BASE?: string;
+  /** Days after publication when an article's body moves to the ARCHIVE bucket (default 30; "off"). */
+  ARCHIVE_AFTER_DAYS?: string;
+  /** Days refresh run logs are kept (default 30; "off"). */
+  RUN_LOG_DAYS?: string;
 }
 
 /** One queued unit of refresh work: sources of one host, paced together. */

@@ -1,3 +1,4 @@
+import { maintainDatabase } from "./archive/maintenance";
 import { createApp } from "./app";
 import { lookupMemory, rememberResponse, type MemoryLookup } from "./cache/memory-tier";
 import { repairContentVersion } from "./cache/version";
@@ -26,6 +27,7 @@ export default {
           console.log(JSON.stringify({ level: "info", msg: "refresh finished", run: report.id, sources: report.sources.length, ...totals, queued: report.queued, deferred: report.deferred, skipped: report.skipped }));
         }, (err) => console.error(JSON.stringify({ level: "error", msg: "refresh failed; the run shows as interrupted", error: String(err) }))),
     );
+    ctx.waitUntil(maintainDatabase(env).then((r) => console.log(JSON.stringify({ level: "info", msg: "database upkeep finished", ...r }))));
   },
   async queue(batch, env, _ctx) {
     await refreshFromQueue(env, batch);

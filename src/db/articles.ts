@@ -90,7 +90,20 @@ export async function listArticles(db: Db, filter: ArticleFilter, page: PageRequ
   return { items: rows.map(toSummary), total: counted[0]?.total ?? 0, page: page.page, perPage: page.perPage };
 }
 
+/** An article as its row holds it: with an archived body (archive/), where the body went instead. */
+export interface StoredArticle {
+  article: ArticleDetail;
+  /** Null while the body is in the row; else "<key> <offset> <length>" in the body archive. */
+  bodyRef: string | null;
+  /** Ties an archived body to this version of the article. */
+  contentHash: string;
+}
+
 export async function getArticle(db: Db, id: string): Promise<ArticleDetail | null> {
+  return (await getStoredArticle(db, id))?.article ?? null;
+}
+
+export async function getStoredArticle(db: Db, id: string): Promise<StoredArticle | null> {
   const [found] = await db
     .select({
       ...summaryColumns,
@@ -100,6 +113,8 @@ export async function getArticle(db: Db, id: string): Promise<ArticleDetail | nu
       fetchedAt: articles.fetchedAt,
       tags: articles.tags,
       storyGroup: articles.storyGroup,
+      bodyRef: articles.bodyRef,
+      contentHash: articles.contentHash,
     })
     .from(articles)
     .leftJoin(sources, eq(sources.id, articles.sourceId))
@@ -115,7 +130,7 @@ export async function getArticle(db: Db, id: string): Promise<ArticleDetail | nu
         .orderBy(articles.language, articles.id)
         .limit(50)
     : [];
-  return {
+  const article: ArticleDetail = {
     ...toSummary(found),
     content_html: found.contentHtml,
     content_text: found.contentText,
@@ -124,6 +139,7 @@ export async function getArticle(db: Db, id: string): Promise<ArticleDetail | nu
     tags: parseTags(found.tags),
     translations,
   };
+  return { article, bodyRef: found.bodyRef, contentHash: found.contentHash };
 }
 
 function parseTags(json: string): string[] {

@@ -117,3 +117,16 @@ export async function recentRuns(db: D1Reader, limit: number, now: string = new 
     .all<OutcomeRow>();
   return runs.results.map((run) => toReport(run, outcomes.results.filter((o) => o.run_id === run.id), now));
 }
+
+/**
+ * Deletes up to `limit` runs started before `before`, with their per-source outcomes, in one
+ * batch; returns how many runs went. Bounded so a backlog is worked off over several calls.
+ */
+export async function pruneRuns(db: D1Database, before: string, limit: number): Promise<number> {
+  const oldest = "SELECT id FROM refresh_runs WHERE started_at < ?1 ORDER BY started_at LIMIT ?2";
+  const [, runs] = await db.batch([
+    db.prepare(`DELETE FROM refresh_run_sources WHERE run_id IN (${oldest})`).bind(before, limit),
+    db.prepare(`DELETE FROM refresh_runs WHERE id IN (${oldest})`).bind(before, limit),
+  ]);
+  return runs!.meta.changes ?? 0;
+}

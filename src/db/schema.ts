@@ -59,6 +59,8 @@ export const articles = sqliteTable(
     firstSeenAt: text("first_seen_at").notNull(),
     contentHash: text("content_hash").notNull(),
     storyGroup: text("story_group"),
+    /** Where the body is when it moved to R2: "<key> <offset> <length>"; null: in this row (0009). */
+    bodyRef: text("body_ref"),
   },
   (t) => [
     uniqueIndex("articles_id_unique").on(t.id),
@@ -67,6 +69,8 @@ export const articles = sqliteTable(
     index("articles_language_published_idx").on(t.language, t.publishedAt, t.pk),
     index("articles_source_published_idx").on(t.sourceId, t.publishedAt, t.pk),
     index("articles_story_group_idx").on(t.storyGroup),
+    /** The rows still holding their body, oldest first: what archival reads (0009). */
+    index("articles_unarchived_idx").on(t.publishedAt, t.pk).where(sql`${t.bodyRef} IS NULL`),
   ],
 );
 

@@ -138,6 +138,7 @@ const PLAN = `SELECT count(*) - count(a.id) AS inserted, count(a.id) - count(a.c
  * missing date falls back to first-seen time on insert and keeps the stored date on update,
  * never "now" on every refresh. The unique (source, dedupe key) index is the last line of
  * defence against a concurrent run.
+ * An update brings its body back into the row: an archived body (archive/) is superseded.
  */
 const UPSERT = `INSERT INTO articles (id, source_id, guid, dedupe_key, url, title, slug, summary, content_html, content_text,
     image, author, tags, language, published_at, updated_at, fetched_at, first_seen_at, content_hash, story_group)
@@ -150,7 +151,7 @@ const UPSERT = `INSERT INTO articles (id, source_id, guid, dedupe_key, url, titl
     content_html = excluded.content_html, content_text = excluded.content_text, image = excluded.image, author = excluded.author,
     tags = excluded.tags, language = excluded.language,
     published_at = coalesce((SELECT ${field("publishedAt", "d")} FROM json_each(?1) AS d WHERE ${field("id", "d")} = excluded.id), articles.published_at),
-    updated_at = ?3, fetched_at = ?3, content_hash = excluded.content_hash, story_group = excluded.story_group
+    updated_at = ?3, fetched_at = ?3, content_hash = excluded.content_hash, story_group = excluded.story_group, body_ref = NULL
     WHERE articles.content_hash IS NOT excluded.content_hash
   ON CONFLICT DO NOTHING`;
 

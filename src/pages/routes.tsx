@@ -1,5 +1,6 @@
 import { Hono } from "hono";
-import { getArticle, listArticles } from "../db/articles";
+import { readArticle } from "../archive/read";
+import { listArticles } from "../db/articles";
 import { database } from "../db/client";
 import { searchArticles } from "../db/search";
 import type { AppEnv } from "../env";
@@ -102,7 +103,7 @@ pagesRoutes.get(`${L}/news/:id/:slug?`, async (c) => {
   const t = messages(locale);
   const url = publicUrl(c.req.url, c.env.PUBLIC_BASE_URL);
   const id = c.req.param("id");
-  const article = ARTICLE_ID.test(id) ? await getArticle(database(c.var.session()), id) : null;
+  const article = ARTICLE_ID.test(id) ? await readArticle(c.var.session(), c.env.ARCHIVE, id) : null;
   if (!article) throw notFound(`No article with id ${id}.`);
   // One address per article and locale: outdated or missing slugs move to the current one.
   if (c.req.param("slug") !== article.slug) return c.redirect(`${articlePath(locale, article)}${url.search}`, 301);

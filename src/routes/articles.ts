@@ -1,5 +1,6 @@
 import { Hono } from "hono";
-import { getArticle, listArticles } from "../db/articles";
+import { readArticle } from "../archive/read";
+import { listArticles } from "../db/articles";
 import { database } from "../db/client";
 import type { AppEnv } from "../env";
 import { notFound } from "../errors/problem";
@@ -18,7 +19,7 @@ export const articlesRoutes = new Hono<AppEnv>()
   })
   .get("/:id", async (c) => {
     const id = c.req.param("id");
-    const article = ARTICLE_ID.test(id) ? await getArticle(database(c.var.session()), id) : null;
+    const article = ARTICLE_ID.test(id) ? await readArticle(c.var.session(), c.env.ARCHIVE, id) : null;
     if (!article) throw notFound(`No article with id ${id}.`);
     c.header("cache-control", PUBLIC_CACHE_CONTROL);
     c.header("last-modified", new Date(article.updated_at).toUTCString());

@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
  * - routes/, pages/, feeds/: the API, the reader pages, the feeds out.
  * - ingest/: the refresh pipeline; it drops cached answers after a refresh, so sits over cache/.
  * - cache/: response caching and its key schema.
+ * - archive/: article bodies in R2 (writing, reading back) and the cron's upkeep of D1's size.
  * - db/: all SQL.
  * - http/: neutral HTTP helpers (query parameters, pagination, paging and document headers).
  * - errors/: the problem+json type and the app-wide handler.
@@ -25,6 +26,7 @@ const LAYERS: string[][] = [
   ["routes", "pages", "feeds"],
   ["ingest"],
   ["cache"],
+  ["archive"],
   ["db"],
   ["http"],
   ["errors"],
