@@ -246,3 +246,27 @@ describe("pruning run logs", () => {
     expect(body.data.map((r: { id: string }) => r.id)).toContain("recent");
   });
 });
+
+describe("reading an archived body when R2 fails", () => {
+  it("answers a 503 problem with Retry-After while R2 cannot be read, and the summary when the body is gone", async () => {
+    const [row] = await ingest("archive-6", "arch-five", [item("f1", "fjord")]);
+    await archive();
+    const stored = (await rowsOf("arch-five"))[0]!;
+    expect(stored.body_ref).not.toBeNull();
+    const summary = (await env.DB.prepare("SELECT summary FROM articles WHERE id = ?").bind(row!.id).first<{ summary: string }>())!.summary;
+
+    const failing = { ...bindBucket(env.ARCHIVE), get: () => Promise.reject(new Error("R2 network connection lost")) } as unknown as R2Bucket;
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(new Request(`http://app.test/api/v1/articles/${row!.id}`), { ...env, ARCHIVE: failing }, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(503);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    expect(res.headers.get("retry-after")).toBe("5");
+    expect(((await res.json()) as { code: string }).code).toBe("archive_unavailable");
+
+    const gone = { ...bindBucket(env.ARCHIVE), get: () => Promise.resolve(null) } as unknown as R2Bucket;
+    const article = await readArticle(env.DB, gone, row!.id);
+    expect(article).toMatchObject({ id: row!.id, content_text: summary });
+    expect(article!.content_html).toBe(`<p>${summary.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")}</p>`);
+  });
+});
