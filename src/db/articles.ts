@@ -9,18 +9,7 @@ export type Db = DrizzleD1Database<Record<string, never>>;
  * An article summary as stored: the one row shape the listing (drizzle, below) and search (raw
  * SQL, search/plan.ts, same column names) read, and the one mapping to the API's summary.
  */
-export interface SummaryRow {
-  id: string;
-  slug: string;
-  title: string;
-  summary: string;
-  language: string;
-  published_at: string;
-  url: string | null;
-  image: string | null;
-  source_id: string;
-  source_name: string | null;
-}
+export type SummaryRow = Omit<ArticleSummary, "source"> & { source_id: string; source_name: string | null };
 
 const summaryColumns = {
   id: articles.id,

@@ -2,6 +2,7 @@ import { env, SELF } from "cloudflare:test";
 import { parseOpml } from "feedsmith";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ADMIN, getJson } from "../support/worker";
+import type { SourceHealth } from "../../src/domain";
 
 // OPML files shaped like the exports of feed readers, written for these tests.
 const fixtures = import.meta.glob<string>("../fixtures/opml/*.opml", { query: "?raw", import: "default", eager: true });
@@ -29,16 +30,7 @@ interface ImportReport {
   outlines: OutlineResult[];
   warnings: string[];
 }
-interface Source {
-  id: string;
-  name: string;
-  url: string;
-  homepage: string | null;
-  language: string | null;
-  story_scope: string | null;
-  story_key: string | null;
-  enabled: boolean;
-}
+type Source = Pick<SourceHealth, "id" | "name" | "url" | "homepage" | "language" | "story_scope" | "story_key" | "enabled">;
 
 const importOpml = (body: BodyInit, headers: Record<string, string> = {}) =>
   SELF.fetch("http://app.test/api/v1/sources/import", { method: "POST", headers: { ...ADMIN, "content-type": "text/x-opml", ...headers }, body });
