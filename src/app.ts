@@ -23,7 +23,7 @@ import { opmlRoutes } from "./routes/opml";
 import { searchContract } from "./routes/search.contract";
 import { listingQuery, searchQuery } from "./http/params";
 import { searchRoutes } from "./routes/search";
-import { sourcesContract } from "./routes/sources.contract";
+import { sourcesContract, sourcesQuery } from "./routes/sources.contract";
 import { sourcesRoutes } from "./routes/sources";
 import { onPageError } from "./pages/page-errors";
 import { isReaderPath } from "./pages/reader-headers";
@@ -97,6 +97,7 @@ export function createApp() {
   api.use(apiLocale());
   api.use("/articles/*", responseCache({ params: Object.keys(listingQuery.shape) }));
   api.use("/search", responseCache({ params: Object.keys(searchQuery.shape) }));
+  api.use("/sources", responseCache({ params: Object.keys(sourcesQuery.shape) }));
   api.route("/articles", articlesRoutes);
   api.route("/search", searchRoutes);
   api.route("/", opmlRoutes);

@@ -15,6 +15,8 @@ interface FilterFormProps {
   filter: ArticleFilter;
   languages: string[];
   sources: SourceOption[];
+  /** Whether sources exist beyond those listed: a field then takes any source id. */
+  moreSources: boolean;
   /** Other parameters the form must carry along (the search words, the sort order, dates). */
   keep: Record<string, string | undefined>;
   /** Shown as "Clear filters" when any filter is active. */
@@ -22,7 +24,7 @@ interface FilterFormProps {
 }
 
 /** Language and source pickers as a plain GET form: filtering works without JavaScript. */
-export function FilterForm({ locale, t, action, filter, languages, sources, keep, clearHref }: FilterFormProps) {
+export function FilterForm({ locale, t, action, filter, languages, sources, moreSources, keep, clearHref }: FilterFormProps) {
   const active = filter.lang.length > 0 || filter.source.length > 0 || filter.from !== null || filter.to !== null;
   return (
     <form class="filters" action={action} method="get" aria-label={t.listing.filters}>
@@ -49,8 +51,25 @@ export function FilterForm({ locale, t, action, filter, languages, sources, keep
           ))}
         </select>
       </div>
+      {moreSources && <OtherSourceField t={t} id="filter-source-id" />}
       <button type="submit">{t.listing.apply}</button>
       {active && <a href={clearHref}>{t.listing.clear}</a>}
     </form>
+  );
+}
+
+/**
+ * A source the picker does not list, typed by id. Submitted as a second `source` value: an
+ * untouched field sends nothing that counts (empty values are ignored), a typed one adds to it.
+ */
+export function OtherSourceField({ t, id }: { t: Messages; id: string }) {
+  return (
+    <div>
+      <label for={id}>{t.listing.otherSource}</label>
+      <input type="text" id={id} name="source" maxlength={64} pattern="[a-z0-9][a-z0-9._\-]{0,63}" dir="ltr" spellcheck={false} autocomplete="off" aria-describedby={`${id}-hint`} />
+      <p class="hint" id={`${id}-hint`}>
+        {t.listing.otherSourceHint}
+      </p>
+    </div>
   );
 }

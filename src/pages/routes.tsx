@@ -49,7 +49,7 @@ pagesRoutes.get(`${L}/`, async (c) => {
   const query = parseParams(listingPageQuery, pageQuery(url));
   const filter = toFilter(query);
   const db = database(c.var.session());
-  const [result, options] = await Promise.all([listArticles(db, filter, toPage({ page: query.page, per_page: PER_PAGE })), siteOptions(db, locale)]);
+  const [result, options] = await Promise.all([listArticles(db, filter, toPage({ page: query.page, per_page: PER_PAGE })), siteOptions(db, locale, filter.source)]);
   if (result.page > 1 && result.items.length === 0) throw notFound(`There is no page ${result.page}.`);
   return htmlPage(
     c,
@@ -70,9 +70,9 @@ pagesRoutes.get(`${L}/search`, async (c) => {
   const [result, options] = q
     ? await Promise.all([
         searchArticles(c.var.session(), { q, sort: query.sort, filter, page: toPage({ page: query.page, per_page: PER_PAGE }) }),
-        siteOptions(database(c.var.session()), locale),
+        siteOptions(database(c.var.session()), locale, filter.source),
       ])
-    : [null, { languages: [], sources: [] }];
+    : [null, { languages: [], sources: [], moreSources: false }];
   if (result && result.page > 1 && result.items.length === 0) throw notFound(`There is no page ${result.page}.`);
   const title = q ? `${q} — ${t.search.title}` : t.search.title;
   return htmlPage(
@@ -88,11 +88,12 @@ pagesRoutes.get(`${L}/search/advanced`, async (c) => {
   const t = messages(locale);
   const url = new URL(c.req.url);
   const query = parseParams(searchPageQuery, pageQuery(url));
-  const options = await siteOptions(database(c.var.session()), locale);
+  const filter = toFilter(query);
+  const options = await siteOptions(database(c.var.session()), locale, filter.source);
   return htmlPage(
     c,
     <Layout locale={locale} t={t} title={t.advanced.title} switchTo={(l) => underLocale(url, l)}>
-      <AdvancedSearchPage locale={locale} t={t} filter={toFilter(query)} sort={query.sort} {...options} />
+      <AdvancedSearchPage locale={locale} t={t} filter={filter} sort={query.sort} {...options} />
     </Layout>,
   );
 });

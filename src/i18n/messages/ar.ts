@@ -28,6 +28,8 @@ export const ar: Messages = {
     anyLanguage: "كل اللغات",
     source: "المصدر",
     anySource: "كل المصادر",
+    otherSource: "مصدر آخر (المعرّف)",
+    otherSourceHint: "لا تُعرض إلا المصادر التي لديها أكبر عدد من المقالات؛ اكتب معرّف أي مصدر آخر، مثل un-news-en.",
     apply: "تطبيق",
     clear: "مسح عوامل التصفية",
   },

@@ -21,6 +21,8 @@ export const en: Messages = {
     anyLanguage: "All languages",
     source: "Source",
     anySource: "All sources",
+    otherSource: "Other source (id)",
+    otherSourceHint: "Only the sources with the most articles are listed; type the id of any other, e.g. un-news-en.",
     apply: "Apply",
     clear: "Clear filters",
   },

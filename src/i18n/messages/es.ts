@@ -21,6 +21,8 @@ export const es: Messages = {
     anyLanguage: "Todos los idiomas",
     source: "Fuente",
     anySource: "Todas las fuentes",
+    otherSource: "Otra fuente (identificador)",
+    otherSourceHint: "Solo se listan las fuentes con más artículos; escriba el identificador de cualquier otra, por ejemplo un-news-en.",
     apply: "Aplicar",
     clear: "Quitar filtros",
   },

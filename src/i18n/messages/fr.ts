@@ -21,6 +21,8 @@ export const fr: Messages = {
     anyLanguage: "Toutes les langues",
     source: "Source",
     anySource: "Toutes les sources",
+    otherSource: "Autre source (identifiant)",
+    otherSourceHint: "Seules les sources ayant le plus d’articles sont listées ; saisissez l’identifiant d’une autre, par exemple un-news-en.",
     apply: "Appliquer",
     clear: "Effacer les filtres",
   },

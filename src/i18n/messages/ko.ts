@@ -21,6 +21,8 @@ export const ko: Messages = {
     anyLanguage: "모든 언어",
     source: "출처",
     anySource: "모든 출처",
+    otherSource: "다른 출처(ID)",
+    otherSourceHint: "기사가 가장 많은 출처만 목록에 표시됩니다. 다른 출처는 ID를 입력하세요(예: un-news-en).",
     apply: "적용",
     clear: "필터 지우기",
   },

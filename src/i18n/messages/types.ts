@@ -29,6 +29,9 @@ export interface Messages {
     anyLanguage: string;
     source: string;
     anySource: string;
+    /** The free-text source field shown when the picker lists only some sources. */
+    otherSource: string;
+    otherSourceHint: string;
     apply: string;
     clear: string;
   };

@@ -21,6 +21,8 @@ export const zh: Messages = {
     anyLanguage: "所有语言",
     source: "来源",
     anySource: "所有来源",
+    otherSource: "其他来源（标识符）",
+    otherSourceHint: "此处只列出文章最多的来源；其他来源请输入其标识符，例如 un-news-en。",
     apply: "应用",
     clear: "清除筛选条件",
   },
