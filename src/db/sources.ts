@@ -26,20 +26,6 @@ function toHealth(row: SourceRow, articleCount: number): SourceHealth {
   };
 }
 
-/**
- * Article counts come from the per-(language, source) counters the triggers of migration 0003
- * keep exact, not from counting article rows: the listing page shows every source, and a
- * GROUP BY over a million articles took longer than the rest of the page.
- */
-const countsBySource = (db: Db) =>
-  db.select({ sourceId: articleCounts.sourceId, n: sql<number>`sum(${articleCounts.n})` }).from(articleCounts).groupBy(articleCounts.sourceId);
-
-export async function listSources(db: Db): Promise<SourceHealth[]> {
-  const [rows, counts] = await db.batch([db.select().from(sources).orderBy(asc(sources.id)), countsBySource(db)]);
-  const bySource = new Map(counts.map((c) => [c.sourceId, c.n]));
-  return rows.map((row) => toHealth(row, bySource.get(row.id) ?? 0));
-}
-
 /** What GET /sources may narrow the list to; every field is optional. */
 export interface SourceFilter {
   /** Primary language subtags: `zh` matches sources in `zh` and `zh-Hans`. */
