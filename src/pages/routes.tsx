@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { getArticle, listArticles } from "../db/articles";
 import { database } from "../db/client";
 import { searchArticles } from "../db/search";
@@ -13,6 +13,7 @@ import { ADVANCED_FIELDS, advancedTarget } from "./advanced-query";
 import { DetailHead, DetailPage } from "./detail";
 import { ErrorPage } from "./error-page";
 import { responseCache } from "../cache/response-cache";
+import { contentVersion } from "../cache/version";
 import { Layout, pagedTitle } from "./layout";
 import { ListingPage } from "./listing";
 import { listingPageQuery, pageQuery, searchPageQuery } from "./page-params";
@@ -22,6 +23,9 @@ import { SearchPage } from "./search";
 import { siteOptions } from "./site-options";
 import { canonicalHref, hreflangSet, storyAlternates } from "./story-group";
 import { articlePath, feedQuery, homePath, PER_PAGE, searchPath, underLocale } from "./urls";
+
+/** The content version the response cache keys under (read at most every few seconds). */
+const knownVersion = async (c: Context<AppEnv>) => (await contentVersion(c.env.CACHE)).version;
 
 /** A path prefix that only matches the seven UI locales. */
 const L = `/:locale{(?:${LOCALES.map((l) => l.code).join("|")})}`;
@@ -49,7 +53,7 @@ pagesRoutes.get(`${L}/`, async (c) => {
   const query = parseParams(listingPageQuery, pageQuery(url));
   const filter = toFilter(query);
   const db = database(c.var.session());
-  const [result, options] = await Promise.all([listArticles(db, filter, toPage({ page: query.page, per_page: PER_PAGE })), siteOptions(db, locale, filter.source)]);
+  const [result, options] = await Promise.all([listArticles(db, filter, toPage({ page: query.page, per_page: PER_PAGE })), siteOptions(db, locale, filter.source, await knownVersion(c))]);
   if (result.page > 1 && result.items.length === 0) throw notFound(`There is no page ${result.page}.`);
   return htmlPage(
     c,
@@ -70,7 +74,7 @@ pagesRoutes.get(`${L}/search`, async (c) => {
   const [result, options] = q
     ? await Promise.all([
         searchArticles(c.var.session(), { q, sort: query.sort, filter, page: toPage({ page: query.page, per_page: PER_PAGE }) }),
-        siteOptions(database(c.var.session()), locale, filter.source),
+        siteOptions(database(c.var.session()), locale, filter.source, await knownVersion(c)),
       ])
     : [null, { languages: [], sources: [], moreSources: false }];
   if (result && result.page > 1 && result.items.length === 0) throw notFound(`There is no page ${result.page}.`);
@@ -89,7 +93,7 @@ pagesRoutes.get(`${L}/search/advanced`, async (c) => {
   const url = new URL(c.req.url);
   const query = parseParams(searchPageQuery, pageQuery(url));
   const filter = toFilter(query);
-  const options = await siteOptions(database(c.var.session()), locale, filter.source);
+  const options = await siteOptions(database(c.var.session()), locale, filter.source, await knownVersion(c));
   return htmlPage(
     c,
     <Layout locale={locale} t={t} title={t.advanced.title} switchTo={(l) => underLocale(url, l)}>

@@ -1,5 +1,5 @@
 import type { Db } from "../db/articles";
-import { busiestSources, sourceLanguages, sourcesByIds } from "../db/sources";
+import { busiestSources, sourceLanguages, sourcesByIds, type SourceChoice } from "../db/sources";
 import { LOCALES, type Locale } from "../i18n/locales";
 import type { SourceOption } from "./filter-form";
 
@@ -16,13 +16,38 @@ export interface SiteOptions {
   moreSources: boolean;
 }
 
+interface Shared {
+  declared: string[];
+  busiest: SourceChoice[];
+}
+
+/**
+ * What every form of one content version shares, kept per isolate. Any write that changes the
+ * sources or the article counts writes a new content version, so the version is a safe key;
+ * pages of different addresses miss the response cache separately but read this once.
+ */
+let memo: { version: string; shared: Promise<Shared> } | null = null;
+
+function shared(db: Db, version: string | null): Promise<Shared> {
+  if (version !== null && memo?.version === version) return memo.shared;
+  const read = Promise.all([sourceLanguages(db), busiestSources(db, LISTED_SOURCES + 1)]).then(([declared, busiest]) => ({ declared, busiest }));
+  if (version === null) return read;
+  const entry = { version, shared: read };
+  memo = entry;
+  // A failed read is not kept: the next page tries again.
+  read.catch(() => {
+    if (memo === entry) memo = null;
+  });
+  return read;
+}
+
 /**
  * What the filter pickers offer: the site's languages plus any a source publishes in, and the
- * sources with the most articles plus the ones the reader has selected. Bounded queries only;
- * the page around them is cached, so they run once per page and content version.
+ * sources with the most articles plus the ones the reader has selected. Bounded queries only,
+ * whatever the number of sources. `version`: the content version, or null when unknown.
  */
-export async function siteOptions(db: Db, locale: Locale, selected: string[] = []): Promise<SiteOptions> {
-  const [declared, busiest, chosen] = await Promise.all([sourceLanguages(db), busiestSources(db, LISTED_SOURCES + 1), sourcesByIds(db, selected)]);
+export async function siteOptions(db: Db, locale: Locale, selected: string[], version: string | null): Promise<SiteOptions> {
+  const [{ declared, busiest }, chosen] = await Promise.all([shared(db, version), sourcesByIds(db, selected)]);
   const languages = [...new Set([...LOCALES.map((l) => l.code), ...declared])];
   const listed = new Map([...busiest.slice(0, LISTED_SOURCES), ...chosen].map((s) => [s.id, { id: s.id, name: s.name }]));
   const collator = new Intl.Collator(locale);

@@ -51,7 +51,8 @@ describe("GET /api/v1/sources: paging", () => {
     let next: string | null = "/api/v1/sources?per_page=4";
     let pages = 0;
     while (next) {
-      const { res, body } = await getJson(next.replace("http://app.test", ""));
+      const path: string = next.replace("http://app.test", "");
+      const { res, body } = await getJson<{ data: Listed[]; meta: unknown; links: { next: string | null } }>(path);
       expect(body.meta).toMatchObject({ per_page: 4, total: 15, total_pages: 4, page: pages + 1 });
       expect(res.headers.get("link")).toContain('rel="last"');
       seen.push(...ids(body));
