@@ -68,7 +68,7 @@ export function AdvancedSearchPage({ locale, t, filter, sort, languages, sources
               ))}
             </select>
           </div>
-          {moreSources && <OtherSourceField t={t} id="adv-source-id" />}
+          {moreSources && <OtherSourceField locale={locale} t={t} id="adv-source-id" />}
           <div class="field">
             <label for="adv-sort">{t.search.sortBy}</label>
             <select id="adv-sort" name="sort">

@@ -2,6 +2,7 @@ import type { ArticleFilter } from "../domain";
 import { languageName } from "../i18n/format";
 import type { Locale } from "../i18n/locales";
 import type { Messages } from "../i18n/messages";
+import { sourcesPath } from "./urls";
 
 export interface SourceOption {
   id: string;
@@ -51,7 +52,7 @@ export function FilterForm({ locale, t, action, filter, languages, sources, more
           ))}
         </select>
       </div>
-      {moreSources && <OtherSourceField t={t} id="filter-source-id" />}
+      {moreSources && <OtherSourceField locale={locale} t={t} id="filter-source-id" />}
       <button type="submit">{t.listing.apply}</button>
       {active && <a href={clearHref}>{t.listing.clear}</a>}
     </form>
@@ -62,13 +63,13 @@ export function FilterForm({ locale, t, action, filter, languages, sources, more
  * A source the picker does not list, typed by id. Submitted as a second `source` value: an
  * untouched field sends nothing that counts (empty values are ignored), a typed one adds to it.
  */
-export function OtherSourceField({ t, id }: { t: Messages; id: string }) {
+export function OtherSourceField({ locale, t, id }: { locale: Locale; t: Messages; id: string }) {
   return (
     <div>
       <label for={id}>{t.listing.otherSource}</label>
       <input type="text" id={id} name="source" maxlength={64} pattern="[a-z0-9][a-z0-9._\-]{0,63}" dir="ltr" spellcheck={false} autocomplete="off" aria-describedby={`${id}-hint`} />
       <p class="hint" id={`${id}-hint`}>
-        {t.listing.otherSourceHint}
+        {t.listing.otherSourceHint} <a href={sourcesPath(locale)}>{t.sources.browse}</a>
       </p>
     </div>
   );

@@ -2,11 +2,12 @@ import { type Context, Hono } from "hono";
 import { getArticle, listArticles } from "../db/articles";
 import { database } from "../db/client";
 import { searchArticles } from "../db/search";
+import { listSourcesPage } from "../db/sources";
 import type { AppEnv } from "../env";
 import { notFound } from "../errors/problem";
 import { LOCALES, resolveLocale } from "../i18n/locales";
 import { messages } from "../i18n/messages";
-import { publicUrl } from "../http/pagination";
+import { lastReachablePage, publicUrl } from "../http/pagination";
 import { ARTICLE_ID, parseParams, toFilter, toPage } from "../http/params";
 import { AdvancedSearchPage } from "./advanced-search";
 import { ADVANCED_FIELDS, advancedTarget } from "./advanced-query";
@@ -16,13 +17,14 @@ import { responseCache } from "../cache/response-cache";
 import { contentVersion } from "../cache/version";
 import { Layout, pagedTitle } from "./layout";
 import { ListingPage } from "./listing";
-import { listingPageQuery, pageQuery, searchPageQuery } from "./page-params";
+import { listingPageQuery, pageQuery, searchPageQuery, sourcesPageQuery } from "./page-params";
 import { readerPage } from "./reader-headers";
 import { htmlPage } from "./render";
 import { SearchPage } from "./search";
+import { SourcesPage } from "./sources";
 import { siteOptions } from "./site-options";
 import { canonicalHref, hreflangSet, storyAlternates } from "./story-group";
-import { articlePath, feedQuery, homePath, PER_PAGE, searchPath, underLocale } from "./urls";
+import { articlePath, feedQuery, homePath, PER_PAGE, searchPath, SOURCES_PER_PAGE, underLocale } from "./urls";
 
 /** The content version the response cache keys under (read at most every few seconds). */
 const knownVersion = async (c: Context<AppEnv>) => (await contentVersion(c.env.CACHE)).version;
@@ -98,6 +100,24 @@ pagesRoutes.get(`${L}/search/advanced`, async (c) => {
     c,
     <Layout locale={locale} t={t} title={t.advanced.title} switchTo={(l) => underLocale(url, l)}>
       <AdvancedSearchPage locale={locale} t={t} filter={filter} sort={query.sort} {...options} />
+    </Layout>,
+  );
+});
+
+pagesRoutes.get(`${L}/sources`, async (c) => {
+  const locale = c.get("locale");
+  const t = messages(locale);
+  const url = new URL(c.req.url);
+  const query = parseParams(sourcesPageQuery, pageQuery(url));
+  const q = query.q?.trim() ?? "";
+  const page = toPage({ page: query.page, per_page: SOURCES_PER_PAGE });
+  const result = await listSourcesPage(database(c.var.session()), { lang: [], prefix: q || null, enabled: null }, page);
+  if (result.page > 1 && result.items.length === 0) throw notFound(`There is no page ${result.page}.`);
+  const totalPages = Math.min(Math.max(1, Math.ceil(result.total / result.perPage)), lastReachablePage(result.perPage));
+  return htmlPage(
+    c,
+    <Layout locale={locale} t={t} title={pagedTitle(t, locale, t.sources.title, result.page)} switchTo={(l) => underLocale(url, l)}>
+      <SourcesPage locale={locale} t={t} url={url} q={q} result={result} totalPages={totalPages} />
     </Layout>,
   );
 });

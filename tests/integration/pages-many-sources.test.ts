@@ -85,3 +85,47 @@ describe("reader filter forms with 10,000 sources", () => {
     expect(advanced.html).toContain(`<label for="adv-source-id">${messages("ar").listing.otherSource}</label>`);
   });
 });
+
+describe("the source directory with 10,000 sources", () => {
+  const links = (html: string) => [...html.matchAll(/<h2[^>]*><a href="([^"]+)">/g)].map((m) => m[1]!);
+
+  it("is linked from the id field of every filter form", async () => {
+    for (const path of ["/en/", "/en/search?q=school", "/en/search/advanced"]) {
+      const { html } = await page(path);
+      expect(html, path).toContain(`<a href="/en/sources">${messages("en").sources.browse}</a>`);
+    }
+  });
+
+  it("lists every source a page at a time, in each locale, each linking to its articles", async () => {
+    for (const { code } of LOCALES) {
+      const { res, html } = await page(`/${code}/sources`);
+      expect(res.status, code).toBe(200);
+      expect(html.length, code).toBeLessThan(PAGE_BUDGET_BYTES);
+      expect(html).toContain(`<h1>${messages(code).sources.title}</h1>`);
+      expect(links(html)).toHaveLength(50);
+      expect(links(html)[0]).toBe(`/${code}/?source=bulk-00001`);
+    }
+    const { html } = await page("/en/sources?page=3");
+    expect(html).toContain("10,001 sources");
+    expect(links(html)[0]).toBe("/en/?source=bulk-00101");
+    expect(html).toContain('rel="next"');
+  });
+
+  it("finds sources by a prefix of the name or id", async () => {
+    const byId = await page("/fr/sources?q=bulk-0777");
+    expect(links(byId.html)).toEqual(Array.from({ length: 10 }, (_, i) => `/fr/?source=bulk-0777${i}`));
+    expect(byId.html).toContain('value="bulk-0777"');
+    const byName = await page("/en/sources?q=education");
+    expect(links(byName.html)).toEqual(["/en/?source=edu-en"]);
+    expect(byName.html).toContain("12 articles");
+    const none = await page("/ko/sources?q=zzz");
+    expect(none.res.status).toBe(200);
+    expect(none.html).toContain(messages("ko").sources.empty);
+  });
+
+  it("answers 400 naming the fault past the paging depth, and 404 past the last page", async () => {
+    expect((await page("/en/sources?page=201")).res.status).toBe(400);
+    expect((await page(`/en/sources?q=${"a".repeat(101)}`)).res.status).toBe(400);
+    expect((await page("/en/sources?q=bulk-0777&page=2")).res.status).toBe(404);
+  });
+});

@@ -56,6 +56,17 @@ export const ar: Messages = {
     relevance: "الصلة",
     date: "الأحدث أولًا",
   },
+  sources: {
+    title: "المصادر",
+    intro: "كل المصادر التي يقرؤها هذا الموقع. اختر مصدرًا لترى أحدث مقالاته.",
+    find: "ابحث عن مصدر",
+    findHint: "بداية اسمه أو معرّفه",
+    submit: "ابحث",
+    count: { zero: "لا مصادر", one: "مصدر واحد", two: "مصدران", few: "{count} مصادر", many: "{count} مصدرًا", other: "{count} مصدر" },
+    articles: { zero: "لا مقالات", one: "مقالة واحدة", two: "مقالتان", few: "{count} مقالات", many: "{count} مقالة", other: "{count} مقالة" },
+    empty: "لا يوجد مصدر يبدأ بهذه الأحرف.",
+    browse: "تصفّح كل المصادر",
+  },
   advanced: {
     title: "بحث متقدم",
     intro: "املأ ما تشاء من الحقول أدناه؛ يجب أن تطابق النتائج جميعها.",

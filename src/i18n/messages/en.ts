@@ -49,6 +49,17 @@ export const en: Messages = {
     relevance: "Relevance",
     date: "Newest first",
   },
+  sources: {
+    title: "Sources",
+    intro: "Every source this site reads. Choose one to see its latest articles.",
+    find: "Find a source",
+    findHint: "The start of its name or id",
+    submit: "Find",
+    count: { one: "{count} source", other: "{count} sources" },
+    articles: { one: "{count} article", other: "{count} articles" },
+    empty: "No source starts with these letters.",
+    browse: "Browse all sources",
+  },
   advanced: {
     title: "Advanced search",
     intro: "Fill in any of the fields below; results must match all of them.",

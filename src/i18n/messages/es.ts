@@ -49,6 +49,17 @@ export const es: Messages = {
     relevance: "Relevancia",
     date: "Más recientes",
   },
+  sources: {
+    title: "Fuentes",
+    intro: "Todas las fuentes que lee este sitio. Elija una para ver sus últimos artículos.",
+    find: "Buscar una fuente",
+    findHint: "El comienzo de su nombre o identificador",
+    submit: "Buscar",
+    count: { one: "{count} fuente", other: "{count} fuentes" },
+    articles: { one: "{count} artículo", other: "{count} artículos" },
+    empty: "Ninguna fuente empieza por estas letras.",
+    browse: "Ver todas las fuentes",
+  },
   advanced: {
     title: "Búsqueda avanzada",
     intro: "Complete los campos que desee; los resultados deben cumplirlos todos.",

@@ -49,6 +49,17 @@ export const fr: Messages = {
     relevance: "Pertinence",
     date: "Les plus récents",
   },
+  sources: {
+    title: "Sources",
+    intro: "Toutes les sources que ce site lit. Choisissez-en une pour voir ses derniers articles.",
+    find: "Trouver une source",
+    findHint: "Le début de son nom ou de son identifiant",
+    submit: "Chercher",
+    count: { one: "{count} source", other: "{count} sources" },
+    articles: { one: "{count} article", other: "{count} articles" },
+    empty: "Aucune source ne commence par ces lettres.",
+    browse: "Parcourir toutes les sources",
+  },
   advanced: {
     title: "Recherche avancée",
     intro: "Remplissez les champs de votre choix ; les résultats doivent tous les respecter.",

@@ -49,6 +49,17 @@ export const ko: Messages = {
     relevance: "관련도순",
     date: "최신순",
   },
+  sources: {
+    title: "출처",
+    intro: "이 사이트가 읽는 모든 출처입니다. 출처를 선택하면 최신 기사를 볼 수 있습니다.",
+    find: "출처 찾기",
+    findHint: "이름 또는 ID의 앞부분",
+    submit: "찾기",
+    count: { other: "출처 {count}개" },
+    articles: { other: "기사 {count}건" },
+    empty: "이 글자로 시작하는 출처가 없습니다.",
+    browse: "모든 출처 보기",
+  },
   advanced: {
     title: "상세 검색",
     intro: "원하는 항목만 입력하세요. 입력한 조건을 모두 만족하는 기사만 표시됩니다.",

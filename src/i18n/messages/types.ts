@@ -60,6 +60,19 @@ export interface Messages {
     relevance: string;
     date: string;
   };
+  /** `/{locale}/sources`: every source, searchable by a prefix, each linking to its articles. */
+  sources: {
+    title: string;
+    intro: string;
+    find: string;
+    findHint: string;
+    submit: string;
+    count: Plural;
+    articles: Plural;
+    empty: string;
+    /** The link from the filter forms' id field to this page. */
+    browse: string;
+  };
   advanced: {
     title: string;
     intro: string;

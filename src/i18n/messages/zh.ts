@@ -49,6 +49,17 @@ export const zh: Messages = {
     relevance: "相关度",
     date: "最新优先",
   },
+  sources: {
+    title: "来源",
+    intro: "本站读取的所有来源。选择一个来源即可查看其最新文章。",
+    find: "查找来源",
+    findHint: "名称或标识符的开头",
+    submit: "查找",
+    count: { other: "{count} 个来源" },
+    articles: { other: "{count} 篇文章" },
+    empty: "没有以这些字符开头的来源。",
+    browse: "浏览所有来源",
+  },
   advanced: {
     title: "高级搜索",
     intro: "可填写下列任意字段；结果须同时满足所有条件。",
