@@ -117,17 +117,20 @@ export async function startStack({ port, persistTo, log = () => {}, progress = (
     };
     const since = Date.now();
     await fireCron();
-    let health = [];
+    // The run log, not GET /sources: that answer is cached, and a refresh that finds nothing
+    // new (a restart on kept state) leaves its fetch times as they were cached.
     for (let i = 0; ; i++) {
       if (i > 240) throw new Error("the first refresh did not finish within 2 minutes");
-      health = (await (await fetch(`${base}/api/v1/sources`)).json()).data;
-      const done = health.filter((s) => s.last_fetched_at && Date.parse(s.last_fetched_at) >= since - 1000).length;
+      const runs = (await (await api("GET", "/api/v1/admin/runs?limit=10")).json()).data;
+      const fetched = new Set(runs.filter((run) => Date.parse(run.started_at) >= since - 1000).flatMap((run) => run.sources.map((s) => s.id)));
+      const done = sources.filter((s) => fetched.has(s.id)).length;
       progress(done, sources.length);
       if (done >= sources.length) break;
       // After a crash the dead run's lease blocks the cron for up to a minute: fire it again.
       if (i % 20 === 19) await fireCron();
       await sleep(500);
     }
+    const health = (await (await fetch(`${base}/api/v1/sources?per_page=100`)).json()).data;
     return { base, upstream: upstream.origin, adminToken, cron, intervalMs, sources: health, fireCron, stop };
   } catch (err) {
     await stop();

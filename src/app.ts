@@ -23,7 +23,7 @@ import { opmlRoutes } from "./routes/opml";
 import { searchContract } from "./routes/search.contract";
 import { listingQuery, searchQuery } from "./http/params";
 import { searchRoutes } from "./routes/search";
-import { sourcesContract } from "./routes/sources.contract";
+import { sourcesContract, sourcesQuery } from "./routes/sources.contract";
 import { sourcesRoutes } from "./routes/sources";
 import { websubContract } from "./routes/websub.contract";
 import { websubRoutes } from "./routes/websub";
@@ -100,6 +100,7 @@ export function createApp() {
   api.use(apiLocale());
   api.use("/articles/*", responseCache({ params: Object.keys(listingQuery.shape) }));
   api.use("/search", responseCache({ params: Object.keys(searchQuery.shape) }));
+  api.use("/sources", responseCache({ params: Object.keys(sourcesQuery.shape) }));
   api.route("/articles", articlesRoutes);
   api.route("/search", searchRoutes);
   api.route("/", opmlRoutes);

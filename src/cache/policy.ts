@@ -26,11 +26,11 @@ const SEARCH = new RegExp(`^/(?:api/v1|${LOCALES.map((l) => l.code).join("|")})/
 
 /**
  * Paths whose GET answers go through the response cache (mounted in app.ts and the reader
- * pages' routes): the listing and articles, search, feeds and reader pages.
+ * pages' routes): the listing and articles, search, sources, feeds and reader pages.
  */
 export function servedFromCache(method: string, path: string): boolean {
   if (method !== "GET" && method !== "HEAD") return false;
-  return path === "/api/v1/articles" || path.startsWith("/api/v1/articles/") || path === "/api/v1/search" || path.startsWith("/feeds/") || LOCALE_PREFIX.test(path);
+  return path === "/api/v1/articles" || path.startsWith("/api/v1/articles/") || path === "/api/v1/search" || path === "/api/v1/sources" || path.startsWith("/feeds/") || LOCALE_PREFIX.test(path);
 }
 
 /**

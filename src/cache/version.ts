@@ -61,27 +61,30 @@ export async function bumpContentVersion(kv: KVNamespace, now = Date.now()): Pro
 
 /** What a write changed, as the code that wrote it reports it. */
 export type ContentChange =
-  /** A refresh stored this many new or edited articles. */
-  | { kind: "articles"; stored: number }
+  /**
+   * A refresh stored this many new or edited articles; `health`: in this many sources it failed,
+   * recovered, or fetched for the first time (GET /sources shows that health).
+   */
+  | { kind: "articles"; stored: number; health?: number }
+  | { kind: "source-created"; id: string }
   /** A source's settings changed (the fields named). */
   | { kind: "source-updated"; id: string; fields: string[] }
   | { kind: "source-deleted"; id: string }
-  /** An OPML import updated this many existing sources (their names may have changed). */
-  | { kind: "sources-imported"; updated: number }
+  /** An OPML import added and updated this many sources (their names may have changed). */
+  | { kind: "sources-imported"; updated: number; added?: number }
   /** The search index was rebuilt: cached searches were answered from the old one. */
   | { kind: "search-index" };
-
-/** Source fields that cached answers show: listings, feeds and pages name each article's source. */
-const SHOWN_SOURCE_FIELDS = new Set(["name"]);
 
 function retiresCachedAnswers(change: ContentChange): boolean {
   switch (change.kind) {
     case "articles":
-      return change.stored > 0;
+      return change.stored > 0 || (change.health ?? 0) > 0;
+    // GET /sources is cached and shows every field of every source.
     case "source-updated":
-      return change.fields.some((field) => SHOWN_SOURCE_FIELDS.has(field));
+      return change.fields.length > 0;
     case "sources-imported":
-      return change.updated > 0;
+      return change.updated + (change.added ?? 0) > 0;
+    case "source-created":
     case "source-deleted":
     case "search-index":
       return true;

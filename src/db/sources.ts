@@ -1,5 +1,5 @@
-import { and, asc, eq, isNull, lte, or, sql } from "drizzle-orm";
-import type { SourceHealth } from "../domain";
+import { and, asc, count, desc, eq, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import type { PageRequest, ResultPage, SourceHealth } from "../domain";
 import type { Db } from "./articles";
 import { articleCounts, articles, sources } from "./schema";
 
@@ -26,18 +26,94 @@ function toHealth(row: SourceRow, articleCount: number): SourceHealth {
   };
 }
 
-/**
- * Article counts come from the per-(language, source) counters the triggers of migration 0003
- * keep exact, not from counting article rows: the listing page shows every source, and a
- * GROUP BY over a million articles took longer than the rest of the page.
- */
-const countsBySource = (db: Db) =>
-  db.select({ sourceId: articleCounts.sourceId, n: sql<number>`sum(${articleCounts.n})` }).from(articleCounts).groupBy(articleCounts.sourceId);
+/** What GET /sources may narrow the list to; every field is optional. */
+export interface SourceFilter {
+  /** Primary language subtags: `zh` matches sources in `zh` and `zh-Hans`. */
+  lang: string[];
+  /** A prefix of the id or the name, compared without regard to ASCII case. */
+  prefix: string | null;
+  enabled: boolean | null;
+}
 
-export async function listSources(db: Db): Promise<SourceHealth[]> {
-  const [rows, counts] = await db.batch([db.select().from(sources).orderBy(asc(sources.id)), countsBySource(db)]);
+/** `LIKE` treats `%` and `_` as wildcards; a prefix search means them literally. */
+const likePrefix = (text: string) => `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+function sourceConditions(filter: SourceFilter): SQL | undefined {
+  const conditions: SQL[] = [];
+  if (filter.lang.length) {
+    const tags = filter.lang.map((tag) => sql`(lower(${sources.language}) = ${tag} OR lower(${sources.language}) LIKE ${`${tag}-%`})`);
+    conditions.push(sql`(${sql.join(tags, sql` OR `)})`);
+  }
+  if (filter.prefix !== null) {
+    const pattern = likePrefix(filter.prefix);
+    conditions.push(sql`(${sources.id} LIKE ${pattern} ESCAPE '\\' OR ${sources.name} LIKE ${pattern} ESCAPE '\\')`);
+  }
+  if (filter.enabled !== null) conditions.push(eq(sources.enabled, filter.enabled));
+  return conditions.length ? and(...conditions) : undefined;
+}
+
+/**
+ * One page of sources in id order, with the exact number that match. Article counts are read
+ * for the page's sources only, so a page costs the same at 10 sources or 10,000.
+ */
+export async function listSourcesPage(db: Db, filter: SourceFilter, page: PageRequest): Promise<ResultPage<SourceHealth>> {
+  const where = sourceConditions(filter);
+  const [rows, totals] = await db.batch([
+    db
+      .select()
+      .from(sources)
+      .where(where)
+      .orderBy(asc(sources.id))
+      .limit(page.perPage)
+      .offset((page.page - 1) * page.perPage),
+    db.select({ n: count() }).from(sources).where(where),
+  ]);
+  const ids = rows.map((row) => row.id);
+  const counts = ids.length
+    ? await db
+        .select({ sourceId: articleCounts.sourceId, n: sql<number>`sum(${articleCounts.n})` })
+        .from(articleCounts)
+        .where(sql`${articleCounts.sourceId} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`)
+        .groupBy(articleCounts.sourceId)
+    : [];
   const bySource = new Map(counts.map((c) => [c.sourceId, c.n]));
-  return rows.map((row) => toHealth(row, bySource.get(row.id) ?? 0));
+  return { items: rows.map((row) => toHealth(row, bySource.get(row.id) ?? 0)), total: totals[0]?.n ?? 0, page: page.page, perPage: page.perPage };
+}
+
+/** A source as a reader's filter form offers it. */
+export interface SourceChoice {
+  id: string;
+  name: string;
+}
+
+/**
+ * The `limit` sources with the most articles (ties by id), for the reader's filter forms: one
+ * bounded query however many sources there are.
+ */
+export async function busiestSources(db: Db, limit: number): Promise<SourceChoice[]> {
+  const totals = db
+    .select({ sourceId: articleCounts.sourceId, n: sql<number>`sum(${articleCounts.n})`.as("n") })
+    .from(articleCounts)
+    .groupBy(articleCounts.sourceId)
+    .as("totals");
+  return db
+    .select({ id: sources.id, name: sources.name })
+    .from(sources)
+    .leftJoin(totals, eq(totals.sourceId, sources.id))
+    .orderBy(desc(sql`coalesce(${totals.n}, 0)`), asc(sources.id))
+    .limit(limit);
+}
+
+/** The named sources that exist (for at most 50 ids, as a filter holds). */
+export async function sourcesByIds(db: Db, ids: string[]): Promise<SourceChoice[]> {
+  if (!ids.length) return [];
+  return db.select({ id: sources.id, name: sources.name }).from(sources).where(inArray(sources.id, ids.slice(0, 50)));
+}
+
+/** Every language some source declares (a short list: one row per distinct tag). */
+export async function sourceLanguages(db: Db): Promise<string[]> {
+  const rows = await db.selectDistinct({ language: sources.language }).from(sources).where(sql`${sources.language} IS NOT NULL`).orderBy(asc(sources.language)).limit(200);
+  return rows.flatMap((row) => (row.language ? [row.language] : []));
 }
 
 export async function getSourceHealth(db: Db, id: string): Promise<SourceHealth | null> {

@@ -4,6 +4,7 @@ import { saveOutcome } from "../db/runs";
 import { claimSources, getSource, type SourceRow } from "../db/sources";
 import type { RefreshRunReport } from "../domain";
 import type { Bindings, RefreshMessage } from "../env";
+import { healthChanged } from "./health";
 import { forEachPolitely, POLITENESS } from "./polite";
 import { iso } from "./schedule";
 import { fetchLimits, hostOf, Leftovers, pacing, refreshSource } from "./source";
@@ -36,6 +37,7 @@ export async function handToQueue(env: Bindings, queue: Queue<RefreshMessage>, r
 export async function refreshFromQueue(env: Bindings, batch: MessageBatch<RefreshMessage>): Promise<void> {
   const limits = fetchLimits(env);
   let stored = 0;
+  let health = 0;
   const jobs: { source: SourceRow; message: Message<RefreshMessage> }[] = [];
   const failed = new Set<Message<RefreshMessage>>();
   const left = new Leftovers();
@@ -59,6 +61,7 @@ export async function refreshFromQueue(env: Bindings, batch: MessageBatch<Refres
       try {
         const { outcome, signal } = await refreshSource(env, job.source, limits);
         stored += outcome.new + outcome.updated;
+        if (healthChanged(job.source, outcome)) health += 1;
         await saveOutcome(env.DB, job.message.body.runId, outcome, iso(Date.now()));
         return signal;
       } catch {
@@ -70,5 +73,5 @@ export async function refreshFromQueue(env: Bindings, batch: MessageBatch<Refres
   );
   await left.parkWaiting(env.DB);
   for (const message of batch.messages) failed.has(message) ? message.retry() : message.ack();
-  await contentChanged(env, { kind: "articles", stored });
+  await contentChanged(env, { kind: "articles", stored, health });
 }

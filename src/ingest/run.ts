@@ -6,6 +6,7 @@ import { dueSources } from "../db/sources";
 import type { RefreshRunReport } from "../domain";
 import type { Bindings } from "../env";
 import { Budget, DEFAULT_BUDGET } from "./budget";
+import { healthChanged } from "./health";
 import { forEachPolitely, POLITENESS } from "./polite";
 import { handToQueue } from "./queue";
 import { iso } from "./schedule";
@@ -54,6 +55,8 @@ export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<R
     return { ...report, status: "finished", finished_at: iso(clock()), skipped: "another refresh run is in progress", retry_after: Math.max(1, wait) };
   }
   let lost = false;
+  /** Sources whose reported health changed beyond fetch times (health.ts). */
+  let health = 0;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   try {
     await startRun(env.DB, report, iso(startedMs + LEASE_MS));
@@ -92,6 +95,7 @@ export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<R
           const { outcome, signal, queries } = await refreshSource(env, source, limits);
           budget.spend(queries + 1);
           report.sources.push(outcome);
+          if (healthChanged(source, outcome)) health += 1;
           await recordOutcome(env.DB, runId, outcome);
           return signal;
         },
@@ -115,7 +119,7 @@ export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<R
     report.finished_at = iso(clock());
     report.status = "finished";
     await env.DB.batch([finishRunStatement(env.DB, report), releaseLeaseStatement(env.DB, runId)]);
-    await contentChanged(env, { kind: "articles", stored: report.sources.reduce((n, s) => n + s.new + s.updated, 0) });
+    await contentChanged(env, { kind: "articles", stored: report.sources.reduce((n, s) => n + s.new + s.updated, 0), health });
     return report;
   } catch (err) {
     clearInterval(heartbeat);

@@ -2,7 +2,7 @@ import type { ArticleFilter } from "../domain";
 import { languageName } from "../i18n/format";
 import type { Locale } from "../i18n/locales";
 import type { Messages } from "../i18n/messages";
-import type { SourceOption } from "./filter-form";
+import { OtherSourceField, type SourceOption } from "./filter-form";
 import type { SortOrder } from "./search";
 import { searchPath } from "./urls";
 
@@ -14,13 +14,14 @@ export interface AdvancedSearchProps {
   sort: SortOrder;
   languages: string[];
   sources: SourceOption[];
+  moreSources: boolean;
 }
 
 /**
  * `/{locale}/search/advanced`: every filter of the API as a plain form. It submits to the
  * search page, which turns the word fields into one query and redirects to the result.
  */
-export function AdvancedSearchPage({ locale, t, filter, sort, languages, sources }: AdvancedSearchProps) {
+export function AdvancedSearchPage({ locale, t, filter, sort, languages, sources, moreSources }: AdvancedSearchProps) {
   const a = t.advanced;
   const text = (name: string, label: string, hint?: string) => (
     <div class="field">
@@ -67,6 +68,7 @@ export function AdvancedSearchPage({ locale, t, filter, sort, languages, sources
               ))}
             </select>
           </div>
+          {moreSources && <OtherSourceField locale={locale} t={t} id="adv-source-id" />}
           <div class="field">
             <label for="adv-sort">{t.search.sortBy}</label>
             <select id="adv-sort" name="sort">

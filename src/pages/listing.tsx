@@ -16,10 +16,11 @@ export interface ListingProps {
   filter: ArticleFilter;
   languages: string[];
   sources: SourceOption[];
+  moreSources: boolean;
 }
 
 /** `/{locale}/`: the newest articles, filterable, ten a page. */
-export function ListingPage({ locale, t, url, result, filter, languages, sources }: ListingProps) {
+export function ListingPage({ locale, t, url, result, filter, languages, sources, moreSources }: ListingProps) {
   const totalPages = Math.min(Math.max(1, Math.ceil(result.total / result.perPage)), lastReachablePage(result.perPage));
   return (
     <>
@@ -31,6 +32,7 @@ export function ListingPage({ locale, t, url, result, filter, languages, sources
         filter={filter}
         languages={languages}
         sources={sources}
+        moreSources={moreSources}
         keep={{ from: filter.from ?? undefined, to: filter.to ?? undefined }}
         clearHref={homePath(locale)}
       />

@@ -20,6 +20,12 @@ export const searchPageQuery = z.object({
   sort: searchQuery.shape.sort,
 });
 
+/** The source directory: a page and an optional prefix of a source's name or id. */
+export const sourcesPageQuery = z.object({
+  page,
+  q: z.optional(z.string().check(z.maxLength(100, "must be at most 100 characters"))),
+});
+
 /**
  * Query parameters as the schemas expect them. Empty values count as absent, because an
  * HTML form submits its untouched fields (`from=&to=`) and that must not be an error.

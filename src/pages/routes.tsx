@@ -1,28 +1,34 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { readArticle } from "../archive/read";
 import { listArticles } from "../db/articles";
 import { database } from "../db/client";
 import { searchArticles } from "../db/search";
+import { listSourcesPage } from "../db/sources";
 import type { AppEnv } from "../env";
 import { notFound } from "../errors/problem";
 import { LOCALES, resolveLocale } from "../i18n/locales";
 import { messages } from "../i18n/messages";
-import { publicUrl } from "../http/pagination";
+import { lastReachablePage, publicUrl } from "../http/pagination";
 import { ARTICLE_ID, parseParams, toFilter, toPage } from "../http/params";
 import { AdvancedSearchPage } from "./advanced-search";
 import { ADVANCED_FIELDS, advancedTarget } from "./advanced-query";
 import { DetailHead, DetailPage } from "./detail";
 import { ErrorPage } from "./error-page";
 import { responseCache } from "../cache/response-cache";
+import { contentVersion } from "../cache/version";
 import { Layout, pagedTitle } from "./layout";
 import { ListingPage } from "./listing";
-import { listingPageQuery, pageQuery, searchPageQuery } from "./page-params";
+import { listingPageQuery, pageQuery, searchPageQuery, sourcesPageQuery } from "./page-params";
 import { readerPage } from "./reader-headers";
 import { htmlPage } from "./render";
 import { SearchPage } from "./search";
+import { SourcesPage } from "./sources";
 import { siteOptions } from "./site-options";
 import { canonicalHref, hreflangSet, storyAlternates } from "./story-group";
-import { articlePath, feedQuery, homePath, PER_PAGE, searchPath, underLocale } from "./urls";
+import { articlePath, feedQuery, homePath, PER_PAGE, searchPath, SOURCES_PER_PAGE, underLocale } from "./urls";
+
+/** The content version the response cache keys under (read at most every few seconds). */
+const knownVersion = async (c: Context<AppEnv>) => (await contentVersion(c.env.CACHE)).version;
 
 /** A path prefix that only matches the seven UI locales. */
 const L = `/:locale{(?:${LOCALES.map((l) => l.code).join("|")})}`;
@@ -50,7 +56,7 @@ pagesRoutes.get(`${L}/`, async (c) => {
   const query = parseParams(listingPageQuery, pageQuery(url));
   const filter = toFilter(query);
   const db = database(c.var.session());
-  const [result, options] = await Promise.all([listArticles(db, filter, toPage({ page: query.page, per_page: PER_PAGE })), siteOptions(db, locale)]);
+  const [result, options] = await Promise.all([listArticles(db, filter, toPage({ page: query.page, per_page: PER_PAGE })), siteOptions(db, locale, filter.source, await knownVersion(c))]);
   if (result.page > 1 && result.items.length === 0) throw notFound(`There is no page ${result.page}.`);
   return htmlPage(
     c,
@@ -71,9 +77,9 @@ pagesRoutes.get(`${L}/search`, async (c) => {
   const [result, options] = q
     ? await Promise.all([
         searchArticles(c.var.session(), { q, sort: query.sort, filter, page: toPage({ page: query.page, per_page: PER_PAGE }) }),
-        siteOptions(database(c.var.session()), locale),
+        siteOptions(database(c.var.session()), locale, filter.source, await knownVersion(c)),
       ])
-    : [null, { languages: [], sources: [] }];
+    : [null, { languages: [], sources: [], moreSources: false }];
   if (result && result.page > 1 && result.items.length === 0) throw notFound(`There is no page ${result.page}.`);
   const title = q ? `${q} — ${t.search.title}` : t.search.title;
   return htmlPage(
@@ -89,11 +95,30 @@ pagesRoutes.get(`${L}/search/advanced`, async (c) => {
   const t = messages(locale);
   const url = new URL(c.req.url);
   const query = parseParams(searchPageQuery, pageQuery(url));
-  const options = await siteOptions(database(c.var.session()), locale);
+  const filter = toFilter(query);
+  const options = await siteOptions(database(c.var.session()), locale, filter.source, await knownVersion(c));
   return htmlPage(
     c,
     <Layout locale={locale} t={t} title={t.advanced.title} switchTo={(l) => underLocale(url, l)}>
-      <AdvancedSearchPage locale={locale} t={t} filter={toFilter(query)} sort={query.sort} {...options} />
+      <AdvancedSearchPage locale={locale} t={t} filter={filter} sort={query.sort} {...options} />
+    </Layout>,
+  );
+});
+
+pagesRoutes.get(`${L}/sources`, async (c) => {
+  const locale = c.get("locale");
+  const t = messages(locale);
+  const url = new URL(c.req.url);
+  const query = parseParams(sourcesPageQuery, pageQuery(url));
+  const q = query.q?.trim() ?? "";
+  const page = toPage({ page: query.page, per_page: SOURCES_PER_PAGE });
+  const result = await listSourcesPage(database(c.var.session()), { lang: [], prefix: q || null, enabled: null }, page);
+  if (result.page > 1 && result.items.length === 0) throw notFound(`There is no page ${result.page}.`);
+  const totalPages = Math.min(Math.max(1, Math.ceil(result.total / result.perPage)), lastReachablePage(result.perPage));
+  return htmlPage(
+    c,
+    <Layout locale={locale} t={t} title={pagedTitle(t, locale, t.sources.title, result.page)} switchTo={(l) => underLocale(url, l)}>
+      <SourcesPage locale={locale} t={t} url={url} q={q} result={result} totalPages={totalPages} />
     </Layout>,
   );
 });

@@ -22,10 +22,11 @@ export interface SearchProps {
   filter: ArticleFilter;
   languages: string[];
   sources: SourceOption[];
+  moreSources: boolean;
 }
 
 /** `/{locale}/search`: ranked results with highlights, sortable and filterable. */
-export function SearchPage({ locale, t, url, q, sort, result, filter, languages, sources }: SearchProps) {
+export function SearchPage({ locale, t, url, q, sort, result, filter, languages, sources, moreSources }: SearchProps) {
   if (!result) {
     return (
       <>
@@ -52,6 +53,7 @@ export function SearchPage({ locale, t, url, q, sort, result, filter, languages,
         filter={filter}
         languages={languages}
         sources={sources}
+        moreSources={moreSources}
         keep={{ q, sort: sort === "date" ? "date" : undefined, from: filter.from ?? undefined, to: filter.to ?? undefined }}
         clearHref={withQuery(new URL(searchPath(locale), url), { q, ...(sort === "date" ? { sort } : {}) })}
       />

@@ -15,6 +15,14 @@ export function advancedSearchPath(locale: Locale): string {
   return `/${locale}/search/advanced`;
 }
 
+/** Every source, searchable; the filter forms link here for the sources they do not list. */
+export function sourcesPath(locale: Locale): string {
+  return `/${locale}/sources`;
+}
+
+/** Sources listed per page of `sourcesPath`. */
+export const SOURCES_PER_PAGE = 50;
+
 export function articlePath(locale: Locale, article: { id: string; slug: string }): string {
   return `/${locale}/news/${article.id}/${encodeURIComponent(article.slug)}`;
 }

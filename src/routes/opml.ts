@@ -45,7 +45,7 @@ export const opmlRoutes = new Hono<AppEnv>()
     await upsertSources(session, plan.writes);
     const count = (status: string) => plan.results.filter((r) => r.status === status).length;
     // Listings and feeds show a source's name: cached copies of them may now be stale.
-    await contentChanged(c.env, { kind: "sources-imported", updated: count("updated") });
+    await contentChanged(c.env, { kind: "sources-imported", updated: count("updated"), added: count("added") });
     return c.json({
       data: { added: count("added"), updated: count("updated"), unchanged: count("unchanged"), refused: count("refused"), outlines: plan.results, warnings: document.warnings },
     });

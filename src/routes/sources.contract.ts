@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
-import { adminFailures, adminSecurity, envelope, header, jsonResponse, jsonSchema, pathParameter, problemExample, problemResponse, readFailures, readParameters, ref, sharedResponse, type RouteContract } from "../http/openapi";
-import { localeQuery } from "../http/params";
+import { adminFailures, adminSecurity, envelope, header, jsonResponse, jsonSchema, listHeaders, pathParameter, problemExample, problemResponse, readFailures, readParameters, ref, sharedResponse, type RouteContract } from "../http/openapi";
+import { listingQuery } from "../http/params";
 import { STORY_KEY_MAX, STORY_SCOPE_RE, storyKeyProblem } from "../ingest/identity";
 import { MAX_OPML_BYTES, MAX_OUTLINES, OPML_NS } from "./opml-format";
 import { examples as ex } from "./schemas";
@@ -48,6 +48,21 @@ export const sourcePatch = z.object({
   enabled: z.optional(z.boolean()),
   story_scope: z.optional(storyScope),
   story_key: z.optional(storyKey),
+});
+
+/**
+ * GET /sources: paged like the listing (at most 100 a page, and the first 10,000 matches), in
+ * id order so a client walking the pages sees every source once.
+ */
+export const sourcesQuery = z.object({
+  page: listingQuery.shape.page,
+  per_page: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
+  lang: listingQuery.shape.lang,
+  q: z.optional(
+    z.string().check(z.minLength(1, "must be 1 to 100 characters"), z.maxLength(100, "must be at most 100 characters"), z.describe("A prefix of the source's id or name, without regard to ASCII case")),
+  ),
+  enabled: z.optional(z.enum(["true", "false"])),
+  locale: listingQuery.shape.locale,
 });
 
 export const deleteQuery = z.object({ purge: z.optional(z.enum(["true", "false"])) });
@@ -99,13 +114,28 @@ export const sourcesContract: RouteContract[] = [
   {
     method: "get",
     path: "/api/v1/sources",
-    query: localeQuery,
-    queryExamples: { locale: "fr" },
+    query: sourcesQuery,
+    queryExamples: { page: 1, per_page: 50, lang: ["en"], q: "un-news", enabled: "true", locale: "fr" },
     operation: {
       operationId: "listSources",
-      summary: "Upstream sources and their ingestion health",
+      summary: "Upstream sources and their ingestion health, a page at a time",
+      description:
+        "Sources in id order, paged like the article listing (`Link`, `X-Total-Count`). `lang` keeps sources whose language tag starts with one of the codes (`zh` matches `zh-Hans`). Answers are cached: a new, changed or removed source, a refresh that stored articles, and a refresh in which some source failed or recovered or was fetched for the first time show at once; the fetch times of sources whose refresh found nothing new may lag until then.",
       parameters: readParameters,
-      responses: { 200: jsonResponse("All sources", envelope({ type: "array", items: ref("SourceHealth") }, false), { data: [ex.source], meta: { locale: "en" } }), ...readFailures },
+      responses: {
+        200: jsonResponse(
+          "One page of sources",
+          envelope({ type: "array", items: ref("SourceHealth") }, true),
+          {
+            data: [ex.source],
+            meta: { page: 1, per_page: 50, total: 1, total_pages: 1, locale: "en", query: { q: "un-news" } },
+            links: { self: "https://api.example.org/api/v1/sources?q=un-news", first: "https://api.example.org/api/v1/sources?q=un-news", prev: null, next: null, last: "https://api.example.org/api/v1/sources?q=un-news" },
+          },
+          listHeaders,
+        ),
+        400: sharedResponse("BadRequest"),
+        ...readFailures,
+      },
     },
   },
   {

@@ -1,16 +1,17 @@
 import { Hono } from "hono";
 import { contentChanged } from "../cache/version";
 import { database } from "../db/client";
-import { deleteSource, getSource, getSourceHealth, insertSource, listSources, type SourceChanges, updateSource } from "../db/sources";
+import { deleteSource, getSource, getSourceHealth, insertSource, listSourcesPage, type SourceChanges, updateSource } from "../db/sources";
 import type { AppEnv } from "../env";
 import { invalidParameters, notFound, Problem } from "../errors/problem";
 import { checkUpstreamUrl } from "../ingest/upstream-url";
 import { PUBLIC_CACHE_CONTROL } from "../http/headers";
 import { readJson } from "../http/json-body";
-import { parseParams, queryObject } from "../http/params";
+import { paginate, publicUrl } from "../http/pagination";
+import { parseParams, queryObject, toPage } from "../http/params";
 import { requireAdmin } from "./middleware";
 import { idFromName } from "./source-id";
-import { deleteQuery, sourceCreate, sourcePatch } from "./sources.contract";
+import { deleteQuery, sourceCreate, sourcePatch, sourcesQuery } from "./sources.contract";
 
 /** A translation mapping needs both its scope and its key pattern: the missing one is named. */
 function checkedMapping(scope: string | null, key: string | null): { storyScope: string | null; storyKey: string | null } {
@@ -27,8 +28,14 @@ function checkedUrl(raw: string, allowPrivate: boolean): string {
 
 export const sourcesRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
+    const url = publicUrl(c.req.url, c.env.PUBLIC_BASE_URL);
+    const query = parseParams(sourcesQuery, queryObject(url));
+    const filter = { lang: query.lang, prefix: query.q ?? null, enabled: query.enabled === undefined ? null : query.enabled === "true" };
+    const result = await listSourcesPage(database(c.var.session()), filter, toPage(query));
+    const { meta, links, headers } = paginate(result, url);
+    const echo = { ...(query.lang.length ? { lang: query.lang } : {}), ...(query.q ? { q: query.q } : {}), ...(query.enabled ? { enabled: query.enabled } : {}) };
     c.header("cache-control", PUBLIC_CACHE_CONTROL);
-    return c.json({ data: await listSources(database(c.var.session())), meta: { locale: c.get("locale") } });
+    return c.json({ data: result.items, meta: { ...meta, locale: c.get("locale"), query: echo }, links }, 200, headers);
   })
   .post("/", requireAdmin(), async (c) => {
     const input = parseParams(sourceCreate, await readJson(c));
@@ -43,6 +50,7 @@ export const sourcesRoutes = new Hono<AppEnv>()
       ...checkedMapping(input.story_scope ?? null, input.story_key ?? null),
     });
     if (!created) throw new Problem({ status: 409, code: "conflict", title: "Conflict", detail: `A source with id ${id} already exists.` });
+    await contentChanged(c.env, { kind: "source-created", id });
     c.header("location", `/api/v1/sources/${id}`);
     return c.json({ data: await getSourceHealth(database(c.var.session()), id) }, 201);
   })

@@ -221,6 +221,7 @@ describe("accessibility", () => {
     ["/ko/?page=3", "ko"],
     ["/ru/search?q=ЮНЕСКО", "ru"],
     ["/es/search/advanced", "es"],
+    ["/ar/sources", "ar"],
     ["/fr/no-such-page", "fr"],
     ["/en/?page=0", "en"],
   ];

@@ -179,9 +179,11 @@ describe("a content change whose version bump fails", () => {
   it("retires nothing when the write changed nothing shown", async () => {
     const before = await env.CACHE.get(CONTENT_VERSION_KEY);
     await contentChanged(env, { kind: "articles", stored: 0 });
-    await contentChanged(env, { kind: "source-updated", id: "fault-en", fields: ["enabled", "interval_minutes"] });
+    await contentChanged(env, { kind: "articles", stored: 0, health: 0 });
+    await contentChanged(env, { kind: "source-updated", id: "fault-en", fields: [] });
     expect(await env.CACHE.get(CONTENT_VERSION_KEY)).toBe(before);
-    await contentChanged(env, { kind: "source-updated", id: "fault-en", fields: ["name"] });
+    // GET /sources shows every field of a source, so any change retires cached answers.
+    await contentChanged(env, { kind: "source-updated", id: "fault-en", fields: ["enabled"] });
     expect(await env.CACHE.get(CONTENT_VERSION_KEY)).not.toBe(before);
   });
 });

@@ -328,6 +328,8 @@ describe("search pages", () => {
     }
     expect(html).toContain('<option value="edu-en">Source edu-en</option>');
     expect(html).toMatch(/<input type="checkbox" name="lang" value="fr" checked="" ?\/?>/);
+    // Every source is listed, so no field for other ids.
+    expect(html).not.toContain('id="adv-source-id"');
     expect(html).toContain("高级搜索");
   });
 });

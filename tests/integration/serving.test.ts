@@ -232,10 +232,11 @@ describe("errors of the contract", () => {
 
 describe("D1 sessions", () => {
   it("returns a bookmark after reading, and accepts one back", async () => {
-    const first = await get("/api/v1/sources");
+    // Distinct filters: each read misses the response cache and so reads D1.
+    const first = await get("/api/v1/sources?q=bookmark-first");
     const bookmark = first.headers.get("x-d1-bookmark");
     expect(bookmark).toMatch(/^[0-9a-f-]+$/);
-    const next = await get("/api/v1/sources", { "x-d1-bookmark": bookmark! });
+    const next = await get("/api/v1/sources?q=bookmark-next", { "x-d1-bookmark": bookmark! });
     expect(next.status).toBe(200);
     expect(next.headers.get("x-d1-bookmark")).toMatch(/^[0-9a-f-]+$/);
   });

@@ -29,6 +29,9 @@ export interface Messages {
     anyLanguage: string;
     source: string;
     anySource: string;
+    /** The free-text source field shown when the picker lists only some sources. */
+    otherSource: string;
+    otherSourceHint: string;
     apply: string;
     clear: string;
   };
@@ -56,6 +59,19 @@ export interface Messages {
     sortBy: string;
     relevance: string;
     date: string;
+  };
+  /** `/{locale}/sources`: every source, searchable by a prefix, each linking to its articles. */
+  sources: {
+    title: string;
+    intro: string;
+    find: string;
+    findHint: string;
+    submit: string;
+    count: Plural;
+    articles: Plural;
+    empty: string;
+    /** The link from the filter forms' id field to this page. */
+    browse: string;
   };
   advanced: {
     title: string;
