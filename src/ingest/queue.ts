@@ -1,4 +1,4 @@
-import { contentChanged } from "../cache/version";
+import { combined, contentChanged, type ArticlesChange } from "../cache/version";
 import { database } from "../db/client";
 import { saveOutcome } from "../db/runs";
 import { claimSources, getSource, type SourceRow } from "../db/sources";
@@ -6,7 +6,7 @@ import type { RefreshRunReport } from "../domain";
 import type { Bindings, RefreshMessage } from "../env";
 import { forEachPolitely, POLITENESS } from "./polite";
 import { iso } from "./schedule";
-import { fetchLimits, hostOf, Leftovers, pacing, refreshSource } from "./source";
+import { fetchLimits, hostOf, Leftovers, pacing, refreshSource, storedChange } from "./source";
 
 /** How long a source handed to the queue stays claimed (not due) while it waits its turn. */
 const QUEUE_CLAIM_MS = 30 * 60_000;
@@ -29,13 +29,13 @@ export async function handToQueue(env: Bindings, queue: Queue<RefreshMessage>, r
 
 /**
  * Queue consumer: refreshes the sources named in a batch (each message: sources of one host),
- * paced per host, records each outcome under the run that queued it, and bumps the content
- * version once per batch if anything changed. A message is acked when all its sources are
+ * paced per host, records each outcome under the run that queued it, and reports what the
+ * batch changed once (the languages and sources it stored articles in). A message is acked when all its sources are
  * done, retried if storing an outcome failed; redelivery is harmless: storing is idempotent.
  */
 export async function refreshFromQueue(env: Bindings, batch: MessageBatch<RefreshMessage>): Promise<void> {
   const limits = fetchLimits(env);
-  let stored = 0;
+  const changed: ArticlesChange[] = [];
   const jobs: { source: SourceRow; message: Message<RefreshMessage> }[] = [];
   const failed = new Set<Message<RefreshMessage>>();
   const left = new Leftovers();
@@ -57,8 +57,8 @@ export async function refreshFromQueue(env: Bindings, batch: MessageBatch<Refres
     (job) => hostOf(job.source),
     async (job) => {
       try {
-        const { outcome, signal } = await refreshSource(env, job.source, limits);
-        stored += outcome.new + outcome.updated;
+        const { outcome, signal, languages } = await refreshSource(env, job.source, limits);
+        changed.push(storedChange({ outcome, languages }));
         await saveOutcome(env.DB, job.message.body.runId, outcome, iso(Date.now()));
         return signal;
       } catch {
@@ -70,5 +70,5 @@ export async function refreshFromQueue(env: Bindings, batch: MessageBatch<Refres
   );
   await left.parkWaiting(env.DB);
   for (const message of batch.messages) failed.has(message) ? message.retry() : message.ack();
-  await contentChanged(env, { kind: "articles", stored });
+  await contentChanged(env, combined(changed));
 }

@@ -1,4 +1,4 @@
-import { contentChanged } from "../cache/version";
+import { combined, contentChanged, type ArticlesChange } from "../cache/version";
 import { database } from "../db/client";
 import { acquireLease, releaseLease, releaseLeaseStatement, renewLease } from "../db/lease";
 import { abandonRun, extendRunStatement, finishRunStatement, recordOutcome, startRun } from "../db/runs";
@@ -9,7 +9,7 @@ import { Budget, DEFAULT_BUDGET } from "./budget";
 import { forEachPolitely, POLITENESS } from "./polite";
 import { handToQueue } from "./queue";
 import { iso } from "./schedule";
-import { fetchLimits, hostOf, Leftovers, pacing, positive, refreshSource } from "./source";
+import { fetchLimits, hostOf, Leftovers, pacing, positive, refreshSource, storedChange } from "./source";
 
 export { fetchLimits } from "./source";
 export { refreshFromQueue } from "./queue";
@@ -72,6 +72,7 @@ export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<R
         .catch(() => {});
     }, RENEW_EVERY_MS);
 
+    const changed: ArticlesChange[] = [];
     const threshold = positive(env.REFRESH_FANOUT_THRESHOLD, MAX_SOURCES_PER_RUN);
     const sources = await dueSources(database(env.DB), iso(startedMs), {
       force: opts.force ?? false,
@@ -88,8 +89,9 @@ export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<R
         sources.slice(0, MAX_SOURCES_PER_RUN),
         hostOf,
         async (source) => {
-          const { outcome, signal, queries } = await refreshSource(env, source, limits);
+          const { outcome, signal, queries, languages } = await refreshSource(env, source, limits);
           budget.spend(queries + 1);
+          changed.push(storedChange({ outcome, languages }));
           report.sources.push(outcome);
           await recordOutcome(env.DB, runId, outcome);
           return signal;
@@ -112,7 +114,7 @@ export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<R
     report.finished_at = iso(clock());
     report.status = "finished";
     await env.DB.batch([finishRunStatement(env.DB, report), releaseLeaseStatement(env.DB, runId)]);
-    await contentChanged(env, { kind: "articles", stored: report.sources.reduce((n, s) => n + s.new + s.updated, 0) });
+    await contentChanged(env, combined(changed));
     return report;
   } catch (err) {
     clearInterval(heartbeat);
