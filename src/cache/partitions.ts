@@ -18,7 +18,7 @@ import { LOCALES } from "../i18n/locales";
  */
 export type Partition = "*" | "all" | `lang:${string}` | `src:${string}`;
 
-/** Every partition's version: base-36-free millisecond stamps, strictly increasing across all partitions. */
+/** Every partition's version: millisecond stamps; each bump gives a value above every existing one. */
 export interface Versions {
   /** The highest version of partitions that were pruned (version.ts); every answer depends on it. */
   floor: number;

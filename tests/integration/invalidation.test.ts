@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { CONTENT_VERSION_KEY } from "../../src/cache/keys";
-import { contentChanged, PUBLISH_SPACING_MS, repairContentVersion } from "../../src/cache/version";
+import { CONTENT_VERSION_KEY, VERSION_TTL_MS } from "../../src/cache/keys";
+import { contentChanged, contentVersions, PUBLISH_SPACING_MS, repairContentVersion } from "../../src/cache/version";
 import type { Bindings, RefreshMessage } from "../../src/env";
 import { refreshFromQueue } from "../../src/ingest/run";
 import { addSource, cacheOf, refreshNow, setMutableFeed } from "../support/worker";
@@ -178,6 +178,16 @@ describe("bumps under fan-out", () => {
     expect(await repairContentVersion(env)).toBe(true);
     expect((await published()).parts["src:refused"]).toBeGreaterThan(0);
     expect(await repairContentVersion(env)).toBe(false);
+  });
+
+  it("are served at once by the isolate that made them, even where KV still shows older versions", async () => {
+    const before = await env.CACHE.get(CONTENT_VERSION_KEY);
+    await contentChanged(env, { kind: "articles", stored: 1, languages: ["es"], sources: ["lagging"] });
+    // This location's copy of KV has not caught up yet.
+    await env.CACHE.put(CONTENT_VERSION_KEY, before!);
+    const { versions } = await contentVersions(env.CACHE, Date.now() + VERSION_TTL_MS + 1);
+    expect(versions!.parts["src:lagging"]).toBeGreaterThan(0);
+    await repairContentVersion(env);
   });
 
   it("folds partitions not bumped for a day into the floor without moving any answer's version back", async () => {
