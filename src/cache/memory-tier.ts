@@ -9,8 +9,9 @@ import { contentVersions } from "./version";
  * The in-isolate tier, in front of the whole app: a hit is answered before routing or any
  * middleware runs and costs no I/O, so a cached page costs little more than a hello world.
  * It keeps complete final responses (every header the app added) of the responses the shared
- * response cache handled, keyed by the version of what it depends on (partitions.ts) and everything that selects the
- * response: the URL and, where the answer negotiates its locale, the Accept-Language header.
+ * response cache handled, keyed by the version of what the answer depends on (partitions.ts)
+ * and everything that selects the response: the URL and, where the answer negotiates its
+ * locale, the Accept-Language header.
  * What selects, replays and conditionally answers an entry is the serving policy (policy.ts).
  */
 

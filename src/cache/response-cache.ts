@@ -30,8 +30,8 @@ export interface ResponseCacheOptions {
 
 /**
  * Serves successful GET responses from this location's Cache API, then KV, under the current
- * version of what the answer depends on (key schema in keys.ts, partitions in partitions.ts); on a miss the handler runs, and its 200 response
- * gets a content ETag and is stored in both after it has been sent. `Cache-Status` marks
+ * version of what the answer depends on (key schema in keys.ts, partitions.ts); on a miss the
+ * handler runs, and its 200 response gets a content ETag and is stored in both after it has been sent. `Cache-Status` marks
  * every response that went through here, which is what the isolate memory tier in front of
  * the app (memory-tier.ts) keeps. A tier that fails or is slow is passed over; with no content
  * version to key on, the handler answers uncached.

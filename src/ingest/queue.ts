@@ -30,8 +30,9 @@ export async function handToQueue(env: Bindings, queue: Queue<RefreshMessage>, r
 /**
  * Queue consumer: refreshes the sources named in a batch (each message: sources of one host),
  * paced per host, records each outcome under the run that queued it, and reports what the
- * batch changed once (the languages and sources it stored articles in). A message is acked when all its sources are
- * done, retried if storing an outcome failed; redelivery is harmless: storing is idempotent.
+ * batch changed once (the languages and sources it stored articles in). A message is acked
+ * when all its sources are done, retried if storing an outcome failed; redelivery is harmless:
+ * storing is idempotent.
  */
 export async function refreshFromQueue(env: Bindings, batch: MessageBatch<RefreshMessage>): Promise<void> {
   const limits = fetchLimits(env);

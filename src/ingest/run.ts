@@ -39,7 +39,8 @@ const RENEW_EVERY_MS = 20_000;
  * sources are fetched politely (pacing per host: see polite.ts), each stored atomically and its
  * outcome recorded as it finishes, while a heartbeat renews the lease. Work stops starting when
  * the invocation's budget (wall time, D1 queries) is spent: the rest goes through the queue, or
- * stays due for the next run. The cache version is bumped only if some article changed. With
+ * stays due for the next run. The cache is told once which languages and sources had articles
+ * stored or edited, and retires only the answers that depend on them. With
  * more due sources than one invocation should handle, the run fans out through the queue.
  */
 export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<RefreshRunReport> {
