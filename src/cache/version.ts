@@ -14,6 +14,11 @@ const VERSION_READ_TIMEOUT_MS = 1_000;
  * spread between a claim and its KV write landing.
  */
 export const PUBLISH_SPACING_MS = 1_100;
+/**
+ * Partitions kept by name; older ones are folded into the floor. About 30 bytes each in the one
+ * KV value every isolate reads every VERSION_TTL_MS: 2,000 keep it near 60 KB.
+ */
+export const MAX_PARTITIONS = 2_000;
 /** Claims a writer tries before leaving its bump to the cron repair. */
 const PUBLISH_ATTEMPTS = 3;
 
@@ -175,20 +180,22 @@ export async function contentChanged(env: Pick<Bindings, "DB" | "CACHE">, change
   await publishVersions(env).catch((err) => logFailure("publishing the versions to KV", err));
 }
 
-/** True when every version of `stored` is in `published`. */
-function covers(published: Versions, stored: Versions): boolean {
-  return published.floor >= stored.floor && Object.entries(stored.parts).every(([name, v]) => (published.parts[name] ?? 0) >= v);
+/** True when KV holds exactly D1's versions: none missing, none D1 has since folded into the floor. */
+function same(published: Versions, stored: Versions): boolean {
+  const names = Object.keys(stored.parts);
+  return published.floor === stored.floor && names.length === Object.keys(published.parts).length && names.every((name) => published.parts[name] === stored.parts[name]);
 }
 
 /**
- * Publishes D1's versions if KV is behind them (a publication that failed or was left over),
- * after folding partitions not bumped for a day into the floor so the value stays small. Reads
- * KV directly, not this isolate's copy: the question is what every isolate sees.
+ * Publishes D1's versions if KV differs from them (a publication that failed or was left over),
+ * after folding partitions not bumped for a day (or beyond MAX_PARTITIONS) into the floor so
+ * the value stays small. Reads KV directly, not this isolate's copy: the question is what every
+ * isolate sees.
  */
 export async function repairContentVersion(env: Pick<Bindings, "DB" | "CACHE">, now = Date.now()): Promise<boolean> {
-  await prunePartitions(env.DB, now - RESPONSE_TTL_SECONDS * 1000);
+  await prunePartitions(env.DB, now - RESPONSE_TTL_SECONDS * 1000, MAX_PARTITIONS);
   const stored = await storedVersions(env.DB);
   const published = parseVersions(await env.CACHE.get(CONTENT_VERSION_KEY));
-  if (published && covers(published, stored)) return false;
+  if (published && same(published, stored)) return false;
   return publishVersions(env);
 }

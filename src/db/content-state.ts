@@ -87,20 +87,23 @@ export async function claimPublish(db: D1Database, spacingMs: number): Promise<P
 }
 
 /**
- * Folds the versions of partitions not bumped since `before` into the floor and drops their
- * rows, so the published copy stays small however many sources there are. No cached answer's
- * version moves back: an answer's version is the newest of its partitions and the floor.
+ * Folds the versions of partitions not bumped since `before`, and of all but the newest `keep`,
+ * into the floor and drops their rows, so the published copy stays small however many sources
+ * there are. No cached answer's version moves back: an answer's version is the newest of its
+ * partitions and the floor.
  */
-export async function prunePartitions(db: D1Database, before: number): Promise<void> {
+export async function prunePartitions(db: D1Database, before: number, keep: number): Promise<void> {
+  const pruned = (before: string, keep: string) => `key GLOB 'cv:part:*' AND (CAST(value AS INTEGER) < ${before} OR key NOT IN
+    (SELECT key FROM app_state WHERE key GLOB 'cv:part:*' ORDER BY CAST(value AS INTEGER) DESC LIMIT ${keep}))`;
   await db.batch([
     db
       .prepare(
         `INSERT INTO app_state (key, value)
-         SELECT ?1, CAST(max(CAST(value AS INTEGER)) AS TEXT) FROM app_state WHERE key GLOB 'cv:part:*' AND CAST(value AS INTEGER) < ?2
+         SELECT ?1, CAST(max(CAST(value AS INTEGER)) AS TEXT) FROM app_state WHERE ${pruned("?2", "?3")}
          GROUP BY true
          ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE CAST(excluded.value AS INTEGER) > CAST(app_state.value AS INTEGER)`,
       )
-      .bind(FLOOR, before),
-    db.prepare(`DELETE FROM app_state WHERE key GLOB 'cv:part:*' AND CAST(value AS INTEGER) < ?1`).bind(before),
+      .bind(FLOOR, before, keep),
+    db.prepare(`DELETE FROM app_state WHERE ${pruned("?1", "?2")}`).bind(before, keep),
   ]);
 }

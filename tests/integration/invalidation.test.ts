@@ -1,7 +1,8 @@
 import { createExecutionContext, createMessageBatch, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { CONTENT_VERSION_KEY, VERSION_TTL_MS } from "../../src/cache/keys";
-import { contentChanged, contentVersions, PUBLISH_SPACING_MS, repairContentVersion } from "../../src/cache/version";
+import { dependenciesOf, versionOf } from "../../src/cache/partitions";
+import { contentChanged, contentVersions, MAX_PARTITIONS, PUBLISH_SPACING_MS, repairContentVersion } from "../../src/cache/version";
 import type { Bindings, RefreshMessage } from "../../src/env";
 import { refreshFromQueue } from "../../src/ingest/run";
 import { addSource, cacheOf, refreshNow, setMutableFeed } from "../support/worker";
@@ -188,6 +189,17 @@ describe("bumps under fan-out", () => {
     const { versions } = await contentVersions(env.CACHE, Date.now() + VERSION_TTL_MS + 1);
     expect(versions!.parts["src:lagging"]).toBeGreaterThan(0);
     await repairContentVersion(env);
+  });
+
+  it("keeps at most MAX_PARTITIONS partitions by name, without moving any answer's version back", async () => {
+    const many = Array.from({ length: MAX_PARTITIONS + 10 }, (_, i) => `wide-${i}`);
+    await contentChanged(env, { kind: "articles", stored: many.length, languages: ["en"], sources: many });
+    const before = await published();
+    const path = (id: string) => `http://app.test/api/v1/articles?source=${id}`;
+    expect(await repairContentVersion(env)).toBe(true);
+    const after = await published();
+    expect(Object.keys(after.parts).length).toBe(MAX_PARTITIONS);
+    for (const id of many) expect(versionOf(after, dependenciesOf(path(id)))).toBe(versionOf(before, dependenciesOf(path(id))));
   });
 
   it("folds partitions not bumped for a day into the floor without moving any answer's version back", async () => {
