@@ -31,5 +31,6 @@ export default defineConfig({
     setupFiles: ["./tests/support/apply-migrations.ts"],
     include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
     testTimeout: 20_000,
+    hookTimeout: 60_000,
   },
 });

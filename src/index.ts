@@ -18,7 +18,7 @@ export default {
   },
   async scheduled(_controller, env, ctx) {
     ctx.waitUntil(
-      // A content version bump that failed after an earlier change is made good first.
+      // Content versions bumped in D1 that did not reach KV (a failed or skipped write) are published first.
       repairContentVersion(env)
         .catch((err) => console.error(JSON.stringify({ level: "warn", msg: "content version repair failed", error: String(err) })))
         .then(() => runRefresh(env, { trigger: "cron" }))

@@ -2,14 +2,16 @@ import type { Bindings } from "../env";
 import { ByteLru } from "./memory-lru";
 import { admitted, BODY_HEADERS, countsWhenCached, keyCoversVary, negotiatesLocale, NEVER_REPLAYED, notModified } from "./policy";
 import { CACHE_STATUS_HEADER, hitStatus } from "./status";
-import { contentVersion } from "./version";
+import { dependenciesOf, epochOf, versionOf } from "./partitions";
+import { contentVersions } from "./version";
 
 /**
  * The in-isolate tier, in front of the whole app: a hit is answered before routing or any
  * middleware runs and costs no I/O, so a cached page costs little more than a hello world.
  * It keeps complete final responses (every header the app added) of the responses the shared
- * response cache handled, keyed by the content version and everything that selects the
- * response: the URL and, where the answer negotiates its locale, the Accept-Language header.
+ * response cache handled, keyed by the version of what the answer depends on (partitions.ts)
+ * and everything that selects the response: the URL and, where the answer negotiates its
+ * locale, the Accept-Language header.
  * What selects, replays and conditionally answers an entry is the serving policy (policy.ts).
  */
 
@@ -39,7 +41,7 @@ interface Remembered {
 }
 
 const memory = new ByteLru<Remembered>(MEMORY_BYTES, MEMORY_ENTRY_BYTES);
-let memoryVersion = "";
+let memoryEpoch = -1;
 
 /** A memory lookup: the remembered response, or what the app's answer may be filed under. */
 export interface MemoryLookup {
@@ -52,16 +54,19 @@ export interface MemoryLookup {
 const NONE: MemoryLookup = { response: null, key: null, negotiated: false };
 
 async function keyOf(request: Request, env: Bindings): Promise<Pick<MemoryLookup, "key" | "negotiated">> {
-  const { version } = await contentVersion(env.CACHE);
-  // Without a version nothing can be filed safely: KV is failing, the app answers uncached.
-  if (version === null) return NONE;
-  if (version !== memoryVersion) {
-    // Entries of the old version can never be hit again: give their memory back now.
+  const { versions } = await contentVersions(env.CACHE);
+  // Without versions nothing can be filed safely: KV is failing, the app answers uncached.
+  if (versions === null) return NONE;
+  const epoch = epochOf(versions);
+  if (epoch !== memoryEpoch) {
+    // Every entry was retired at once and can never be hit again: give its memory back now.
+    // Entries of a single bumped partition are left to age out of the LRU.
     memory.clear();
-    memoryVersion = version;
+    memoryEpoch = epoch;
   }
   // Read once: every read of `request.url` makes a new string.
   const url = request.url;
+  const version = versionOf(versions, dependenciesOf(url));
   const negotiated = negotiatesLocale(url);
   const language = negotiated ? (request.headers.get("accept-language") ?? "") : "";
   return { key: `${version}\n${language}\n${url}`, negotiated };

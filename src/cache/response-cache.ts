@@ -30,8 +30,8 @@ export interface ResponseCacheOptions {
 
 /**
  * Serves successful GET responses from this location's Cache API, then KV, under the current
- * content version (key schema in keys.ts); on a miss the handler runs, and its 200 response
- * gets a content ETag and is stored in both after it has been sent. `Cache-Status` marks
+ * version of what the answer depends on (key schema in keys.ts, partitions.ts); on a miss the
+ * handler runs, and its 200 response gets a content ETag and is stored in both after it has been sent. `Cache-Status` marks
  * every response that went through here, which is what the isolate memory tier in front of
  * the app (memory-tier.ts) keeps. A tier that fails or is slow is passed over; with no content
  * version to key on, the handler answers uncached.
@@ -58,7 +58,7 @@ export function responseCache(options: ResponseCacheOptions = {}): MiddlewareHan
       c.res = new Response(body, { status: 200, headers });
     };
 
-    const { version, fault: versionFault } = await contentVersion(c.env.CACHE);
+    const { version, fault: versionFault } = await contentVersion(c.env.CACHE, (canonical ?? url).href);
     if (version === null) await answer(versionFault, null);
     else {
       const keys = await sharedKeys(version, c.get("locale"), canonical ?? url);

@@ -28,6 +28,8 @@ export interface StoreResult extends StoreCounts {
   warnings: string[];
   /** D1 queries the write cost (statements of its batch). */
   queries: number;
+  /** Languages of the articles written, before and after (an edit may change one). */
+  languages: string[];
 }
 
 /**
@@ -128,8 +130,14 @@ export function chunkItems(items: readonly NormalizedArticle[], limit: number = 
   return jsonChunks(fitItems(items).rows, limit);
 }
 
-/** What the upsert below will do, read inside the same transaction just before it. */
-const PLAN = `SELECT count(*) - count(a.id) AS inserted, count(a.id) - count(a.content_hash IS ${field("contentHash")} OR NULL) AS updated
+/**
+ * What the upsert below will do, read inside the same transaction just before it; `languages`:
+ * those of the items it will write, and the stored language of the ones it will edit (an edit
+ * may move an article out of a language), for the cache to retire only those (src/cache/).
+ */
+const CHANGING = `FROM json_each(?1) AS j LEFT JOIN articles AS a ON a.id = ${field("id")} WHERE a.content_hash IS NOT ${field("contentHash")}`;
+const PLAN = `SELECT count(*) - count(a.id) AS inserted, count(a.id) - count(a.content_hash IS ${field("contentHash")} OR NULL) AS updated,
+    (SELECT json_group_array(l) FROM (SELECT ${field("language")} AS l ${CHANGING} UNION SELECT a.language ${CHANGING}) WHERE l IS NOT NULL) AS languages
   FROM json_each(?1) AS j LEFT JOIN articles AS a ON a.id = ${field("id")}`;
 
 /**
@@ -191,16 +199,18 @@ export async function storeArticles(
         .bind(state.etag, state.lastModified, now, state.status, state.httpStatus, state.nextFetchAt, state.sourceId),
     );
   }
-  if (!statements.length) return { new: 0, updated: 0, unchanged: 0, warnings, queries: 0 };
-  const results = await db.batch<{ inserted: number; updated: number }>(statements);
+  if (!statements.length) return { new: 0, updated: 0, unchanged: 0, warnings, queries: 0, languages: [] };
+  const results = await db.batch<{ inserted: number; updated: number; languages: string | null }>(statements);
   const counts: StoreCounts = { new: 0, updated: 0, unchanged: 0 };
+  const languages = new Set<string>();
   for (let i = 0; i < chunks.length; i++) {
     const plan = results[i * 4]!.results[0];
     counts.new += plan?.inserted ?? 0;
     counts.updated += plan?.updated ?? 0;
+    for (const language of JSON.parse(plan?.languages ?? "[]") as string[]) languages.add(language);
   }
   counts.unchanged = rows.length - counts.new - counts.updated;
-  return { ...counts, warnings, queries: statements.length };
+  return { ...counts, warnings, queries: statements.length, languages: [...languages] };
 }
 
 export interface SourceFailure {

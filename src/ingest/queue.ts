@@ -1,4 +1,4 @@
-import { contentChanged } from "../cache/version";
+import { combined, contentChanged, type ArticlesChange } from "../cache/version";
 import { database } from "../db/client";
 import { saveOutcome } from "../db/runs";
 import { claimSources, getSource, type SourceRow } from "../db/sources";
@@ -7,7 +7,7 @@ import type { Bindings, RefreshMessage } from "../env";
 import { healthChanged } from "./health";
 import { forEachPolitely, POLITENESS } from "./polite";
 import { iso } from "./schedule";
-import { fetchLimits, hostOf, Leftovers, pacing, refreshSource } from "./source";
+import { fetchLimits, hostOf, Leftovers, pacing, refreshSource, storedChange } from "./source";
 
 /** How long a source handed to the queue stays claimed (not due) while it waits its turn. */
 const QUEUE_CLAIM_MS = 30 * 60_000;
@@ -30,13 +30,14 @@ export async function handToQueue(env: Bindings, queue: Queue<RefreshMessage>, r
 
 /**
  * Queue consumer: refreshes the sources named in a batch (each message: sources of one host),
- * paced per host, records each outcome under the run that queued it, and bumps the content
- * version once per batch if anything changed. A message is acked when all its sources are
- * done, retried if storing an outcome failed; redelivery is harmless: storing is idempotent.
+ * paced per host, records each outcome under the run that queued it, and reports what the
+ * batch changed once (the languages and sources it stored articles in). A message is acked
+ * when all its sources are done, retried if storing an outcome failed; redelivery is harmless:
+ * storing is idempotent.
  */
 export async function refreshFromQueue(env: Bindings, batch: MessageBatch<RefreshMessage>): Promise<void> {
   const limits = fetchLimits(env);
-  let stored = 0;
+  const changed: ArticlesChange[] = [];
   let health = 0;
   const jobs: { source: SourceRow; message: Message<RefreshMessage> }[] = [];
   const failed = new Set<Message<RefreshMessage>>();
@@ -59,8 +60,8 @@ export async function refreshFromQueue(env: Bindings, batch: MessageBatch<Refres
     (job) => hostOf(job.source),
     async (job) => {
       try {
-        const { outcome, signal } = await refreshSource(env, job.source, limits);
-        stored += outcome.new + outcome.updated;
+        const { outcome, signal, languages } = await refreshSource(env, job.source, limits);
+        changed.push(storedChange({ outcome, languages }));
         if (healthChanged(job.source, outcome)) health += 1;
         await saveOutcome(env.DB, job.message.body.runId, outcome, iso(Date.now()));
         return signal;
@@ -73,5 +74,5 @@ export async function refreshFromQueue(env: Bindings, batch: MessageBatch<Refres
   );
   await left.parkWaiting(env.DB);
   for (const message of batch.messages) failed.has(message) ? message.retry() : message.ack();
-  await contentChanged(env, { kind: "articles", stored, health });
+  await contentChanged(env, { ...combined(changed), health });
 }

@@ -1,4 +1,4 @@
-import { contentChanged } from "../cache/version";
+import { combined, contentChanged, type ArticlesChange } from "../cache/version";
 import { database } from "../db/client";
 import { acquireLease, releaseLease, releaseLeaseStatement, renewLease } from "../db/lease";
 import { abandonRun, extendRunStatement, finishRunStatement, recordOutcome, startRun } from "../db/runs";
@@ -10,7 +10,7 @@ import { healthChanged } from "./health";
 import { forEachPolitely, POLITENESS } from "./polite";
 import { handToQueue } from "./queue";
 import { iso } from "./schedule";
-import { fetchLimits, hostOf, Leftovers, pacing, positive, refreshSource } from "./source";
+import { fetchLimits, hostOf, Leftovers, pacing, positive, refreshSource, storedChange } from "./source";
 import { maintainSubscriptions } from "./websub/maintain";
 
 export { fetchLimits } from "./source";
@@ -41,7 +41,8 @@ const RENEW_EVERY_MS = 20_000;
  * sources are fetched politely (pacing per host: see polite.ts), each stored atomically and its
  * outcome recorded as it finishes, while a heartbeat renews the lease. Work stops starting when
  * the invocation's budget (wall time, D1 queries) is spent: the rest goes through the queue, or
- * stays due for the next run. The cache version is bumped only if some article changed. With
+ * stays due for the next run. The cache is told once which languages and sources had articles
+ * stored or edited, and retires only the answers that depend on them. With
  * more due sources than one invocation should handle, the run fans out through the queue.
  */
 export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<RefreshRunReport> {
@@ -76,6 +77,7 @@ export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<R
         .catch(() => {});
     }, RENEW_EVERY_MS);
 
+    const changed: ArticlesChange[] = [];
     const threshold = positive(env.REFRESH_FANOUT_THRESHOLD, MAX_SOURCES_PER_RUN);
     const sources = await dueSources(database(env.DB), iso(startedMs), {
       force: opts.force ?? false,
@@ -92,8 +94,9 @@ export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<R
         sources.slice(0, MAX_SOURCES_PER_RUN),
         hostOf,
         async (source) => {
-          const { outcome, signal, queries } = await refreshSource(env, source, limits);
+          const { outcome, signal, queries, languages } = await refreshSource(env, source, limits);
           budget.spend(queries + 1);
+          changed.push(storedChange({ outcome, languages }));
           report.sources.push(outcome);
           if (healthChanged(source, outcome)) health += 1;
           await recordOutcome(env.DB, runId, outcome);
@@ -119,7 +122,7 @@ export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<R
     report.finished_at = iso(clock());
     report.status = "finished";
     await env.DB.batch([finishRunStatement(env.DB, report), releaseLeaseStatement(env.DB, runId)]);
-    await contentChanged(env, { kind: "articles", stored: report.sources.reduce((n, s) => n + s.new + s.updated, 0), health });
+    await contentChanged(env, { ...combined(changed), health });
     return report;
   } catch (err) {
     clearInterval(heartbeat);

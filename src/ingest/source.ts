@@ -1,3 +1,4 @@
+import type { ArticlesChange } from "../cache/version";
 import { claimSources, type SourceRow } from "../db/sources";
 import { recordSourceFailure, storeArticles } from "../db/store";
 import type { SourceOutcome } from "../domain";
@@ -34,6 +35,13 @@ export interface SourceResult {
   signal: HostSignal;
   /** D1 queries spent. */
   queries: number;
+  /** Languages of the articles it stored or edited (before and after), for the cache. */
+  languages: string[];
+}
+
+/** What a source's refresh changed, as the cache is told it (src/cache/version.ts). */
+export function storedChange({ outcome, languages }: Pick<SourceResult, "outcome" | "languages">): ArticlesChange {
+  return { kind: "articles", stored: outcome.new + outcome.updated, languages, sources: [outcome.id] };
 }
 
 export async function refreshSource(env: Bindings, source: SourceRow, limits: FetchLimits): Promise<SourceResult> {
@@ -47,7 +55,7 @@ export async function refreshSource(env: Bindings, source: SourceRow, limits: Fe
       { sourceId: source.id, httpStatus, message: `${code}: ${message}`, consecutiveErrors: errors, nextFetchAt: nextFetchAfterError(Date.now(), errors, retryAfter) },
       iso(Date.now()),
     );
-    return { outcome: outcome({ status: "error", http_status: httpStatus, new: 0, updated: 0, unchanged: 0, error: { code, message } }), signal, queries: queries + 1 };
+    return { outcome: outcome({ status: "error", http_status: httpStatus, new: 0, updated: 0, unchanged: 0, error: { code, message } }), signal, queries: queries + 1, languages: [] };
   };
 
   const stretch = isPushing(source.pushUntil, iso(Date.now())) ? PUSH_POLL_STRETCH : 1;
@@ -67,12 +75,12 @@ export async function refreshSource(env: Bindings, source: SourceRow, limits: Fe
       status: "not_modified",
       nextFetchAt: nextFetchAfterSuccess(Date.now(), { ttlMinutes: null, maxAgeSeconds: fetched.maxAgeSeconds }, stretch),
     }, now);
-    return { outcome: outcome({ status: "not_modified", http_status: 304, new: 0, updated: 0, unchanged: 0, error: null }), signal: quiet, queries: stored.queries };
+    return { outcome: outcome({ status: "not_modified", http_status: 304, new: 0, updated: 0, unchanged: 0, error: null }), signal: quiet, queries: stored.queries, languages: [] };
   }
   try {
     const feed = parseFeed(fetched.body, { url: fetched.finalUrl, contentType: fetched.contentType });
     const items = await normalizeFeed(feed, { id: source.id, url: fetched.finalUrl, language: source.language, storyScope: source.storyScope, storyKey: source.storyKey });
-    const { queries, warnings, ...counts } = await storeArticles(env.DB, items, {
+    const { queries, warnings, languages, ...counts } = await storeArticles(env.DB, items, {
       sourceId: source.id,
       etag: fetched.etag,
       lastModified: fetched.lastModified,
@@ -85,7 +93,7 @@ export async function refreshSource(env: Bindings, source: SourceRow, limits: Fe
       return 1;
     });
     const result = outcome({ status: "ok", http_status: fetched.status, ...counts, error: null });
-    return { outcome: warnings.length ? { ...result, warnings } : result, signal: quiet, queries: queries + subscribed };
+    return { outcome: warnings.length ? { ...result, warnings } : result, signal: quiet, queries: queries + subscribed, languages };
   } catch (err) {
     if (err instanceof FeedParseError) return fail(`parse_${err.code}`, err.message, fetched.status, null);
     console.error(JSON.stringify({ level: "error", msg: "store failed", source: source.id, error: String(err) }));

@@ -15,7 +15,7 @@ import { ADVANCED_FIELDS, advancedTarget } from "./advanced-query";
 import { DetailHead, DetailPage } from "./detail";
 import { ErrorPage } from "./error-page";
 import { responseCache } from "../cache/response-cache";
-import { contentVersion } from "../cache/version";
+import { partitionsVersion } from "../cache/version";
 import { Layout, pagedTitle } from "./layout";
 import { ListingPage } from "./listing";
 import { listingPageQuery, pageQuery, searchPageQuery, sourcesPageQuery } from "./page-params";
@@ -27,8 +27,11 @@ import { siteOptions } from "./site-options";
 import { canonicalHref, hreflangSet, storyAlternates } from "./story-group";
 import { articlePath, feedQuery, homePath, PER_PAGE, searchPath, SOURCES_PER_PAGE, underLocale } from "./urls";
 
-/** The content version the response cache keys under (read at most every few seconds). */
-const knownVersion = async (c: Context<AppEnv>) => (await contentVersion(c.env.CACHE)).version;
+/**
+ * The version the filter forms' source list is kept under: the `sources` partition moves with
+ * every change of a source or of article counts (cache/partitions.ts).
+ */
+const knownVersion = async (c: Context<AppEnv>) => (await partitionsVersion(c.env.CACHE, ["sources"])).version;
 
 /** A path prefix that only matches the seven UI locales. */
 const L = `/:locale{(?:${LOCALES.map((l) => l.code).join("|")})}`;

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { contentChanged } from "../cache/version";
+import { reportChange } from "./changes";
 import { reindexArticles } from "../db/reindex";
 import { recentRuns } from "../db/runs";
 import { listSubscriptions } from "../db/websub";
@@ -27,13 +27,13 @@ export const adminRoutes = new Hono<AppEnv>()
     const q = parseParams(reindexQuery, queryObject(new URL(c.req.url)));
     const report = await reindexArticles(c.env.DB, q);
     // Cached search pages were built from the old index.
-    if (report.next_cursor === null) await contentChanged(c.env, { kind: "search-index" });
+    if (report.next_cursor === null) await reportChange(c, { kind: "search-index" });
     return c.json({ data: report });
   })
   .post("/resanitize", async (c) => {
     const q = parseParams(resanitizeQuery, queryObject(new URL(c.req.url)));
     const report = await resanitizeArticles(c.env.DB, q);
     // Cached answers and pages still hold the bodies as they were.
-    if (report.changed > 0) await contentChanged(c.env, { kind: "articles", stored: report.changed });
+    if (report.changed > 0) await reportChange(c, { kind: "articles", stored: report.changed });
     return c.json({ data: report });
   });

@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import { contentChanged } from "../cache/version";
+import { reportChange } from "./changes";
 import { database } from "../db/client";
 import { listSourceListings, upsertSources } from "../db/source-import";
 import type { AppEnv } from "../env";
@@ -45,7 +45,7 @@ export const opmlRoutes = new Hono<AppEnv>()
     await upsertSources(session, plan.writes);
     const count = (status: string) => plan.results.filter((r) => r.status === status).length;
     // Listings and feeds show a source's name: cached copies of them may now be stale.
-    await contentChanged(c.env, { kind: "sources-imported", updated: count("updated"), added: count("added") });
+    await reportChange(c, { kind: "sources-imported", updated: count("updated"), added: count("added") });
     return c.json({
       data: { added: count("added"), updated: count("updated"), unchanged: count("unchanged"), refused: count("refused"), outlines: plan.results, warnings: document.warnings },
     });

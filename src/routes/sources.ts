@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { contentChanged } from "../cache/version";
+import { reportChange } from "./changes";
 import { database } from "../db/client";
 import { deleteSource, getSource, getSourceHealth, insertSource, listSourcesPage, type SourceChanges, updateSource } from "../db/sources";
 import type { AppEnv } from "../env";
@@ -50,7 +50,7 @@ export const sourcesRoutes = new Hono<AppEnv>()
       ...checkedMapping(input.story_scope ?? null, input.story_key ?? null),
     });
     if (!created) throw new Problem({ status: 409, code: "conflict", title: "Conflict", detail: `A source with id ${id} already exists.` });
-    await contentChanged(c.env, { kind: "source-created", id });
+    await reportChange(c, { kind: "source-created", id });
     c.header("location", `/api/v1/sources/${id}`);
     return c.json({ data: await getSourceHealth(database(c.var.session()), id) }, 201);
   })
@@ -66,13 +66,13 @@ export const sourcesRoutes = new Hono<AppEnv>()
     }
     const changes = { ...input, ...mapping, ...(input.url !== undefined ? { url: checkedUrl(input.url, c.env.ALLOW_PRIVATE_UPSTREAMS === "true") } : {}) };
     if (!(await updateSource(database(c.var.session()), id, changes))) throw notFound(`No source with id ${id}.`);
-    await contentChanged(c.env, { kind: "source-updated", id, fields: Object.keys(input) });
+    await reportChange(c, { kind: "source-updated", id, fields: Object.keys(input) });
     return c.json({ data: await getSourceHealth(database(c.var.session()), id) });
   })
   .delete("/:id", requireAdmin(), async (c) => {
     const id = c.req.param("id");
     const purge = parseParams(deleteQuery, queryObject(new URL(c.req.url))).purge === "true";
     if (!(await deleteSource(database(c.var.session()), id, purge))) throw notFound(`No source with id ${id}.`);
-    await contentChanged(c.env, { kind: "source-deleted", id });
+    await reportChange(c, { kind: "source-deleted", id });
     return c.body(null, 204);
   });

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { addSource, getJson, refreshNow, runCron, setMutableFeed, upstreamRequests } from "../support/worker";
+import { CONTENT_VERSION_KEY } from "../../src/cache/keys";
 
 const count = async (sql: string, ...params: unknown[]) =>
   (await env.DB.prepare(sql).bind(...params).first<{ n: number }>())?.n ?? 0;
@@ -60,18 +61,18 @@ describe("a publisher that edits a story", () => {
     await addSource("mutable-a", "/mutable/a");
     const first = await refreshNow("source=mutable-a");
     expect(first.report.sources[0]).toMatchObject({ status: "ok", new: 1, updated: 0 });
-    const version1 = await env.CACHE.get("meta:content-version");
+    const version1 = await env.CACHE.get(CONTENT_VERSION_KEY);
 
     const unchanged = await refreshNow("source=mutable-a");
     expect(unchanged.report.sources[0]?.status).toBe("not_modified");
-    expect(await env.CACHE.get("meta:content-version")).toBe(version1);
+    expect(await env.CACHE.get(CONTENT_VERSION_KEY)).toBe(version1);
 
     await setMutableFeed("a", rss([{ guid: "m1", title: "Corrected title", body: "Edited text" }]));
     const edited = await refreshNow("source=mutable-a");
     expect(edited.report.sources[0]).toMatchObject({ status: "ok", new: 0, updated: 1 });
     const rows = await env.DB.prepare("SELECT title, summary FROM articles WHERE source_id = 'mutable-a'").all();
     expect(rows.results).toEqual([{ title: "Corrected title", summary: "Edited text" }]);
-    expect(await env.CACHE.get("meta:content-version")).not.toBe(version1);
+    expect(await env.CACHE.get(CONTENT_VERSION_KEY)).not.toBe(version1);
   });
 });
 

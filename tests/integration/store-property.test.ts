@@ -69,8 +69,10 @@ describe("storing a source's items", () => {
             }
           }
           const state = { sourceId: source, etag: null, lastModified: null, httpStatus: 200, status: "ok" as const, nextFetchAt: now };
-          const { warnings, queries: _queries, ...counts } = await storeArticles(env.DB, items, state, now, { chunkBytes });
+          const { warnings, queries: _queries, languages, ...counts } = await storeArticles(env.DB, items, state, now, { chunkBytes });
           expect(counts).toEqual(expected);
+          // The cache is told the language of what was written, and of nothing when nothing was.
+          expect(languages).toEqual(expected.new + expected.updated > 0 ? ["en"] : []);
           expect(warnings).toEqual([]);
         }
         const rows = await env.DB.prepare(

@@ -6,9 +6,13 @@ import { REFRESH_CRON } from "../../src/ingest/schedule";
 export const ADMIN = { authorization: "Bearer test-token" };
 export const upstream = () => inject("feedOrigin");
 
-/** Registers a source through the admin API, pointing at a path on the loopback upstream. */
+/**
+ * Registers a source through the admin API, pointing at a path on the loopback upstream, and
+ * waits for the work it leaves running (publishing the content versions to KV), so no test
+ * sees that publication land in the middle of what it measures.
+ */
 export async function addSource(id: string, path: string, extra: Record<string, unknown> = {}): Promise<Response> {
-  const res = await SELF.fetch("http://app.test/api/v1/sources", {
+  const res = await fetchSettled("/api/v1/sources", {
     method: "POST",
     headers: { ...ADMIN, "content-type": "application/json" },
     body: JSON.stringify({ id, name: `Source ${id}`, url: `${upstream()}${path}`, ...extra }),
