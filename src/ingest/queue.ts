@@ -4,9 +4,9 @@ import { saveOutcome } from "../db/runs";
 import { claimSources, getSource, type SourceRow } from "../db/sources";
 import type { RefreshRunReport } from "../domain";
 import type { Bindings, RefreshMessage } from "../env";
-import { forEachPolitely, POLITENESS } from "./polite";
+import { forEachPolitely } from "./polite";
 import { iso } from "./schedule";
-import { fetchLimits, hostOf, Leftovers, pacing, refreshSource } from "./source";
+import { fetchLimits, hostOf, Leftovers, pacing, politeness, refreshSource } from "./source";
 
 /** How long a source handed to the queue stays claimed (not due) while it waits its turn. */
 const QUEUE_CLAIM_MS = 30 * 60_000;
@@ -65,7 +65,7 @@ export async function refreshFromQueue(env: Bindings, batch: MessageBatch<Refres
         failed.add(job.message);
       }
     },
-    POLITENESS,
+    politeness(env),
     { crawlDelayOf: (host, job) => hooks.crawlDelayOf!(host, job.source), deferred: (job, reason, until) => left.add(job.source, reason, until) },
   );
   await left.parkWaiting(env.DB);

@@ -6,10 +6,10 @@ import { dueSources } from "../db/sources";
 import type { RefreshRunReport } from "../domain";
 import type { Bindings } from "../env";
 import { Budget, DEFAULT_BUDGET } from "./budget";
-import { forEachPolitely, POLITENESS } from "./polite";
+import { forEachPolitely } from "./polite";
 import { handToQueue } from "./queue";
 import { iso } from "./schedule";
-import { fetchLimits, hostOf, Leftovers, pacing, positive, refreshSource } from "./source";
+import { fetchLimits, hostOf, Leftovers, pacing, politeness, positive, refreshSource } from "./source";
 import { maintainSubscriptions } from "./websub/maintain";
 
 export { fetchLimits } from "./source";
@@ -95,7 +95,7 @@ export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<R
           await recordOutcome(env.DB, runId, outcome);
           return signal;
         },
-        POLITENESS,
+        politeness(env),
         { ...pacing(limits), canStart: (active) => !lost && budget.canStart(active), deferred: (s, reason, until) => left.add(s, reason, until) },
       );
       await left.parkWaiting(env.DB);

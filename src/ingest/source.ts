@@ -5,7 +5,7 @@ import type { Bindings } from "../env";
 import { DEFAULT_LIMITS, fetchFeed, type FetchLimits } from "./fetch";
 import { normalizeFeed } from "./normalize";
 import { FeedParseError, parseFeed } from "./parse";
-import type { HostSignal, PoliteHooks } from "./polite";
+import { type HostSignal, type PoliteHooks, type Politeness, POLITENESS } from "./polite";
 import { crawlDelays } from "./robots";
 import { iso, nextFetchAfterError, nextFetchAfterSuccess } from "./schedule";
 import { discoverHub } from "./websub/discover";
@@ -26,6 +26,12 @@ export function fetchLimits(env: Bindings): FetchLimits {
     maxBytes: positive(env.FETCH_MAX_BYTES, DEFAULT_LIMITS.maxBytes),
     allowPrivate: env.ALLOW_PRIVATE_UPSTREAMS === "true",
   };
+}
+
+/** The politeness limits, with the per-host cap from `REFRESH_PER_HOST` (1..concurrency). */
+export function politeness(env: Bindings): Politeness {
+  const perHost = Math.floor(positive(env.REFRESH_PER_HOST, POLITENESS.perHost));
+  return { ...POLITENESS, perHost: Math.max(1, Math.min(POLITENESS.concurrency, perHost)) };
 }
 
 export interface SourceResult {
