@@ -2,6 +2,7 @@ import { claimSources, type SourceRow } from "../db/sources";
 import { recordSourceFailure, storeArticles } from "../db/store";
 import type { SourceOutcome } from "../domain";
 import type { Bindings } from "../env";
+import { bodyDigest } from "./digest";
 import { DEFAULT_LIMITS, fetchFeed, type FetchLimits } from "./fetch";
 import { normalizeFeed } from "./normalize";
 import { FeedParseError, parseFeed } from "./parse";
@@ -64,16 +65,18 @@ export async function refreshSource(env: Bindings, source: SourceRow, limits: Fe
     return fail(fetched.code, fetched.message, fetched.status, fetched.retryAfterSeconds, signal);
   }
   const now = iso(Date.now());
-  if (fetched.kind === "not_modified") {
+  const digest = fetched.kind === "fetched" ? await bodyDigest(fetched.body, source, fetched) : null;
+  // A 304, or a 200 with the very bytes stored last time: only the fetch state is written.
+  if (fetched.kind === "not_modified" || digest === source.bodyDigest) {
     const stored = await storeArticles(env.DB, [], {
       sourceId: source.id,
       etag: fetched.etag ?? source.etag,
       lastModified: fetched.lastModified ?? source.lastModified,
-      httpStatus: 304,
+      httpStatus: fetched.status,
       status: "not_modified",
       nextFetchAt: nextFetchAfterSuccess(Date.now(), { ttlMinutes: null, maxAgeSeconds: fetched.maxAgeSeconds }, stretch),
     }, now);
-    return { outcome: outcome({ status: "not_modified", http_status: 304, new: 0, updated: 0, unchanged: 0, error: null }), signal: quiet, queries: stored.queries };
+    return { outcome: outcome({ status: "not_modified", http_status: fetched.status, new: 0, updated: 0, unchanged: 0, error: null }), signal: quiet, queries: stored.queries };
   }
   try {
     const feed = parseFeed(fetched.body, { url: fetched.finalUrl, contentType: fetched.contentType });
@@ -85,6 +88,7 @@ export async function refreshSource(env: Bindings, source: SourceRow, limits: Fe
       httpStatus: fetched.status,
       status: "ok",
       nextFetchAt: nextFetchAfterSuccess(Date.now(), { ttlMinutes: feed.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds }, stretch),
+      bodyDigest: digest,
     }, now);
     const subscribed = await followHub(env, source.id, discoverHub(fetched.link, feed, fetched.finalUrl), Date.now()).catch((err) => {
       console.error(JSON.stringify({ level: "error", msg: "websub subscription failed", source: source.id, error: String(err) }));
