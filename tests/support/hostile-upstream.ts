@@ -121,7 +121,7 @@ export function hostileRoutes(): Record<string, Route> {
     },
   };
   // One name per test that edits a feed: test files run in parallel against this one server.
-  for (const name of ["a", "b", "c", "d", "e", "f", "g", "h", "i"]) {
+  for (const name of ["a", "b", "c", "d", "e", "f", "g", "h", "j", "k"]) {
     routes[`/mutable/${name}`] = (req, res) => {
       if (req.method === "PUT") {
         const chunks: Buffer[] = [];
