@@ -65,6 +65,9 @@ describe("forEachPolitely", () => {
     expect(cap("40")).toBe(6);
     expect(cap("0")).toBe(6);
     expect(cap("two")).toBe(6);
+    // Two queue consumers at once share the cap.
+    expect(politeness({} as Bindings, 2).perHost).toBe(3);
+    expect(politeness({ REFRESH_PER_HOST: "1" } as Bindings, 2).perHost).toBe(1);
     const items = [...Array(8).keys()].map((id) => ({ id, host: "a.example" }));
     const t = tracker();
     await forEachPolitely(items, (i) => i.host, (item) => t.run(item.host), politeness({ REFRESH_PER_HOST: "2" } as Bindings));
