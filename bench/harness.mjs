@@ -129,7 +129,7 @@ export async function rssBytes(pid) {
  *           wrapper?: string, hello?: boolean, extraWorkers?: object[], inspector?: boolean }} opts
  *   wrapper: source of a module that imports "./index.js" (the bundle) and is the entry instead.
  */
-export async function startApp({ scriptPath, d1Dir, kvDir, bindings = {}, wrapper, hello = true, extraWorkers = [], inspector = false }) {
+export async function startApp({ scriptPath, d1Dir, kvDir, bindings = {}, wrapper, hello = true, extraWorkers = [], inspector = false, queues = null }) {
   const before = await workerdChildren();
   const dir = path.dirname(scriptPath);
   const common = { compatibilityDate: COMPATIBILITY_DATE, compatibilityFlags: ["nodejs_compat"] };
@@ -156,7 +156,15 @@ export async function startApp({ scriptPath, d1Dir, kvDir, bindings = {}, wrappe
     kvPersist: kvDir,
     ...(inspector ? { inspectorPort: 0 } : {}),
     workers: [
-      { ...app, ...common, d1Databases: { DB: D1_ID }, kvNamespaces: ["CACHE"], bindings: appBindings },
+      {
+        ...app,
+        ...common,
+        d1Databases: { DB: D1_ID },
+        kvNamespaces: ["CACHE"],
+        bindings: appBindings,
+        // Local queues: { producers: { BINDING: name }, consumers: { name: options } }.
+        ...(queues ? { queueProducers: queues.producers, queueConsumers: queues.consumers } : {}),
+      },
       ...(hello
         ? [
             { name: "hello", modules: true, script: HELLO_WORKER, ...common, routes: [`*${HELLO_PATH}`, `*${STATIC_FLOOR_PATH}`, `*${HEADERS_FLOOR_PATH}`] },

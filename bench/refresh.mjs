@@ -3,7 +3,7 @@
 // fetch (every item new), every source answering 304, every source changed (three new items
 // each). D1 queries and KV operations are measured by wrapping the bindings in a small entry
 // module around the production bundle; upstream requests are counted by the publishers.
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { startUpstream } from "../demo/upstream.mjs";
 import { ROOT } from "./build.mjs";
@@ -92,21 +92,55 @@ async function postJson(url, body) {
   return { status: res.status, json: await res.json().catch(() => null) };
 }
 
+/** Every .xml file under `dir`, as paths relative to it, sorted. */
+async function feedFiles(dir) {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith(".xml"))
+    .map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name)))
+    .sort();
+}
+
 /**
- * @param {{ scriptPath: string, workDir: string, sources?: number, hosts?: number, log?: (s: string) => void }} opts
+ * Sources for feed files already served by another server (a peer's feed host): one per .xml
+ * file under `dir`, at `origin` + its relative path. Its requests are not counted here.
  */
-export async function refreshBench({ scriptPath, workDir, sources = 50, hosts = sources, log = () => {} }) {
+async function externalPlan(dir, origin) {
+  const plan = [];
+  for (const [i, file] of (await feedFiles(dir)).entries()) {
+    const text = await readFile(path.join(dir, file), "utf8");
+    const language = /<language>\s*([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)\s*<\/language>/.exec(text)?.[1] ?? null;
+    plan.push({ id: `bench-s${i}`, file, path: path.join(dir, file), url: `${origin.replace(/\/$/, "")}/${file.split(path.sep).join("/")}`, language });
+  }
+  return plan;
+}
+
+/**
+ * @param {{ scriptPath: string, workDir: string, sources?: number, hosts?: number, log?: (s: string) => void,
+ *           external?: { dir: string, origin: string } }} opts
+ * With `external`, the sources are the feed files another server already serves (see
+ * externalPlan), and the third pass sends every file again unchanged with a new Last-Modified
+ * (a full refetch answered 200), the way the peer's own benchmark does.
+ */
+export async function refreshBench({ scriptPath, workDir, sources = 50, hosts = sources, log = () => {}, external }) {
   await rm(workDir, { recursive: true, force: true });
   const feedsDir = path.join(workDir, "feeds");
   await mkdir(feedsDir, { recursive: true });
   const tpl = await templates();
-  const plan = Array.from({ length: sources }, (_, i) => ({ id: `bench-s${i}`, file: `s${i}${tpl[i % tpl.length].ext}`, template: tpl[i % tpl.length], host: i % hosts }));
-  for (const s of plan) await writeFile(path.join(feedsDir, s.file), s.template.text);
+  let plan;
+  if (external) {
+    plan = await externalPlan(external.dir, external.origin);
+    sources = plan.length;
+    hosts = 1;
+  } else {
+    plan = Array.from({ length: sources }, (_, i) => ({ id: `bench-s${i}`, file: `s${i}${tpl[i % tpl.length].ext}`, template: tpl[i % tpl.length], host: i % hosts }));
+    for (const s of plan) await writeFile(path.join(feedsDir, s.file), s.template.text);
+  }
 
   const upstreams = [];
   let app;
   try {
-    for (let h = 0; h < hosts; h++) upstreams.push(await startUpstream({ root: feedsDir }));
+    if (!external) for (let h = 0; h < hosts; h++) upstreams.push(await startUpstream({ root: feedsDir }));
     app = await startApp({
       scriptPath,
       d1Dir: path.join(workDir, "d1"),
@@ -119,8 +153,8 @@ export async function refreshBench({ scriptPath, workDir, sources = 50, hosts = 
       const created = await postJson(`${app.origin}/api/v1/sources`, {
         id: s.id,
         name: `Bench source ${s.id}`,
-        url: `${upstreams[s.host].origin}/${s.file}`,
-        language: s.template.language,
+        url: s.url ?? `${upstreams[s.host].origin}/${s.file}`,
+        language: s.language ?? s.template?.language ?? null,
       });
       if (created.status !== 201 && created.status !== 200) {
         throw new Error(`registering ${s.id} answered ${created.status}: ${JSON.stringify(created.json).slice(0, 300)}`);
@@ -138,9 +172,9 @@ export async function refreshBench({ scriptPath, workDir, sources = 50, hosts = 
       const report = res.json?.data;
       const outcomes = report?.sources ?? [];
       const statuses = {};
-      for (const o of outcomes) statuses[o.status] = (statuses[o.status] ?? 0) + 1;
+      for (const o of outcomes) statuses[`${o.status}/${o.http_status}`] = (statuses[`${o.status}/${o.http_status}`] ?? 0) + 1;
       const totals = outcomes.reduce((t, o) => ({ new: t.new + o.new, updated: t.updated + o.updated, unchanged: t.unchanged + o.unchanged }), { new: 0, updated: 0, unchanged: 0 });
-      const fetches = upstreamCount() - requestsBefore;
+      const fetches = external ? counters.fetches : upstreamCount() - requestsBefore;
       const result = {
         label,
         httpStatus: res.status,
@@ -161,17 +195,33 @@ export async function refreshBench({ scriptPath, workDir, sources = 50, hosts = 
         d1CallsPerSource: counters.d1Calls / Math.max(1, outcomes.length),
         kvOps: counters.kvOps,
         expected: expect,
-        asExpected: (statuses[expect] ?? 0) === sources,
+        asExpected: outcomes.length === sources && outcomes.every((o) => o.status === expect),
       };
       log(
         `    ${label.padEnd(34)} ${(wallMs / 1000).toFixed(2)} s wall, ${(result.sourceMsTotal / Math.max(1, outcomes.length)).toFixed(0)} ms/source inside  ` +
           `${result.d1StatementsPerSource.toFixed(1)} D1 statements/source  ` +
           `${result.subrequestsPerSource.toFixed(2)} fetches/source  ${JSON.stringify(statuses)}`,
       );
+      for (const o of outcomes.filter((o) => o.status === "error").slice(0, 5)) log(`      ${o.id}: ${o.error?.code} ${o.error?.message}`);
       return result;
     };
 
     const passes = [];
+    if (external) {
+      passes.push(await pass("cold (every item new)", "ok"));
+      passes.push(await pass("all 304 Not Modified", "not_modified"));
+      const stamps = await Promise.all(plan.map((s) => stat(s.path)));
+      const now = new Date();
+      try {
+        for (const s of plan) await utimes(s.path, now, now);
+        // Answered 200 with the bytes stored last time: recognized by its digest, not re-read.
+        passes.push(await pass("all 200, same bytes (new Last-Modified)", "not_modified"));
+      } finally {
+        // Leave the other server's files as they were (its own runs expect their dates).
+        for (const [i, s] of plan.entries()) await utimes(s.path, stamps[i].atime, stamps[i].mtime);
+      }
+      return { sources, hosts, origin: external.origin, measured: "D1 and KV calls counted by a wrapper around the bindings", passes };
+    }
     passes.push(await pass(`first fetch (${sources} × 30 new items)`, "ok"));
     passes.push(await pass("all 304 Not Modified", "not_modified"));
     for (const s of plan) await writeFile(path.join(feedsDir, s.file), reviseFeed(s.template.text, 2));
@@ -186,11 +236,32 @@ export async function refreshBench({ scriptPath, workDir, sources = 50, hosts = 
 
 // `node bench/refresh.mjs [sources] [hosts]` runs this benchmark alone, e.g. `57 1` for the
 // production shape (every source on one publisher), printing each pass's wall time.
+//
+// Side by side with another aggregator on the same feed files:
+//   node bench/refresh.mjs --feeds <dir> --origin http://127.0.0.1 [--runs 3] [--peer "<command>"] [--out <file.json>]
+// refreshes one source per .xml file under <dir> as served at <origin>; with --peer, the
+// command (the other aggregator's own refresh benchmark) runs before each of our runs, so
+// noise falls on both, and the rows of its markdown table `| label | feeds | wall s | ...`
+// are collected. Prints medians of both.
 if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {
   const { RESULTS_DIR, buildWorker } = await import("./build.mjs");
-  const sources = Number(process.argv[2] ?? 57);
-  const hosts = Number(process.argv[3] ?? 1);
+  const { parseArgs } = await import("node:util");
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { feeds: { type: "string" }, origin: { type: "string" }, runs: { type: "string" }, peer: { type: "string" }, out: { type: "string" } },
+  });
   const build = await buildWorker(path.join(RESULTS_DIR, ".build", "refresh-worker"));
-  console.log(`refresh: ${sources} sources on ${hosts} loopback publisher(s)`);
-  await refreshBench({ scriptPath: build.scriptPath, workDir: path.join(RESULTS_DIR, ".build", "refresh-work"), sources, hosts, log: console.log });
+  const workDir = path.join(RESULTS_DIR, ".build", "refresh-work");
+  if (!values.feeds) {
+    const sources = Number(positionals[0] ?? 57);
+    const hosts = Number(positionals[1] ?? 1);
+    console.log(`refresh: ${sources} sources on ${hosts} loopback publisher(s)`);
+    await refreshBench({ scriptPath: build.scriptPath, workDir, sources, hosts, log: console.log });
+  } else {
+    const { sideBySide } = await import("./refresh-peer.mjs");
+    const external = { dir: path.resolve(values.feeds), origin: values.origin ?? "http://127.0.0.1" };
+    const runs = Number(values.runs ?? 3);
+    const result = await sideBySide({ runs, peer: values.peer, ours: (log) => refreshBench({ scriptPath: build.scriptPath, workDir, external, log }), log: console.log });
+    if (values.out) await writeFile(values.out, JSON.stringify(result, null, 2));
+  }
 }

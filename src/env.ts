@@ -22,6 +22,8 @@ export interface Bindings extends Omit<Cloudflare.Env, "REFRESH_QUEUE"> {
   REFRESH_BUDGET_MS?: string;
   /** D1 queries one invocation spends on inline refresh work (default 800 of D1's 1,000). */
   REFRESH_BUDGET_QUERIES?: string;
+  /** Requests at once to one host that asked for no pacing (default and most 6; a Crawl-delay makes it 1). */
+  REFRESH_PER_HOST?: string;
   /** Origin WebSub hubs call back (`/websub/{id}`); PUBLIC_BASE_URL when unset; neither: no push. */
   WEBSUB_CALLBACK_BASE?: string;
   /** Days after publication when an article's body moves to the ARCHIVE bucket (default 30; "off"). */

@@ -27,6 +27,8 @@ export const sources = sqliteTable("sources", {
   nextFetchAt: text("next_fetch_at"),
   /** While its hub pushes: the end of the active WebSub lease (migration 0008). */
   pushUntil: text("push_until"),
+  /** Digest of the last body stored in full (migration 0009, src/ingest/digest.ts). */
+  bodyDigest: text("body_digest"),
   createdAt: text("created_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%SZ','now'))`),
   updatedAt: text("updated_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%SZ','now'))`),
 });

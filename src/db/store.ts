@@ -9,6 +9,8 @@ export interface SourceStateUpdate {
   httpStatus: number;
   status: "ok" | "not_modified";
   nextFetchAt: string;
+  /** Digest of the body these items came from (kept only if every item was stored as it was); undefined keeps the stored one. */
+  bodyDigest?: string | null;
 }
 
 /** Items a WebSub hub pushed: the source's fetch state (validators, schedule, health) is the poll's and stays. */
@@ -194,9 +196,12 @@ export async function storeArticles(
       db
         .prepare(
           `UPDATE sources SET etag = ?, last_modified = ?, last_fetched_at = ?, last_status = ?, last_http_status = ?,
-             last_error = NULL, consecutive_errors = 0, next_fetch_at = ? WHERE id = ?`,
+             last_error = NULL, consecutive_errors = 0, next_fetch_at = ?, body_digest = iif(?, ?, body_digest) WHERE id = ?`,
         )
-        .bind(state.etag, state.lastModified, now, state.status, state.httpStatus, state.nextFetchAt, state.sourceId),
+        .bind(
+          state.etag, state.lastModified, now, state.status, state.httpStatus, state.nextFetchAt,
+          state.bodyDigest === undefined ? 0 : 1, warnings.length ? null : (state.bodyDigest ?? null), state.sourceId,
+        ),
     );
   }
   if (!statements.length) return { new: 0, updated: 0, unchanged: 0, warnings, queries: 0, languages: [] };

@@ -101,6 +101,20 @@ function resolveLocation(location: string, base: URL): URL | null {
   }
 }
 
+/**
+ * One GET, tried a second time if the connection is lost before any answer: a kept-alive
+ * connection the server has just closed fails that way, and a GET is safe to repeat (browsers
+ * do the same). A second loss, a timeout or any answer at all is final.
+ */
+async function send(url: string, init: RequestInit & { signal: AbortSignal }): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    if (init.signal.aborted) throw err;
+    return fetch(url, init);
+  }
+}
+
 /** Conditional GET of a feed, following redirects by hand so each hop is checked. */
 export async function fetchFeed(url: string, validators: Validators, limits: FetchLimits): Promise<FetchOutcome> {
   const controller = new AbortController();
@@ -130,7 +144,7 @@ export async function fetchFeed(url: string, validators: Validators, limits: Fet
         if (validators.etag) headers.set("if-none-match", validators.etag);
         if (validators.lastModified) headers.set("if-modified-since", validators.lastModified);
       }
-      const res = await fetch(check.url.href, { headers, redirect: "manual", signal: controller.signal });
+      const res = await send(check.url.href, { headers, redirect: "manual", signal: controller.signal });
       if (res.status >= 300 && res.status < 400 && res.status !== 304) {
         const location = res.headers.get("location");
         await res.body?.cancel();

@@ -15,7 +15,13 @@ export interface Politeness {
   maxWaitMs: number;
 }
 
-export const POLITENESS: Politeness = { concurrency: 6, perHost: 2, maxWaitMs: 30_000 };
+/**
+ * A host that has said nothing (no Crawl-delay, no 429/503) may get as many requests at once as
+ * the run has: six, the connections a browser opens to one host, so any publisher that serves
+ * browsers already takes it, and what large aggregators allow a host that asks for nothing.
+ * A host that asks is paced as it asks. `REFRESH_PER_HOST` lowers it (source.ts).
+ */
+export const POLITENESS: Politeness = { concurrency: 6, perHost: 6, maxWaitMs: 30_000 };
 
 /** First pause after a 429/503 without Retry-After; doubles on each further one. */
 const FIRST_BACKOFF_MS = 2_000;

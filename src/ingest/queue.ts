@@ -5,12 +5,17 @@ import { claimSources, getSource, type SourceRow } from "../db/sources";
 import type { RefreshRunReport } from "../domain";
 import type { Bindings, RefreshMessage } from "../env";
 import { healthChanged } from "./health";
-import { forEachPolitely, POLITENESS } from "./polite";
+import { forEachPolitely } from "./polite";
 import { iso } from "./schedule";
-import { fetchLimits, hostOf, Leftovers, pacing, refreshSource, storedChange } from "./source";
+import { fetchLimits, hostOf, Leftovers, pacing, politeness, refreshSource, storedChange } from "./source";
 
 /** How long a source handed to the queue stays claimed (not due) while it waits its turn. */
 const QUEUE_CLAIM_MS = 30 * 60_000;
+/**
+ * Consumers wrangler.toml lets run at once (`max_concurrency`): two may hold messages of one
+ * host, so each takes half the per-host cap and the host still sees no more than the cap.
+ */
+const QUEUE_CONSUMERS = 2;
 /** Sources of one host per queue message (ids are short: well under the 128 KB message limit). */
 const SOURCES_PER_MESSAGE = 50;
 
@@ -69,7 +74,7 @@ export async function refreshFromQueue(env: Bindings, batch: MessageBatch<Refres
         failed.add(job.message);
       }
     },
-    POLITENESS,
+    politeness(env, QUEUE_CONSUMERS),
     { crawlDelayOf: (host, job) => hooks.crawlDelayOf!(host, job.source), deferred: (job, reason, until) => left.add(job.source, reason, until) },
   );
   await left.parkWaiting(env.DB);

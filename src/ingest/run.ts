@@ -7,10 +7,10 @@ import type { RefreshRunReport } from "../domain";
 import type { Bindings } from "../env";
 import { Budget, DEFAULT_BUDGET } from "./budget";
 import { healthChanged } from "./health";
-import { forEachPolitely, POLITENESS } from "./polite";
+import { forEachPolitely } from "./polite";
 import { handToQueue } from "./queue";
 import { iso } from "./schedule";
-import { fetchLimits, hostOf, Leftovers, pacing, positive, refreshSource, storedChange } from "./source";
+import { fetchLimits, fetchSource, hostOf, Leftovers, pacing, politeness, positive, storedChange } from "./source";
 import { maintainSubscriptions } from "./websub/maintain";
 
 export { fetchLimits } from "./source";
@@ -35,6 +35,8 @@ const FANOUT_LIMIT = 20_000;
  */
 export const LEASE_MS = 60_000;
 const RENEW_EVERY_MS = 20_000;
+/** Sources parsed and stored at once beside the fetches. */
+const WRITES_IN_FLIGHT = 6;
 
 /**
  * One refresh run. It takes the short refresh lease and records itself as running at once;
@@ -90,21 +92,30 @@ export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<R
       report.queued = sources.length;
     } else {
       const left = new Leftovers();
+      // A source's fetch slot is free once its body is read: its parse and store run beside the
+      // next fetches (at most WRITES_IN_FLIGHT at once, so memory and D1 stay bounded).
+      const writing = new Set<Promise<void>>();
       await forEachPolitely(
         sources.slice(0, MAX_SOURCES_PER_RUN),
         hostOf,
         async (source) => {
-          const { outcome, signal, queries, languages } = await refreshSource(env, source, limits);
-          budget.spend(queries + 1);
-          changed.push(storedChange({ outcome, languages }));
-          report.sources.push(outcome);
-          if (healthChanged(source, outcome)) health += 1;
-          await recordOutcome(env.DB, runId, outcome);
-          return signal;
+          const fetched = await fetchSource(env, source, limits);
+          const write = fetched.finish().then(async ({ outcome, queries, languages }) => {
+            budget.spend(queries + 1);
+            changed.push(storedChange({ outcome, languages }));
+            report.sources.push(outcome);
+            if (healthChanged(source, outcome)) health += 1;
+            await recordOutcome(env.DB, runId, outcome);
+          });
+          writing.add(write);
+          write.catch(() => {}).finally(() => writing.delete(write));
+          while (writing.size > WRITES_IN_FLIGHT) await Promise.race(writing).catch(() => {});
+          return fetched.signal;
         },
-        POLITENESS,
-        { ...pacing(limits), canStart: (active) => !lost && budget.canStart(active), deferred: (s, reason, until) => left.add(s, reason, until) },
+        politeness(env),
+        { ...pacing(limits), canStart: (active) => !lost && budget.canStart(active + writing.size), deferred: (s, reason, until) => left.add(s, reason, until) },
       );
+      await Promise.allSettled([...writing]);
       await left.parkWaiting(env.DB);
       if (env.REFRESH_QUEUE && left.unstarted.length) {
         await handToQueue(env, env.REFRESH_QUEUE, report, left.unstarted, opts.force ?? false);

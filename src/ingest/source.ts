@@ -3,10 +3,11 @@ import { claimSources, type SourceRow } from "../db/sources";
 import { recordSourceFailure, storeArticles } from "../db/store";
 import type { SourceOutcome } from "../domain";
 import type { Bindings } from "../env";
+import { bodyDigest } from "./digest";
 import { DEFAULT_LIMITS, fetchFeed, type FetchLimits } from "./fetch";
 import { normalizeFeed } from "./normalize";
 import { FeedParseError, parseFeed } from "./parse";
-import type { HostSignal, PoliteHooks } from "./polite";
+import { type HostSignal, type PoliteHooks, type Politeness, POLITENESS } from "./polite";
 import { crawlDelays } from "./robots";
 import { iso, nextFetchAfterError, nextFetchAfterSuccess } from "./schedule";
 import { discoverHub } from "./websub/discover";
@@ -29,6 +30,16 @@ export function fetchLimits(env: Bindings): FetchLimits {
   };
 }
 
+/**
+ * The politeness limits, with the per-host cap from `REFRESH_PER_HOST` (1..concurrency).
+ * `sharedBy`: invocations that may work on one host at the same time (queue consumers), which
+ * share the cap between them.
+ */
+export function politeness(env: Bindings, sharedBy = 1): Politeness {
+  const perHost = Math.floor(positive(env.REFRESH_PER_HOST, POLITENESS.perHost));
+  return { ...POLITENESS, perHost: Math.max(1, Math.floor(Math.min(POLITENESS.concurrency, perHost) / sharedBy)) };
+}
+
 export interface SourceResult {
   outcome: SourceOutcome;
   /** What the host said about pacing (429/503, Retry-After). */
@@ -44,7 +55,23 @@ export function storedChange({ outcome, languages }: Pick<SourceResult, "outcome
   return { kind: "articles", stored: outcome.new + outcome.updated, languages, sources: [outcome.id] };
 }
 
+/** A source whose fetch is over (its connection released): what the host said, and the rest of its refresh. */
+export interface FetchedSource {
+  signal: HostSignal;
+  /** Parses and stores what was fetched, or records the failure (D1). */
+  finish: () => Promise<SourceResult>;
+}
+
 export async function refreshSource(env: Bindings, source: SourceRow, limits: FetchLimits): Promise<SourceResult> {
+  return (await fetchSource(env, source, limits)).finish();
+}
+
+/**
+ * The fetch of one source, then (`finish`) the rest of its refresh. Split so a run can start the
+ * next fetch while this body is parsed and stored: connections, not D1 writes, are what a
+ * host and the runtime limit.
+ */
+export async function fetchSource(env: Bindings, source: SourceRow, limits: FetchLimits): Promise<FetchedSource> {
   const started = Date.now();
   const outcome = (o: Omit<SourceOutcome, "id" | "duration_ms">): SourceOutcome => ({ id: source.id, ...o, duration_ms: Date.now() - started });
   const quiet: HostSignal = { throttled: false, retryAfterMs: null };
@@ -63,42 +90,48 @@ export async function refreshSource(env: Bindings, source: SourceRow, limits: Fe
   if (fetched.kind === "failed") {
     const throttled = fetched.status === 429 || fetched.status === 503;
     const signal = { throttled, retryAfterMs: fetched.retryAfterSeconds === null ? null : fetched.retryAfterSeconds * 1000 };
-    return fail(fetched.code, fetched.message, fetched.status, fetched.retryAfterSeconds, signal);
+    return { signal, finish: () => fail(fetched.code, fetched.message, fetched.status, fetched.retryAfterSeconds, signal) };
   }
-  const now = iso(Date.now());
-  if (fetched.kind === "not_modified") {
-    const stored = await storeArticles(env.DB, [], {
-      sourceId: source.id,
-      etag: fetched.etag ?? source.etag,
-      lastModified: fetched.lastModified ?? source.lastModified,
-      httpStatus: 304,
-      status: "not_modified",
-      nextFetchAt: nextFetchAfterSuccess(Date.now(), { ttlMinutes: null, maxAgeSeconds: fetched.maxAgeSeconds }, stretch),
-    }, now);
-    return { outcome: outcome({ status: "not_modified", http_status: 304, new: 0, updated: 0, unchanged: 0, error: null }), signal: quiet, queries: stored.queries, languages: [] };
-  }
-  try {
-    const feed = parseFeed(fetched.body, { url: fetched.finalUrl, contentType: fetched.contentType });
-    const items = await normalizeFeed(feed, { id: source.id, url: fetched.finalUrl, language: source.language, storyScope: source.storyScope, storyKey: source.storyKey });
-    const { queries, warnings, languages, ...counts } = await storeArticles(env.DB, items, {
-      sourceId: source.id,
-      etag: fetched.etag,
-      lastModified: fetched.lastModified,
-      httpStatus: fetched.status,
-      status: "ok",
-      nextFetchAt: nextFetchAfterSuccess(Date.now(), { ttlMinutes: feed.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds }, stretch),
-    }, now);
-    const subscribed = await followHub(env, source.id, discoverHub(fetched.link, feed, fetched.finalUrl), Date.now()).catch((err) => {
-      console.error(JSON.stringify({ level: "error", msg: "websub subscription failed", source: source.id, error: String(err) }));
-      return 1;
-    });
-    const result = outcome({ status: "ok", http_status: fetched.status, ...counts, error: null });
-    return { outcome: warnings.length ? { ...result, warnings } : result, signal: quiet, queries: queries + subscribed, languages };
-  } catch (err) {
-    if (err instanceof FeedParseError) return fail(`parse_${err.code}`, err.message, fetched.status, null);
-    console.error(JSON.stringify({ level: "error", msg: "store failed", source: source.id, error: String(err) }));
-    return fail("store_failed", "the items could not be stored; nothing was written", fetched.status, null, quiet, 1);
-  }
+  const finish = async (): Promise<SourceResult> => {
+    const now = iso(Date.now());
+    const digest = fetched.kind === "fetched" ? await bodyDigest(fetched.body, source, fetched) : null;
+    // A 304, or a 200 with the very bytes stored last time: only the fetch state is written.
+    if (fetched.kind === "not_modified" || digest === source.bodyDigest) {
+      const stored = await storeArticles(env.DB, [], {
+        sourceId: source.id,
+        etag: fetched.etag ?? source.etag,
+        lastModified: fetched.lastModified ?? source.lastModified,
+        httpStatus: fetched.status,
+        status: "not_modified",
+        nextFetchAt: nextFetchAfterSuccess(Date.now(), { ttlMinutes: null, maxAgeSeconds: fetched.maxAgeSeconds }, stretch),
+      }, now);
+      return { outcome: outcome({ status: "not_modified", http_status: fetched.status, new: 0, updated: 0, unchanged: 0, error: null }), signal: quiet, queries: stored.queries, languages: [] };
+    }
+    try {
+      const feed = parseFeed(fetched.body, { url: fetched.finalUrl, contentType: fetched.contentType });
+      const items = await normalizeFeed(feed, { id: source.id, url: fetched.finalUrl, language: source.language, storyScope: source.storyScope, storyKey: source.storyKey });
+      const { queries, warnings, languages, ...counts } = await storeArticles(env.DB, items, {
+        sourceId: source.id,
+        etag: fetched.etag,
+        lastModified: fetched.lastModified,
+        httpStatus: fetched.status,
+        status: "ok",
+        nextFetchAt: nextFetchAfterSuccess(Date.now(), { ttlMinutes: feed.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds }, stretch),
+        bodyDigest: digest,
+      }, now);
+      const subscribed = await followHub(env, source.id, discoverHub(fetched.link, feed, fetched.finalUrl), Date.now()).catch((err) => {
+        console.error(JSON.stringify({ level: "error", msg: "websub subscription failed", source: source.id, error: String(err) }));
+        return 1;
+      });
+      const result = outcome({ status: "ok", http_status: fetched.status, ...counts, error: null });
+      return { outcome: warnings.length ? { ...result, warnings } : result, signal: quiet, queries: queries + subscribed, languages };
+    } catch (err) {
+      if (err instanceof FeedParseError) return fail(`parse_${err.code}`, err.message, fetched.status, null);
+      console.error(JSON.stringify({ level: "error", msg: "store failed", source: source.id, error: String(err) }));
+      return fail("store_failed", "the items could not be stored; nothing was written", fetched.status, null, quiet, 1);
+    }
+  };
+  return { signal: quiet, finish };
 }
 
 export function hostOf(source: SourceRow): string {

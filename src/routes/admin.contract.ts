@@ -30,7 +30,8 @@ export const adminContract: RouteContract[] = [
     operation: {
       operationId: "refresh",
       summary: "Refresh due sources now (admin)",
-      description: "With `source`, refreshes that one source whether due or not; `force=true` refreshes every source.",
+      description:
+        "With `source`, refreshes that one source whether due or not; `force=true` refreshes every source. A source reported `not_modified` had nothing new: `http_status` 304, or 200 with the same bytes as the last body stored (nothing re-read or written).",
       security: adminSecurity,
       responses: {
         200: jsonResponse("The run report", envelope(ref("RunReport"), false), { data: ex.run }, {}),

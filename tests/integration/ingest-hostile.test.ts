@@ -42,6 +42,17 @@ describe("hostile upstreams are cut off and recorded, never stalling the run", (
     expect(await fetchFeed(url, none, { ...fetchLimits(env), maxBytes: size - 1 })).toMatchObject({ kind: "failed", code: "too_large" });
   });
 
+  it("asks once more when the connection is lost before any answer, and no more than once", async () => {
+    const none = { etag: null, lastModified: null };
+    const requests = async (tag: string) => ((await (await fetch(`${upstream()}/hostile/drop-stats?tag=${tag}`)).json()) as { requests: number }).requests;
+    const once = await fetchFeed(`${upstream()}/hostile/drop?tag=once&drops=1`, none, fetchLimits(env));
+    expect(once).toMatchObject({ kind: "fetched", status: 200 });
+    expect(await requests("once")).toBe(2);
+    const twice = await fetchFeed(`${upstream()}/hostile/drop?tag=twice&drops=2`, none, fetchLimits(env));
+    expect(twice).toMatchObject({ kind: "failed", code: "network_error" });
+    expect(await requests("twice")).toBe(2);
+  });
+
   it("stops inflating a gzip bomb at the size limit", async () => {
     await addSource("bomb", "/hostile/gzip-bomb");
     expect(await refreshOne("bomb")).toMatchObject({ status: "error", error: { code: "too_large" } });

@@ -30,13 +30,15 @@ describe("a refresh killed in the middle", () => {
     for (const [id, [path]] of Object.entries(SOURCES)) await addSource(id, path);
 
     // Killed inside a source's batch (batch 1 takes the lease; 2 stores the first source).
+    // One source at a time, so the kill points below fall where they say.
+    const sequential = { ...env, REFRESH_PER_HOST: "1" };
     const minutesAgo = (m: number) => () => Date.now() - m * 60_000;
-    await expect(runRefresh({ ...env, DB: dyingD1(env.DB, { dieOnBatch: 3 }) }, { trigger: "cron", force: true, now: minutesAgo(3) })).rejects.toThrow(/killed/);
+    await expect(runRefresh({ ...sequential, DB: dyingD1(env.DB, { dieOnBatch: 3 }) }, { trigger: "cron", force: true, now: minutesAgo(3) })).rejects.toThrow(/killed/);
     await expectConsistent();
     expect((await Promise.all(ids.map(stored))).filter((n) => n > 0)).toHaveLength(1);
 
     // Killed between sources: a store committed, then nothing more (not even its outcome).
-    await expect(runRefresh({ ...env, DB: dyingD1(env.DB, { dieAfterBatch: 3 }) }, { trigger: "cron", force: true, now: minutesAgo(1.9) })).rejects.toThrow(/killed/);
+    await expect(runRefresh({ ...sequential, DB: dyingD1(env.DB, { dieAfterBatch: 3 }) }, { trigger: "cron", force: true, now: minutesAgo(1.9) })).rejects.toThrow(/killed/);
     await expectConsistent();
 
     const runs = (await getJson("/api/v1/admin/runs", { headers: ADMIN })).body.data as { status: string; finished_at: string | null; sources: { id: string; status: string; new: number }[] }[];

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { addSource, getJson, refreshNow, runCron, setMutableFeed, upstreamRequests } from "../support/worker";
+import { ADMIN, addSource, fetchSettled, getJson, refreshNow, runCron, setMutableFeed, upstreamRequests } from "../support/worker";
 import { CONTENT_VERSION_KEY } from "../../src/cache/keys";
 
 const count = async (sql: string, ...params: unknown[]) =>
@@ -119,5 +119,47 @@ describe("an upstream that fails", () => {
     const health = body.data.find((s: { id: string }) => s.id === "broken");
     expect(health.consecutive_errors).toBe(1);
     expect(health.last_error).toContain("HTTP 500");
+  });
+});
+
+describe("a publisher that answers 200 with the same bytes", () => {
+  it("writes nothing but the fetch state, keeps its new validators, and reads the feed again once it changes", async () => {
+    const feed = rss([{ guid: "s1", title: "Same story", body: "Same words" }, { guid: "s2", title: "Other story", body: "Other words" }]);
+    await setMutableFeed("j", feed);
+    await addSource("same-bytes", "/mutable/j");
+    const first = await refreshNow("source=same-bytes");
+    expect(first.report.sources[0]).toMatchObject({ status: "ok", http_status: 200, new: 2 });
+    const version1 = await env.CACHE.get(CONTENT_VERSION_KEY);
+    const stored = await env.DB.prepare("SELECT id, fetched_at FROM articles WHERE source_id = 'same-bytes' ORDER BY id").all();
+
+    // The same body under a new ETag: the upstream answers 200, not 304.
+    await setMutableFeed("j", feed);
+    const again = await refreshNow("source=same-bytes");
+    expect(again.report.sources[0]).toMatchObject({ status: "not_modified", http_status: 200, new: 0, updated: 0 });
+    expect((await env.DB.prepare("SELECT id, fetched_at FROM articles WHERE source_id = 'same-bytes' ORDER BY id").all()).results).toEqual(stored.results);
+    expect(await env.CACHE.get(CONTENT_VERSION_KEY)).toBe(version1);
+    const health = (await getJson("/api/v1/sources")).body.data.find((s: { id: string }) => s.id === "same-bytes");
+    expect(health).toMatchObject({ last_status: "not_modified", consecutive_errors: 0 });
+
+    // Its new ETag was kept: the next poll is a 304.
+    const conditional = await refreshNow("source=same-bytes");
+    expect(conditional.report.sources[0]).toMatchObject({ status: "not_modified", http_status: 304 });
+    expect((await upstreamRequests()).filter((r) => r.path === "/mutable/j").at(-1)?.headers["if-none-match"]).toBe('"mj2"');
+
+    await setMutableFeed("j", rss([{ guid: "s1", title: "Same story", body: "Edited words" }, { guid: "s2", title: "Other story", body: "Other words" }]));
+    const edited = await refreshNow("source=same-bytes");
+    expect(edited.report.sources[0]).toMatchObject({ status: "ok", http_status: 200, new: 0, updated: 1, unchanged: 1 });
+    expect(await env.CACHE.get(CONTENT_VERSION_KEY)).not.toBe(version1);
+  });
+
+  it("reads the same bytes again in full when the source's language changes", async () => {
+    await setMutableFeed("k", rss([{ guid: "l1", title: "Untagged story", body: "Words" }]).replace("<language>en</language>", ""));
+    await addSource("same-bytes-lang", "/mutable/k", { language: "en" });
+    expect((await refreshNow("source=same-bytes-lang")).report.sources[0]).toMatchObject({ status: "ok", new: 1 });
+    await setMutableFeed("k", rss([{ guid: "l1", title: "Untagged story", body: "Words" }]).replace("<language>en</language>", ""));
+    const patched = await fetchSettled("/api/v1/sources/same-bytes-lang", { method: "PATCH", headers: { ...ADMIN, "content-type": "application/json" }, body: JSON.stringify({ language: "fr" }) });
+    expect(patched.status).toBe(200);
+    const again = await refreshNow("source=same-bytes-lang");
+    expect(again.report.sources[0]).toMatchObject({ status: "ok", http_status: 200, unchanged: 1 });
   });
 });

@@ -40,6 +40,7 @@ function billionLaughs(): string {
 export function hostileRoutes(): Record<string, Route> {
   const mutable = new Map<string, { body: string; type: string; version: number }>();
   const bigBodies = new Map<string, { sent: number; closed: boolean }>();
+  const dropCounts = new Map<string, number>();
   const routes: Record<string, Route> = {
     "/hostile/500": (_req, res) => {
       res.writeHead(500, { "content-type": "text/plain" }).end("internal error");
@@ -86,6 +87,21 @@ export function hostileRoutes(): Record<string, Route> {
     "/hostile/billion-laughs": (_req, res) => {
       res.writeHead(200, { "content-type": "application/rss+xml" }).end(billionLaughs());
     },
+    // Drops the connection of the first `drops` requests of a `tag` without answering, then
+    // answers with a one-item feed; /hostile/drop-stats?tag=x says how many requests came.
+    "/hostile/drop": (req, res) => {
+      const params = new URL(req.url ?? "/", "http://upstream").searchParams;
+      const tag = params.get("tag") ?? "";
+      const seen = (dropCounts.get(tag) ?? 0) + 1;
+      dropCounts.set(tag, seen);
+      if (seen <= Number(params.get("drops") ?? 1)) return void req.socket.destroy();
+      res.writeHead(200, { "content-type": "application/rss+xml" });
+      res.end(`${rssHead()}<item><title>Answered</title><guid>drop-1</guid><link>https://huge.example.org/drop-1</link></item></channel></rss>`);
+    },
+    "/hostile/drop-stats": (req, res) => {
+      const tag = new URL(req.url ?? "/", "http://upstream").searchParams.get("tag") ?? "";
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ requests: dropCounts.get(tag) ?? 0 }));
+    },
     "/hostile/redirect-loop": (_req, res) => {
       res.writeHead(302, { location: "/hostile/redirect-loop" }).end();
     },
@@ -106,7 +122,7 @@ export function hostileRoutes(): Record<string, Route> {
   };
   // One name per test that edits a feed: test files run in parallel against this one server.
   const invalidation = ["inv-en", "inv-fr", "inv-ko", ...Array.from({ length: 12 }, (_, i) => `fan-${i}`)];
-  for (const name of ["a", "b", "c", "d", "e", "f", "g", "h", "archive-1", "archive-2", "archive-3", "archive-4", "archive-5", "archive-6", ...invalidation]) {
+  for (const name of ["a", "b", "c", "d", "e", "f", "g", "h", "j", "k", "archive-1", "archive-2", "archive-3", "archive-4", "archive-5", "archive-6", ...invalidation]) {
     routes[`/mutable/${name}`] = (req, res) => {
       if (req.method === "PUT") {
         const chunks: Buffer[] = [];

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { forEachPolitely, type Politeness } from "../../../src/ingest/polite";
+import type { Bindings } from "../../../src/env";
+import { forEachPolitely, POLITENESS, type Politeness } from "../../../src/ingest/polite";
+import { politeness } from "../../../src/ingest/source";
 
 const LIMITS: Politeness = { concurrency: 4, perHost: 2, maxWaitMs: 1_000 };
 const tick = () => new Promise((r) => setTimeout(r, 1));
@@ -39,6 +41,36 @@ describe("forEachPolitely", () => {
     }, LIMITS);
     expect(done.sort((x, y) => x - y)).toEqual([...Array(12).keys()]);
     expect(t.peakOverall).toBeLessThanOrEqual(4);
+    expect(t.peak.get("a.example")).toBe(2);
+  });
+
+  it("by default gives a host that asked for nothing all six connections, and one at a time once it sets a Crawl-delay", async () => {
+    const items = [...Array(24).keys()].map((id) => ({ id, host: id < 12 ? "quiet.example" : "slow.example" }));
+    const t = tracker();
+    const done: number[] = [];
+    await forEachPolitely(items, (i) => i.host, async (item) => {
+      await t.run(item.host);
+      done.push(item.id);
+    }, POLITENESS, { crawlDelayOf: async (host) => (host === "slow.example" ? 1 : null) });
+    expect(done).toHaveLength(24);
+    expect(t.peak.get("quiet.example")).toBe(6);
+    expect(t.peak.get("slow.example")).toBe(1);
+    expect(t.peakOverall).toBeLessThanOrEqual(6);
+  });
+
+  it("takes the per-host cap from REFRESH_PER_HOST, between 1 and the overall limit", async () => {
+    const cap = (value?: string) => politeness({ REFRESH_PER_HOST: value } as Bindings).perHost;
+    expect(cap()).toBe(6);
+    expect(cap("2")).toBe(2);
+    expect(cap("40")).toBe(6);
+    expect(cap("0")).toBe(6);
+    expect(cap("two")).toBe(6);
+    // Two queue consumers at once share the cap.
+    expect(politeness({} as Bindings, 2).perHost).toBe(3);
+    expect(politeness({ REFRESH_PER_HOST: "1" } as Bindings, 2).perHost).toBe(1);
+    const items = [...Array(8).keys()].map((id) => ({ id, host: "a.example" }));
+    const t = tracker();
+    await forEachPolitely(items, (i) => i.host, (item) => t.run(item.host), politeness({ REFRESH_PER_HOST: "2" } as Bindings));
     expect(t.peak.get("a.example")).toBe(2);
   });
 

@@ -1,0 +1,28 @@
+import type { SourceRow } from "../db/sources";
+
+/**
+ * Bump when parsing or normalizing changes what a feed body turns into: stored digests then
+ * no longer match, and every feed is read again in full once.
+ */
+export const PIPELINE_REVISION = 1;
+
+/**
+ * Identity of a fetched body and of everything that decides what it is stored as. Many
+ * publishers answer every poll with 200 and the same bytes (no validators, or validators that
+ * change with each response); a matching digest means the items stored from it last time are
+ * still exactly what it holds, so the refresh costs what a 304 costs.
+ */
+export async function bodyDigest(
+  body: Uint8Array,
+  source: Pick<SourceRow, "url" | "language" | "storyScope" | "storyKey">,
+  response: { finalUrl: string; contentType: string | null },
+): Promise<string> {
+  const context = new TextEncoder().encode(
+    JSON.stringify([PIPELINE_REVISION, source.url, source.language, source.storyScope, source.storyKey, response.finalUrl, response.contentType]) + "\n",
+  );
+  const all = new Uint8Array(context.length + body.length);
+  all.set(context);
+  all.set(body, context.length);
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
+  return Array.from(hash, (b) => b.toString(16).padStart(2, "0")).join("");
+}
