@@ -27,7 +27,12 @@ export default {
           console.log(JSON.stringify({ level: "info", msg: "refresh finished", run: report.id, sources: report.sources.length, ...totals, queued: report.queued, deferred: report.deferred, skipped: report.skipped }));
         }, (err) => console.error(JSON.stringify({ level: "error", msg: "refresh failed; the run shows as interrupted", error: String(err) }))),
     );
-    ctx.waitUntil(maintainDatabase(env).then((r) => console.log(JSON.stringify({ level: "info", msg: "database upkeep finished", ...r }))));
+    ctx.waitUntil(
+      maintainDatabase(env).then(
+        (r) => console.log(JSON.stringify({ level: "info", msg: "database upkeep finished", ...r })),
+        (err) => console.error(JSON.stringify({ level: "error", msg: "database upkeep failed; the next cron resumes it", error: String(err) })),
+      ),
+    );
   },
   async queue(batch, env, _ctx) {
     await refreshFromQueue(env, batch);
