@@ -7,7 +7,7 @@ const DAY_MS = 86_400_000;
 const SLICE_SIZE = 50;
 /**
  * Slices per cron run: 1,000 bodies every 15 minutes is 96,000 a day, about twice the planned
- * ingest (1,000 sources x 50 items), so a backlog drains. 80 D1 queries and 40 R2 operations:
+ * ingest (1,000 sources x 50 items), so a backlog drains. 40 D1 queries and 40 R2 operations:
  * beside the refresh's budget of 800 queries, the invocation stays under D1's 1,000.
  */
 const SLICES = 20;

@@ -57,3 +57,37 @@ export async function readPackedBody(bucket: R2Bucket, ref: string, contentHash:
   if (body.content_hash !== contentHash) throw new ArchiveReadError(`archived body ${ref} is not the article's content`);
   return body;
 }
+
+const decoder = new TextDecoder();
+
+/**
+ * Several bodies of one pack with one ranged read spanning them (a reindex reads the bodies of
+ * a slice's archived rows; one read per pack instead of one per body). Each is checked as
+ * `readPackedBody` checks one; a body that fails the check is its error in the result. Throws
+ * ArchiveReadError when the pack is gone, and R2's own error when R2 cannot be read.
+ */
+export async function readPackedBodies(
+  bucket: R2Bucket,
+  key: string,
+  rows: readonly { id: string; content_hash: string; body_ref: string }[],
+): Promise<Map<string, PackedBody | ArchiveReadError>> {
+  const spans = rows.map((r) => {
+    const [, offset, length] = r.body_ref.split(" ").map(Number);
+    return { row: r, offset: offset!, length: length! };
+  });
+  const start = Math.min(...spans.map((s) => s.offset));
+  const end = Math.max(...spans.map((s) => s.offset + s.length));
+  const object = await bucket.get(key, { range: { offset: start, length: end - start } });
+  if (!object) throw new ArchiveReadError(`archive pack ${key} is missing`);
+  const bytes = new Uint8Array(await object.arrayBuffer());
+  const out = new Map<string, PackedBody | ArchiveReadError>();
+  for (const { row, offset, length } of spans) {
+    try {
+      const body = JSON.parse(decoder.decode(bytes.subarray(offset - start, offset - start + length))) as PackedBody;
+      out.set(row.id, body.content_hash === row.content_hash ? body : new ArchiveReadError(`archived body ${row.body_ref} is not the article's content`));
+    } catch {
+      out.set(row.id, new ArchiveReadError(`archived body ${row.body_ref} is not readable`));
+    }
+  }
+  return out;
+}

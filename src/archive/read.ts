@@ -8,6 +8,17 @@ import { ArchiveReadError, readPackedBody } from "./packs";
 /** R2 recovers from a failed read within seconds; a client is told to come back then. */
 const ARCHIVE_RETRY_AFTER_SECONDS = 5;
 
+/** R2 could not be read (not: a body is gone), so the client is told to retry. */
+export function archiveUnavailable(): Problem {
+  return new Problem({
+    status: 503,
+    code: "archive_unavailable",
+    title: "Service unavailable",
+    detail: `Archived article bodies cannot be read at the moment; retry after ${ARCHIVE_RETRY_AFTER_SECONDS} seconds.`,
+    headers: { "retry-after": String(ARCHIVE_RETRY_AFTER_SECONDS) },
+  });
+}
+
 /**
  * An article with its body wherever the body is: in its row, or (archived) in R2, read back
  * byte for byte. Readers of the API and the reader pages see no difference. When R2 cannot be
@@ -21,15 +32,7 @@ export async function readArticle(db: D1Reader, bucket: R2Bucket, id: string): P
     const body = await readPackedBody(bucket, stored.bodyRef, stored.contentHash);
     return { ...stored.article, content_html: body.content_html, content_text: body.content_text };
   } catch (err) {
-    if (!(err instanceof ArchiveReadError)) {
-      throw new Problem({
-        status: 503,
-        code: "archive_unavailable",
-        title: "Service unavailable",
-        detail: `The archived body of this article cannot be read at the moment; retry after ${ARCHIVE_RETRY_AFTER_SECONDS} seconds.`,
-        headers: { "retry-after": String(ARCHIVE_RETRY_AFTER_SECONDS) },
-      });
-    }
+    if (!(err instanceof ArchiveReadError)) throw archiveUnavailable();
     console.error(JSON.stringify({ level: "error", msg: "archived body unreadable; serving the summary", article: id, error: err.message }));
     const summary = stored.article.summary;
     return { ...stored.article, content_html: summary ? `<p>${xmlEscape(summary)}</p>` : "", content_text: summary };

@@ -6,7 +6,7 @@ export interface ArchiveOptions {
   before: string;
   /** Articles per slice (one R2 pack and one D1 batch each). */
   sliceSize: number;
-  /** Slices in this call at most: each is 4 D1 queries (a read, a batch of 3) and 2 R2 operations. */
+  /** Slices in this call at most: each is 2 D1 queries (a read, a batch of updates) and 2 R2 operations. */
   slices: number;
 }
 
@@ -36,7 +36,7 @@ export async function archiveSlice(db: D1Database, bucket: R2Bucket, before: str
     packKey(rows, now),
     rows.map((r) => ({ id: r.id, content_hash: r.content_hash, content_html: r.content_html, content_text: r.content_text })),
   );
-  const archived = await clearArchivedBodies(db, rows.map((r, i) => ({ id: r.id, content_hash: r.content_hash, title: r.title, summary: r.summary, ref: refs[i]! })));
+  const archived = await clearArchivedBodies(db, rows.map((r, i) => ({ id: r.id, content_hash: r.content_hash, ref: refs[i]! })));
   return { archived, superseded: rows.length - archived, done: rows.length < size };
 }
 

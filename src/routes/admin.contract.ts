@@ -66,12 +66,14 @@ export const adminContract: RouteContract[] = [
     operation: {
       operationId: "reindex",
       summary: "Rebuild the search index from the articles table, a slice at a time (admin)",
-      description: "Call again with `cursor` set to the returned `next_cursor` until it is null.",
+      description:
+        "Call again with `cursor` set to the returned `next_cursor` until it is null. Archived bodies are read back from the archive, so an archived article is indexed by every word of its body; while the archive cannot be read the call is a 503: call again with the same `cursor`.",
       security: adminSecurity,
       responses: {
         200: jsonResponse("One slice indexed", envelope({ type: "object", properties: { indexed: { type: "integer" }, next_cursor: { type: ["integer", "null"] } } }, false), { data: { indexed: 1000, next_cursor: 1000 } }, noStore),
         400: sharedResponse("BadRequest"),
         ...adminFailures,
+        503: sharedResponse("StorageUnavailable"),
       },
     },
   },

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { reportChange } from "./changes";
+import { archivedTexts } from "../archive/texts";
 import { reindexArticles } from "../db/reindex";
 import { recentRuns } from "../db/runs";
 import { listSubscriptions } from "../db/websub";
@@ -25,7 +26,7 @@ export const adminRoutes = new Hono<AppEnv>()
   .get("/subscriptions", async (c) => c.json({ data: await listSubscriptions(c.env.DB) }))
   .post("/reindex", async (c) => {
     const q = parseParams(reindexQuery, queryObject(new URL(c.req.url)));
-    const report = await reindexArticles(c.env.DB, q);
+    const report = await reindexArticles(c.env.DB, q, archivedTexts(c.env.ARCHIVE));
     // Cached search pages were built from the old index.
     if (report.next_cursor === null) await reportChange(c, { kind: "search-index" });
     return c.json({ data: report });

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { indexText } from "../../src/db/fts";
 import { dateTokens, scopeToken } from "../../src/search/scope";
 import { addSource, getJson, runCron } from "../support/worker";
 
@@ -10,23 +11,40 @@ const urls = async (query: string, perPage = 100) =>
   ((await getJson(`/api/v1/search?${query}&per_page=${perPage}`)).body.data as Hit[]).map((h) => h.url).sort();
 
 /**
- * Puts the index back in its 0005 shape (language and source tokens only, no prefix tables)
- * with the same analyzed text, as a database upgraded from 0005 holds it, then runs 0006.
+ * Puts the index back in its 0005 shape (language and source tokens only, no prefix tables, the
+ * analyzed text stored) with the text every writer analyzes (the index is contentless since
+ * 0011, so it cannot be read back), as a database upgraded from 0005 holds it, then runs 0006.
  */
 async function downgradeAndMigrate(): Promise<void> {
+  const { results: articles } = await env.DB.prepare("SELECT pk, title, summary, content_text, language, source_id FROM articles").all<{
+    pk: number;
+    title: string;
+    summary: string;
+    content_text: string;
+    language: string;
+    source_id: string;
+  }>();
   await env.DB.batch([
     env.DB.prepare("CREATE VIRTUAL TABLE articles_fts_old USING fts5(title, body, scope, tokenize = 'unicode61 remove_diacritics 2')"),
-    env.DB.prepare(
-      "INSERT INTO articles_fts_old (rowid, title, body, scope) SELECT f.rowid, f.title, f.body, 'l' || lower(hex(a.language)) || ' s' || lower(hex(a.source_id)) FROM articles_fts f JOIN articles a ON a.pk = f.rowid",
+    ...articles.map((a) =>
+      env.DB.prepare("INSERT INTO articles_fts_old (rowid, title, body, scope) VALUES (?, ?, ?, ?)").bind(
+        a.pk,
+        ...indexText({ title: a.title, summary: a.summary, contentText: a.content_text }),
+        `${scopeToken("l", a.language)} ${scopeToken("s", a.source_id)}`,
+      ),
     ),
     env.DB.prepare("DROP TRIGGER articles_fts_after_delete"),
     env.DB.prepare("DROP TABLE articles_fts"),
     env.DB.prepare("ALTER TABLE articles_fts_old RENAME TO articles_fts"),
     env.DB.prepare("CREATE TRIGGER articles_fts_after_delete AFTER DELETE ON articles BEGIN DELETE FROM articles_fts WHERE rowid = old.pk; END"),
   ]);
-  const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith("0006_"))!;
-  await env.DB.batch(migration.queries.map((q) => env.DB.prepare(q)));
+  await migrate("0006_");
 }
+
+const migrate = async (prefix: string) => {
+  const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith(prefix))!;
+  await env.DB.batch(migration.queries.map((q) => env.DB.prepare(q)));
+};
 
 beforeAll(async () => {
   await addSource("mig-en", "/relevance/en.xml");
@@ -50,6 +68,8 @@ describe("migration 0006", () => {
     for (const r of results) {
       expect(r.scope).toBe([scopeToken("l", r.language), scopeToken("s", r.source_id), ...dateTokens(r.published_at)].join(" "));
     }
+    // Then on to today's (contentless) index, which is what search runs on.
+    await migrate("0011_");
     // Different URLs from the first round, so no cached answer stands in for the new index.
     const after = await Promise.all(queries.map((q) => urls(q, 99)));
     expect(after).toEqual(before);

@@ -49,6 +49,17 @@ const feed = fc.uniqueArray(
 
 let run = 0;
 
+/**
+ * The index is contentless (it returns no stored text), so an entry is asked whether its title
+ * column holds exactly `title`'s analyzed words, from the first one on: titles differ from
+ * their edits only in their last word.
+ */
+async function titleIndexed(pk: number, title: string): Promise<boolean> {
+  const phrase = `title : ^ "${analyzeForIndex(title).replaceAll('"', '""')}"`;
+  const row = await env.DB.prepare("SELECT count(*) AS n FROM articles_fts WHERE rowid = ?1 AND articles_fts MATCH ?2").bind(pk, phrase).first<{ n: number }>();
+  return row!.n === 1;
+}
+
 describe("storing a source's items", () => {
   it("keeps exactly the latest version of every item seen, indexed once, with honest counts", async () => {
     await fc.assert(
@@ -76,20 +87,20 @@ describe("storing a source's items", () => {
           expect(warnings).toEqual([]);
         }
         const rows = await env.DB.prepare(
-          `SELECT a.id, a.content_hash AS hash, a.title, a.published_at AS published, f.title AS indexed,
+          `SELECT a.pk, a.id, a.content_hash AS hash, a.title, a.published_at AS published,
              (SELECT count(*) FROM articles_fts g WHERE g.rowid = a.pk) AS entries
-           FROM articles a LEFT JOIN articles_fts f ON f.rowid = a.pk WHERE a.source_id = ? ORDER BY a.id`,
+           FROM articles a WHERE a.source_id = ? ORDER BY a.id`,
         )
           .bind(source)
-          .all<{ id: string; hash: string; title: string; published: string; indexed: string | null; entries: number }>();
+          .all<{ pk: number; id: string; hash: string; title: string; published: string; entries: number }>();
         expect(rows.results.map((r) => r.id)).toEqual([...model.keys()].sort());
         for (const r of rows.results) {
           const m = model.get(r.id)!;
-          expect({ hash: r.hash, title: r.title, published: r.published, indexed: r.indexed, entries: r.entries }).toEqual({
+          expect({ hash: r.hash, title: r.title, published: r.published, indexed: await titleIndexed(r.pk, m.title), entries: r.entries }).toEqual({
             hash: m.hash,
             title: m.title,
             published: m.published,
-            indexed: analyzeForIndex(m.title),
+            indexed: true,
             entries: 1,
           });
         }
