@@ -65,7 +65,10 @@ async function start(scriptPath, dir) {
   const url = await mf.ready;
   await applyMigrations(await mf.getD1Database("DB"), await migrationFiles());
   const call = async (pathAndQuery, body) => {
-    const res = await fetch(new URL(pathAndQuery, url), body ? { method: "POST", body: JSON.stringify(body) } : {});
+    const send = () => fetch(new URL(pathAndQuery, url), body ? { method: "POST", body: JSON.stringify(body) } : {});
+    // A kept-alive connection the local server closed meanwhile fails while the request is
+    // still being written (so it never ran): sent again once, on a new connection.
+    const res = await send().catch((err) => (err?.cause?.code === "EPIPE" ? send() : Promise.reject(err)));
     const text = await res.text();
     if (!res.ok) throw new Error(`${pathAndQuery}: ${res.status} ${text.slice(0, 300)}`);
     return JSON.parse(text);

@@ -30,6 +30,8 @@ export interface Bindings extends Omit<Cloudflare.Env, "REFRESH_QUEUE"> {
   ARCHIVE_AFTER_DAYS?: string;
   /** Days refresh run logs are kept (default 30; "off"). */
   RUN_LOG_DAYS?: string;
+  /** Size the live database should stay under, in MB (default 5120): the cron warns when it nears it. */
+  DB_BUDGET_MB?: string;
 }
 
 /** One queued unit of refresh work: sources of one host, paced together. */

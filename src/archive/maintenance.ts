@@ -1,5 +1,6 @@
 import { pruneRuns } from "../db/runs";
 import type { Bindings } from "../env";
+import { checkBudget, nearBudget, type BudgetReport } from "./budget";
 import { archiveBodies, type ArchiveReport } from "./step";
 
 const DAY_MS = 86_400_000;
@@ -23,15 +24,17 @@ function days(value: string | undefined, fallback: number): number | null {
 export interface MaintenanceReport {
   archive: ArchiveReport | null;
   prunedRuns: number | null;
+  budget: BudgetReport | null;
 }
 
 /**
  * The cron's upkeep of the database's size: bodies older than ARCHIVE_AFTER_DAYS (default 30)
- * move to R2, run logs older than RUN_LOG_DAYS (default 30) are deleted. Both are bounded per
- * call and carry on where the last call stopped; each step fails alone.
+ * move to R2, run logs older than RUN_LOG_DAYS (default 30) are deleted (both bounded per call,
+ * carrying on where the last call stopped), and the size is checked against DB_BUDGET_MB: a
+ * warning in the log when the next shard is due. Each step fails alone.
  */
 export async function maintainDatabase(env: Bindings, now: Date = new Date()): Promise<MaintenanceReport> {
-  const report: MaintenanceReport = { archive: null, prunedRuns: null };
+  const report: MaintenanceReport = { archive: null, prunedRuns: null, budget: null };
   const archiveDays = days(env.ARCHIVE_AFTER_DAYS, 30);
   const runDays = days(env.RUN_LOG_DAYS, 30);
   const iso = now.toISOString();
@@ -50,6 +53,14 @@ export async function maintainDatabase(env: Bindings, now: Date = new Date()): P
     } catch (err) {
       errors.push(`run logs: ${String(err)}`);
     }
+  }
+  try {
+    report.budget = await checkBudget(env, now);
+    if (nearBudget(report.budget)) {
+      console.warn(JSON.stringify({ level: "warn", msg: "the live database nears its budget: provision the next shard (docs/CAPACITY.md)", ...report.budget }));
+    }
+  } catch (err) {
+    errors.push(`budget: ${String(err)}`);
   }
   if (errors.length) console.error(JSON.stringify({ level: "error", msg: "database upkeep failed; it resumes on the next cron run", errors }));
   return report;

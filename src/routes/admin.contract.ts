@@ -59,6 +59,40 @@ export const adminContract: RouteContract[] = [
     },
   },
   {
+    method: "get",
+    path: "/api/v1/admin/capacity",
+    operation: {
+      operationId: "capacity",
+      summary: "The live database against its size budget (admin)",
+      description:
+        "D1's size of the live database, its articles and the last day's, and at that pace how many days of articles the budget (`DB_BUDGET_MB`, default 5120) holds and how many are left (negative once past it). The cron logs a warning when fewer than 14 are left: the next shard is due (docs/CAPACITY.md).",
+      security: adminSecurity,
+      responses: {
+        200: jsonResponse(
+          "The figures",
+          envelope(
+            {
+              type: "object",
+              properties: {
+                database_bytes: { type: "integer" },
+                budget_bytes: { type: "integer" },
+                articles: { type: "integer" },
+                articles_last_day: { type: "integer" },
+                bytes_per_article: { type: ["integer", "null"] },
+                days_held: { type: ["number", "null"] },
+                days_left: { type: ["number", "null"] },
+              },
+            },
+            false,
+          ),
+          { data: { database_bytes: 3_221_225_472, budget_bytes: 5_368_709_120, articles: 520_000, articles_last_day: 50_000, bytes_per_article: 6194, days_held: 17.3, days_left: 6.9 } },
+          noStore,
+        ),
+        ...adminFailures,
+      },
+    },
+  },
+  {
     method: "post",
     path: "/api/v1/admin/reindex",
     query: reindexQuery,

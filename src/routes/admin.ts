@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { reportChange } from "./changes";
+import { checkBudget } from "../archive/budget";
 import { archivedTexts } from "../archive/texts";
 import { reindexArticles } from "../db/reindex";
 import { recentRuns } from "../db/runs";
@@ -24,6 +25,7 @@ export const adminRoutes = new Hono<AppEnv>()
     return c.json({ data: await recentRuns(c.env.DB, q.limit) });
   })
   .get("/subscriptions", async (c) => c.json({ data: await listSubscriptions(c.env.DB) }))
+  .get("/capacity", async (c) => c.json({ data: await checkBudget(c.env) }))
   .post("/reindex", async (c) => {
     const q = parseParams(reindexQuery, queryObject(new URL(c.req.url)));
     const report = await reindexArticles(c.env.DB, q, archivedTexts(c.env.ARCHIVE));
