@@ -6,6 +6,7 @@
 //
 //   node bench/capacity.mjs                       # 10k articles; a year of 100 a day
 //   node bench/capacity.mjs --size 2000 --per-day 30
+//   node bench/capacity.mjs --only year           # or --only unit: one of the two phases
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -21,6 +22,7 @@ const { values: opts } = parseArgs({
     "per-day": { type: "string", default: "100" },
     days: { type: "string", default: "365" },
     "archive-after": { type: "string", default: "30" },
+    only: { type: "string" },
   },
 });
 const SIZE = Number(opts.size);
@@ -217,6 +219,7 @@ async function simulatedYear(scriptPath, analyze, dir) {
       const r = await archiveAll(call, before, new Date(now).toISOString());
       const objects = await (await mf.getR2Bucket("ARCHIVE")).list({ limit: 1000 });
       rows.push({ day: Math.min(DAYS, day + 30), articles: pk, archivedNow: r.archived, dbBytes: r.size, packs: objects.objects.length });
+      console.error(`day ${rows.at(-1).day}: ${pk} articles, ${fmtMb(r.size)} MB`);
     }
     // Every sampled article still readable byte for byte, listed, found by its title, and found
     // by its title and a phrase of its body together (the body is archived for most).
@@ -237,8 +240,9 @@ async function simulatedYear(scriptPath, analyze, dir) {
       const both = await call(`/search?q=${encodeURIComponent(`${quoted(a.title)} ${quoted(words.slice(10, 15).join(" "))}`)}`);
       if (both.ids.includes(a.id)) foundByBody++;
     }
-    const merged = (await call("/sql", [OPTIMIZE])).size;
     const listed = (await call("/list")).total;
+    console.error(`sampled ${all.length}: ${identical} identical, ${found} by title, ${foundByBody} of ${withPhrase} by title and body`);
+    const merged = (await call("/sql", [OPTIMIZE])).size;
     return { rows, sampled: all.length, identical, found, withPhrase, foundByBody, listed, total: pk, merged };
   } finally {
     await mf.dispose();
@@ -250,26 +254,29 @@ try {
   const app = await buildNodeModules(path.join(RESULTS_DIR, ".build", "node"));
   const scriptPath = await bundle(path.join(tmp, "build"));
   const started = Date.now();
-  const unit = await bytesPerArticle(scriptPath, app.analyzeForIndex, path.join(tmp, "one"));
-  console.log(`\n## Bytes per article (${unit.articles} generated articles; D1 size_after deltas)\n`);
-  console.log("| | total | row | indexes | full-text index |\n|---|---:|---:|---:|---:|");
-  console.log(`| body in D1 | ${unit.full.total} | ${unit.full.rows} | ${unit.full.indexes} | ${unit.full.fts} |`);
-  console.log(`| body archived | ${unit.archived.total} | ${unit.archived.rows} | ${unit.archived.indexes} | ${unit.archived.fts} |`);
-  console.log(`\nRight after archival, before FTS5 merges its segments: ${unit.archivedUnmerged} bytes per article.`);
-  console.log(`An archived row written afresh (no free space in its pages): ${unit.compactRows} bytes.`);
-  console.log(`Body (HTML + text) per article: ${unit.bodyBytes} bytes. The full-text index storing its text (before migration 0011): ${unit.storedTextFts} bytes per article.`);
-  console.log(`Indexes per article: ${JSON.stringify(unit.indexes)}; unarchived index while all bodies are in D1: ${unit.unarchivedIndexFull}.`);
-  console.log(`Archived detail byte-identical: ${unit.identical}`);
-  console.log(`Archival cost per article: ${unit.archivalRows.written} D1 rows written, ${unit.archivalRows.read} rows read.`);
-  console.log("\n## D1 rows read per request\n\n| request | body in D1 | bodies archived |\n|---|---:|---:|");
-  for (const k of Object.keys(unit.readsFull)) console.log(`| ${k} | ${unit.readsFull[k]} | ${unit.readsArchived[k]} |`);
-
-  const year = await simulatedYear(scriptPath, app.analyzeForIndex, path.join(tmp, "year"));
-  console.log(`\n## A simulated year: ${PER_DAY} articles a day, bodies archived after ${ARCHIVE_AFTER} days\n`);
-  console.log("| day | articles | archived this step | live D1 (MB) | bytes/article | R2 packs |\n|---:|---:|---:|---:|---:|---:|");
-  for (const r of year.rows) console.log(`| ${r.day} | ${r.articles} | ${r.archivedNow} | ${fmtMb(r.dbBytes)} | ${perArticle(r.dbBytes, r.articles)} | ${r.packs} |`);
-  console.log(`\nAfter merging the full-text index's segments: ${fmtMb(year.merged)} MB, ${perArticle(year.merged, year.total)} bytes per article.`);
-  console.log(`Listed: ${year.listed} of ${year.total}. Sampled ${year.sampled}: ${year.identical} byte-identical bodies, ${year.found} found by their title; ${year.foundByBody} of ${year.withPhrase} found by their title and a phrase of their body.`);
+  const unit = opts.only === "year" ? null : await bytesPerArticle(scriptPath, app.analyzeForIndex, path.join(tmp, "one"));
+  if (unit) {
+    console.log(`\n## Bytes per article (${unit.articles} generated articles; D1 size_after deltas)\n`);
+    console.log("| | total | row | indexes | full-text index |\n|---|---:|---:|---:|---:|");
+    console.log(`| body in D1 | ${unit.full.total} | ${unit.full.rows} | ${unit.full.indexes} | ${unit.full.fts} |`);
+    console.log(`| body archived | ${unit.archived.total} | ${unit.archived.rows} | ${unit.archived.indexes} | ${unit.archived.fts} |`);
+    console.log(`\nRight after archival, before FTS5 merges its segments: ${unit.archivedUnmerged} bytes per article.`);
+    console.log(`An archived row written afresh (no free space in its pages): ${unit.compactRows} bytes.`);
+    console.log(`Body (HTML + text) per article: ${unit.bodyBytes} bytes. The full-text index storing its text (before migration 0011): ${unit.storedTextFts} bytes per article.`);
+    console.log(`Indexes per article: ${JSON.stringify(unit.indexes)}; unarchived index while all bodies are in D1: ${unit.unarchivedIndexFull}.`);
+    console.log(`Archived detail byte-identical: ${unit.identical}`);
+    console.log(`Archival cost per article: ${unit.archivalRows.written} D1 rows written, ${unit.archivalRows.read} rows read.`);
+    console.log("\n## D1 rows read per request\n\n| request | body in D1 | bodies archived |\n|---|---:|---:|");
+    for (const k of Object.keys(unit.readsFull)) console.log(`| ${k} | ${unit.readsFull[k]} | ${unit.readsArchived[k]} |`);
+  }
+  if (opts.only !== "unit") {
+    const year = await simulatedYear(scriptPath, app.analyzeForIndex, path.join(tmp, "year"));
+    console.log(`\n## A simulated year: ${PER_DAY} articles a day, bodies archived after ${ARCHIVE_AFTER} days\n`);
+    console.log("| day | articles | archived this step | live D1 (MB) | bytes/article | R2 packs |\n|---:|---:|---:|---:|---:|---:|");
+    for (const r of year.rows) console.log(`| ${r.day} | ${r.articles} | ${r.archivedNow} | ${fmtMb(r.dbBytes)} | ${perArticle(r.dbBytes, r.articles)} | ${r.packs} |`);
+    console.log(`\nAfter merging the full-text index's segments: ${fmtMb(year.merged)} MB, ${perArticle(year.merged, year.total)} bytes per article.`);
+    console.log(`Listed: ${year.listed} of ${year.total}. Sampled ${year.sampled}: ${year.identical} byte-identical bodies, ${year.found} found by their title; ${year.foundByBody} of ${year.withPhrase} found by their title and a phrase of their body.`);
+  }
   console.log(`(${((Date.now() - started) / 1000).toFixed(0)} s)`);
 } finally {
   await rm(tmp, { recursive: true, force: true });
