@@ -71,16 +71,19 @@ export async function readPackedBodies(
   key: string,
   rows: readonly { id: string; content_hash: string; body_ref: string }[],
 ): Promise<Map<string, PackedBody | ArchiveReadError>> {
-  const spans = rows.map((r) => {
-    const [, offset, length] = r.body_ref.split(" ").map(Number);
-    return { row: r, offset: offset!, length: length! };
-  });
+  const out = new Map<string, PackedBody | ArchiveReadError>();
+  const spans = [];
+  for (const row of rows) {
+    const [, offset = NaN, length = NaN] = row.body_ref.split(" ").map(Number);
+    if (Number.isSafeInteger(offset) && Number.isSafeInteger(length) && offset >= 0 && length > 0) spans.push({ row, offset, length });
+    else out.set(row.id, new ArchiveReadError(`archived body ${row.body_ref} is no address`));
+  }
+  if (!spans.length) return out;
   const start = Math.min(...spans.map((s) => s.offset));
   const end = Math.max(...spans.map((s) => s.offset + s.length));
   const object = await bucket.get(key, { range: { offset: start, length: end - start } });
   if (!object) throw new ArchiveReadError(`archive pack ${key} is missing`);
   const bytes = new Uint8Array(await object.arrayBuffer());
-  const out = new Map<string, PackedBody | ArchiveReadError>();
   for (const { row, offset, length } of spans) {
     try {
       const body = JSON.parse(decoder.decode(bytes.subarray(offset - start, offset - start + length))) as PackedBody;

@@ -3,8 +3,9 @@ import { FTS_FIELDS, indexStatement, indexText, jsonChunks, unindexSameStatement
 /**
  * Rebuilds the FTS index (derived data) from the articles table and the archived bodies in
  * R2, a bounded slice per call so any corpus fits D1's limits: at most 100 bound parameters
- * per statement and 1,000 queries per invocation. Articles are visited in pk order from a cursor; each chunk is one atomic
- * batch that also drops index rows whose article is gone. Search keeps working meanwhile.
+ * per statement and 1,000 queries per invocation. Articles are visited in pk order from a
+ * cursor; each chunk is one atomic batch that also drops index rows whose article is gone.
+ * Search keeps working meanwhile.
  */
 
 export interface ReindexOptions {

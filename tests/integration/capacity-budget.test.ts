@@ -82,7 +82,7 @@ describe("the cron's budget check", () => {
     await worker.scheduled(createScheduledController({ cron: REFRESH_CRON, scheduledTime: Date.now() }), { ...env, ...vars }, ctx);
     await waitOnExecutionContext(ctx);
   };
-  const budgetWarnings = (spy: ReturnType<typeof vi.spyOn>) =>
+  const budgetWarnings = (spy: { mock: { calls: unknown[][] } }) =>
     spy.mock.calls.map((args) => String(args[0])).filter((line) => line.includes("provision the next shard"));
 
   it("logs a warning when the next shard is due, and stays quiet while the budget is far", async () => {
