@@ -1,5 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { ArchiveReadError, readPackedBodies, writePack } from "../../src/archive/packs";
 import { archiveBodies } from "../../src/archive/step";
 import worker from "../../src/index";
 import { ADMIN, addSource, getJson, refreshNow, setMutableFeed } from "../support/worker";
@@ -99,5 +100,30 @@ describe("archived articles in search", () => {
     expect(await found("tundra1")).toEqual([a1]);
     expect(await found("permafrost1")).toEqual([a1]);
     expect(await found("narwhal1")).toEqual([]);
+  });
+});
+
+describe("reading several bodies of one pack", () => {
+  it("reads them with one ranged read, each checked against its row, a bad one failing alone", async () => {
+    const bodies = [1, 2, 3, 4].map((n) => ({ id: `p${n}`, content_hash: `h${n}`, content_html: `<p>Body ${n} — 気候 🌍</p>`, content_text: `Body ${n} — 気候 🌍` }));
+    const refs = await writePack(env.ARCHIVE, "bodies/test/several.ndjson", bodies);
+    let gets = 0;
+    const counting = bucketWith((...args: Parameters<R2Bucket["get"]>) => {
+      gets++;
+      return env.ARCHIVE.get(...args);
+    });
+    const rows = [
+      { id: "p2", content_hash: "h2", body_ref: refs[1]! },
+      { id: "p4", content_hash: "h4", body_ref: refs[3]! },
+      { id: "p3", content_hash: "another version", body_ref: refs[2]! },
+      { id: "p9", content_hash: "h9", body_ref: "bodies/test/several.ndjson x 10" },
+    ];
+    const read = await readPackedBodies(counting, "bodies/test/several.ndjson", rows);
+    expect(gets).toBe(1);
+    expect(read.get("p2")).toEqual(bodies[1]);
+    expect(read.get("p4")).toEqual(bodies[3]);
+    expect(read.get("p3")).toBeInstanceOf(ArchiveReadError);
+    expect(read.get("p9")).toBeInstanceOf(ArchiveReadError);
+    await expect(readPackedBodies(env.ARCHIVE, "bodies/test/none.ndjson", rows.slice(0, 1))).rejects.toBeInstanceOf(ArchiveReadError);
   });
 });
