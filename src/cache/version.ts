@@ -87,11 +87,6 @@ export async function contentVersions(kv: KVNamespace, now = Date.now()): Promis
   return known.read;
 }
 
-/** The version the answer at this URL is keyed under (partitions.ts), or null when unknown. */
-export function contentVersion(kv: KVNamespace, url: string, now = Date.now()): Promise<{ version: string | null; fault: CacheFault | null }> {
-  return partitionsVersion(kv, dependenciesOf(url), now);
-}
-
 /** The version of what depends on these partitions, or null when unknown. */
 export async function partitionsVersion(kv: KVNamespace, deps: readonly Partition[], now = Date.now()): Promise<{ version: string | null; fault: CacheFault | null }> {
   const { versions, fault } = await contentVersions(kv, now);
