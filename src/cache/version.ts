@@ -2,7 +2,7 @@ import { bumpPartitions, claimPublish, prunePartitions, storedVersions } from ".
 import type { Bindings } from "../env";
 import { bounded } from "./bounded";
 import { CONTENT_VERSION_KEY, RESPONSE_TTL_SECONDS, STALE_MAX_MS, VERSION_TTL_MS } from "./keys";
-import { dependenciesOf, NO_VERSIONS, versionOf, withPrevious, type Partition, type Versions } from "./partitions";
+import { NO_VERSIONS, versionOf, withPrevious, type Partition, type Versions } from "./partitions";
 import type { CacheFault } from "./status";
 
 /** KV shows a write to other locations within about this long (and usually far sooner). */
