@@ -112,13 +112,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function publishVersions(env: Pick<Bindings, "DB" | "CACHE">, clock: () => number = Date.now): Promise<boolean> {
   let seen: number | null = null;
   for (let attempt = 0; attempt < PUBLISH_ATTEMPTS; attempt++) {
+    // What readers know now, so each partition this publication bumps carries the version its
+    // retired entries were filed under (stale.ts). Read before the claim: between a claim and
+    // its write nothing may wait, or two writes could land closer than a second. Unreadable:
+    // published without previous versions, and nothing is served stale.
+    const read = await bounded(() => env.CACHE.get(CONTENT_VERSION_KEY), VERSION_READ_TIMEOUT_MS);
+    const before = read.ok ? parseVersions(read.value) : null;
     const claim = await claimPublish(env.DB, PUBLISH_SPACING_MS);
     learn(claim.versions, clock());
     if (claim.claimed) {
-      // What readers knew before, so each bumped partition carries the version its retired
-      // entries were filed under (stale.ts). Unreadable: published without, nothing served stale.
-      const read = await bounded(() => env.CACHE.get(CONTENT_VERSION_KEY), VERSION_READ_TIMEOUT_MS);
-      const before = read.ok ? parseVersions(read.value) : null;
       const published = before ? withPrevious(before, claim.versions, clock() - STALE_MAX_MS) : claim.versions;
       await env.CACHE.put(CONTENT_VERSION_KEY, JSON.stringify(published));
       return true;
