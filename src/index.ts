@@ -1,20 +1,16 @@
 import { maintainDatabase } from "./archive/maintenance";
 import { createApp } from "./app";
-import { lookupMemory, rememberResponse, type MemoryLookup } from "./cache/memory-tier";
+import { serveThroughTiers } from "./cache/serve";
 import { repairContentVersion } from "./cache/version";
 import type { Bindings, RefreshMessage } from "./env";
 import { refreshFromQueue, runRefresh } from "./ingest/run";
 
 const app = createApp();
 
-const UNCACHED: MemoryLookup = { response: null, key: null, negotiated: false };
-
 export default {
   async fetch(request, env, ctx) {
-    // Hot responses are answered from isolate memory before the app runs (cache/memory-tier.ts).
-    // Whatever goes wrong there, the app still answers: the memory tier is an optimisation.
-    const memory = await lookupMemory(request, env).catch(() => UNCACHED);
-    return memory.response ?? rememberResponse(memory, request, await app.fetch(request, env, ctx));
+    // Hot responses are answered from isolate memory before the app runs (cache/serve.ts).
+    return serveThroughTiers(request, env, ctx, async (req) => app.fetch(req, env, ctx));
   },
   async scheduled(_controller, env, ctx) {
     ctx.waitUntil(

@@ -2,10 +2,13 @@ import { REPLAYED_HEADERS } from "./policy";
 
 /**
  * A cached response as every tier stores it. Encoded, it is one line of JSON holding the
- * headers, a newline, then the body bytes: one value per key, whatever the header sizes
- * (KV metadata would cap them at 1 KB), and the body is never re-escaped.
+ * version it was built under and the headers, a newline, then the body bytes: one value per
+ * key, whatever the header sizes (KV metadata would cap them at 1 KB), and the body is never
+ * re-escaped.
  */
 export interface CachedEntry {
+  /** The version of what the answer depends on when it was built (partitions.ts `stampOf`). */
+  version: number;
   headers: [string, string][];
   body: Uint8Array;
 }
@@ -14,17 +17,17 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const NEWLINE = 10;
 
-export function entryFrom(headers: Headers, body: Uint8Array): CachedEntry {
+export function entryFrom(version: number, headers: Headers, body: Uint8Array): CachedEntry {
   const kept: [string, string][] = [];
   for (const name of REPLAYED_HEADERS) {
     const value = headers.get(name);
     if (value !== null) kept.push([name, value]);
   }
-  return { headers: kept, body };
+  return { version, headers: kept, body };
 }
 
 export function encodeEntry(entry: CachedEntry): Uint8Array {
-  const head = encoder.encode(`${JSON.stringify(entry.headers)}\n`);
+  const head = encoder.encode(`${JSON.stringify({ v: entry.version, h: entry.headers })}\n`);
   const out = new Uint8Array(head.length + entry.body.length);
   out.set(head);
   out.set(entry.body, head.length);
@@ -36,9 +39,11 @@ export function decodeEntry(bytes: Uint8Array): CachedEntry | null {
   const split = bytes.indexOf(NEWLINE);
   if (split < 0) return null;
   try {
-    const headers: unknown = JSON.parse(decoder.decode(bytes.subarray(0, split)));
-    if (!Array.isArray(headers) || !headers.every((h) => Array.isArray(h) && h.length === 2 && h.every((v) => typeof v === "string"))) return null;
-    return { headers: headers as [string, string][], body: bytes.slice(split + 1) };
+    const head: unknown = JSON.parse(decoder.decode(bytes.subarray(0, split)));
+    if (typeof head !== "object" || head === null) return null;
+    const { v: version, h: headers } = head as { v?: unknown; h?: unknown };
+    if (typeof version !== "number" || !Array.isArray(headers) || !headers.every((h) => Array.isArray(h) && h.length === 2 && h.every((v) => typeof v === "string"))) return null;
+    return { version, headers: headers as [string, string][], body: bytes.slice(split + 1) };
   } catch {
     return null;
   }

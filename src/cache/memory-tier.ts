@@ -1,17 +1,20 @@
 import type { Bindings } from "../env";
 import { ByteLru } from "./memory-lru";
 import { admitted, BODY_HEADERS, countsWhenCached, keyCoversVary, negotiatesLocale, NEVER_REPLAYED, notModified } from "./policy";
-import { CACHE_STATUS_HEADER, hitStatus } from "./status";
-import { dependenciesOf, epochOf, versionOf } from "./partitions";
+import { tiersOf } from "./keys";
+import { dependenciesOf, epochOf, stampOf } from "./partitions";
+import { freshness, isRebuild } from "./stale";
+import { CACHE_STATUS_HEADER, hitStatus, servedStale, staleStatus } from "./status";
 import { contentVersions } from "./version";
 
 /**
  * The in-isolate tier, in front of the whole app: a hit is answered before routing or any
  * middleware runs and costs no I/O, so a cached page costs little more than a hello world.
  * It keeps complete final responses (every header the app added) of the responses the shared
- * response cache handled, keyed by the version of what the answer depends on (partitions.ts)
- * and everything that selects the response: the URL and, where the answer negotiates its
- * locale, the Accept-Language header.
+ * response cache handled, with the version of what the answer depends on (partitions.ts), keyed
+ * by everything that selects the response: the URL and, where the answer negotiates its
+ * locale, the Accept-Language header. An entry retired lately answers while it is rebuilt
+ * (stale.ts; the caller starts the rebuild).
  * What selects, replays and conditionally answers an entry is the serving policy (policy.ts).
  */
 
@@ -35,6 +38,8 @@ interface Remembered {
    */
   headers: Headers;
   notModified: Headers;
+  /** The version it was built under. */
+  version: number;
   etag: string | null;
   /** A hit on it still counts against the rate limit (policy.ts), decided once when stored. */
   counted: boolean;
@@ -46,17 +51,24 @@ let memoryEpoch = -1;
 /** A memory lookup: the remembered response, or what the app's answer may be filed under. */
 export interface MemoryLookup {
   response: Response | null;
+  /** The response is a retired entry, served while it is rebuilt. */
+  stale: boolean;
   key: string | null;
+  /** The version an answer computed now is filed under. */
+  version: number;
   /** Whether the key holds Accept-Language, so a response may vary on it. */
   negotiated: boolean;
 }
 
-const NONE: MemoryLookup = { response: null, key: null, negotiated: false };
+export const NONE: MemoryLookup = { response: null, stale: false, key: null, version: 0, negotiated: false };
 
-async function keyOf(request: Request, env: Bindings): Promise<Pick<MemoryLookup, "key" | "negotiated">> {
-  const { versions } = await contentVersions(env.CACHE);
+type Keyed = Pick<MemoryLookup, "version" | "negotiated"> & { key: string; freshness: (version: number) => ReturnType<typeof freshness> };
+
+async function keyOf(request: Request, env: Bindings): Promise<Keyed | null> {
+  const now = Date.now();
+  const { versions } = await contentVersions(env.CACHE, now);
   // Without versions nothing can be filed safely: KV is failing, the app answers uncached.
-  if (versions === null) return NONE;
+  if (versions === null) return null;
   const epoch = epochOf(versions);
   if (epoch !== memoryEpoch) {
     // Every entry was retired at once and can never be hit again: give its memory back now.
@@ -66,37 +78,51 @@ async function keyOf(request: Request, env: Bindings): Promise<Pick<MemoryLookup
   }
   // Read once: every read of `request.url` makes a new string.
   const url = request.url;
-  const version = versionOf(versions, dependenciesOf(url));
+  const deps = dependenciesOf(url);
   const negotiated = negotiatesLocale(url);
   const language = negotiated ? (request.headers.get("accept-language") ?? "") : "";
-  return { key: `${version}\n${language}\n${url}`, negotiated };
+  return { key: `${language}\n${url}`, version: stampOf(versions, deps), negotiated, freshness: (version) => freshness(version, versions, deps, now) };
 }
 
 /**
  * The remembered response for this request, if any. A hit that still counts against the rate
  * limit (a search) and is over it goes on to the app, which answers 429 from the same decision.
- * The key carries the version read before the app runs, so an answer computed while a refresh
- * moves the version on is never filed under the newer one.
+ * The lookup carries the version read before the app runs, so an answer computed while a
+ * refresh moves the version on is never filed under the newer one. A rebuild (stale.ts) gets
+ * no response: it is what replaces the entry.
  */
 export async function lookupMemory(request: Request, env: Bindings): Promise<MemoryLookup> {
   if (request.method !== "GET" && request.method !== "HEAD") return NONE;
-  const { key, negotiated } = await keyOf(request, env);
-  const found = key === null ? undefined : memory.get(key);
-  if (!found) return { response: null, key, negotiated };
+  const keyed = await keyOf(request, env);
+  if (!keyed) return NONE;
+  const { key, version, negotiated } = keyed;
+  const miss: MemoryLookup = { response: null, stale: false, key, version, negotiated };
+  const found = isRebuild(request) ? undefined : memory.get(key);
+  if (!found) return miss;
+  const fresh = keyed.freshness(found.version);
+  if (fresh === "retired") return miss;
   if (found.counted && !(await admitted(env, request, "hit"))) return NONE;
+  const stale = fresh === "stale";
   if (notModified(found.etag, request.headers.get("if-none-match"))) {
-    return { response: new Response(null, { status: 304, headers: found.notModified }), key, negotiated };
+    return { response: new Response(null, { status: 304, headers: found.notModified }), stale, key, version, negotiated };
   }
-  return { response: new Response(request.method === "HEAD" ? null : found.body, { status: 200, headers: found.headers }), key, negotiated };
+  let headers = found.headers;
+  if (stale) {
+    headers = new Headers(headers);
+    headers.set(CACHE_STATUS_HEADER, staleStatus("memory"));
+  }
+  return { response: new Response(request.method === "HEAD" ? null : found.body, { status: 200, headers }), stale, key, version, negotiated };
 }
 
 /**
- * Keeps a response the shared cache handled (it says so in `Cache-Status`); returns it
- * unchanged. An answer filed under another address (`Content-Location`: the request carried
- * parameters the route ignores) is not kept under this one, so invented parameters fill no memory.
+ * Keeps a response the shared cache handled (it says so in `Cache-Status`) where its kind is
+ * kept in memory (keys.ts, TIERS); returns it unchanged. An answer filed under another address
+ * (`Content-Location`: the request carried parameters the route ignores) is not kept under this
+ * one, so invented parameters fill no memory; nor is a stale one (its rebuild will be).
  */
 export async function rememberResponse(lookup: MemoryLookup, request: Request, response: Response): Promise<Response> {
   if (!lookup.key || request.method !== "GET" || response.status !== 200 || !response.headers.has(CACHE_STATUS_HEADER)) return response;
+  if (servedStale(response) || !tiersOf(new URL(request.url)).memory) return response;
   if (response.headers.has("content-location") || !keyCoversVary(response.headers.get("vary"), lookup.negotiated)) return response;
   const body = new Uint8Array(await response.arrayBuffer());
   const headers = [...response.headers].filter(([name]) => !NEVER_REPLAYED.has(name));
@@ -104,6 +130,7 @@ export async function rememberResponse(lookup: MemoryLookup, request: Request, r
     body: new Blob([body]),
     headers: new Headers([...headers, [CACHE_STATUS_HEADER, hitStatus("memory")]]),
     notModified: new Headers(headers.filter(([name]) => !BODY_HEADERS.has(name))),
+    version: lookup.version,
     etag: response.headers.get("etag"),
     counted: countsWhenCached(request.url),
   };

@@ -25,6 +25,12 @@ export interface Versions {
   /** The highest version of partitions that were pruned (version.ts); every answer depends on it. */
   floor: number;
   parts: Record<string, number>;
+  /**
+   * For partitions bumped lately (within STALE_MAX_MS), the version each had before its last
+   * bump: what the answers it retired were filed under, so they can be served stale while one
+   * request rebuilds them (stale.ts). Absent for bumps this isolate made itself (version.ts).
+   */
+  prev?: Record<string, number>;
 }
 
 /** Before any change. */
@@ -70,9 +76,41 @@ export function dependenciesOf(url: string): Partition[] {
  * Prefixed so it never equals a key of the single-version scheme this replaced.
  */
 export function versionOf(versions: Versions, deps: readonly Partition[]): string {
-  let newest = Math.max(versions.floor, versions.parts["*"] ?? 0);
+  return `p${stampOf(versions, deps).toString(36)}`;
+}
+
+/** The version as a number: the stamp of the newest bump of what the answer depends on (stored in each entry). */
+export function stampOf(versions: Versions, deps: readonly Partition[]): number {
+  let newest = epochOf(versions);
   for (const dep of deps) newest = Math.max(newest, versions.parts[dep] ?? 0);
-  return `p${newest.toString(36)}`;
+  return newest;
+}
+
+/**
+ * The version the answer had before the latest bumps of its partitions, as far as `prev` says:
+ * the newest of the floor, `*` and each dependency's version before its last bump. Equal to
+ * `stampOf` when none of them carries a previous version.
+ */
+export function previousStampOf(versions: Versions, deps: readonly Partition[]): number {
+  let newest = epochOf(versions);
+  for (const dep of deps) newest = Math.max(newest, versions.prev?.[dep] ?? versions.parts[dep] ?? 0);
+  return newest;
+}
+
+/**
+ * `after` with the previous versions of the partitions bumped since `before` (and those `before`
+ * still carried for partitions not bumped since), keeping only bumps newer than `since`: older
+ * ones are past the stale bound and need no previous version.
+ */
+export function withPrevious(before: Versions, after: Versions, since: number): Versions {
+  const prev: Record<string, number> = {};
+  for (const [name, version] of Object.entries(after.parts)) {
+    if (version < since) continue;
+    const old = before.parts[name];
+    if (old === undefined || old < version) prev[name] = old ?? 0;
+    else if (old === version && before.prev?.[name] !== undefined) prev[name] = before.prev[name];
+  }
+  return { floor: after.floor, parts: after.parts, ...(Object.keys(prev).length ? { prev } : {}) };
 }
 
 /** What retires every answer at once (memory-tier.ts empties itself when it moves). */

@@ -3,6 +3,7 @@ import type { Bindings } from "../env";
 import { Problem } from "../errors/problem";
 import { LOCALES } from "../i18n/locales";
 import { retryAfterSeconds, withinLimit } from "./rate-limit";
+import { isRebuild } from "./stale";
 import { CACHE_STATUS_HEADER } from "./status";
 
 /**
@@ -89,9 +90,11 @@ const decisions = new WeakMap<Request, boolean>();
 /**
  * The rate-limit decision. Work counts: a cache miss, any search, a failed admin login.
  * A cache hit costs no more than a static file, so it does not count: readers behind one
- * address (a school, a carrier-grade NAT) share only the work they cause.
+ * address (a school, a carrier-grade NAT) share only the work they cause. The rebuild of a
+ * stale entry (stale.ts) is the cache's work, not the reader's: it does not count.
  */
 export async function admitted(env: Bindings, request: Request, answer: "hit" | "miss"): Promise<boolean> {
+  if (isRebuild(request)) return true;
   const known = decisions.get(request);
   if (known !== undefined) return known;
   if (answer === "hit" && !countsWhenCached(request.url)) return true;

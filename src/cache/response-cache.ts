@@ -1,15 +1,17 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { entryFrom, type CachedEntry } from "./entry";
-import { sharedKeys } from "./keys";
+import { sharedKeys, tiersOf } from "./keys";
+import { dependenciesOf, stampOf } from "./partitions";
 import { admitted, location, tooManyRequests, withoutUnknownParams } from "./policy";
 import { readShared, writeEdge, writeKv, type SharedTier } from "./shared-tiers";
-import { CACHE_STATUS_HEADER, hitStatus, missStatus, type CacheFault } from "./status";
-import { contentVersion } from "./version";
+import { freshness, isRebuild } from "./stale";
+import { CACHE_STATUS_HEADER, hitStatus, missStatus, staleStatus, type CacheFault } from "./status";
+import { contentVersions } from "./version";
 
-function replay(entry: CachedEntry, tier: SharedTier): Response {
+function replay(entry: CachedEntry, tier: SharedTier, stale: boolean): Response {
   const headers = new Headers(entry.headers);
-  headers.set(CACHE_STATUS_HEADER, hitStatus(tier));
+  headers.set(CACHE_STATUS_HEADER, stale ? staleStatus(tier) : hitStatus(tier));
   return new Response(entry.body, { status: 200, headers });
 }
 
@@ -29,12 +31,15 @@ export interface ResponseCacheOptions {
 }
 
 /**
- * Serves successful GET responses from this location's Cache API, then KV, under the current
- * version of what the answer depends on (key schema in keys.ts, partitions.ts); on a miss the
- * handler runs, and its 200 response gets a content ETag and is stored in both after it has been sent. `Cache-Status` marks
- * every response that went through here, which is what the isolate memory tier in front of
- * the app (memory-tier.ts) keeps. A tier that fails or is slow is passed over; with no content
- * version to key on, the handler answers uncached.
+ * Serves successful GET responses from this location's Cache API, then KV, when the entry there
+ * was built under the current version of what the answer depends on (key schema and which
+ * kinds each tier keeps: keys.ts; partitions.ts), or was retired so lately that it may answer
+ * while it is rebuilt (stale.ts: the response says `fwd=stale`, and the Worker's fetch handler
+ * starts the rebuild). Otherwise the handler runs, and its 200 response gets a content ETag and
+ * is stored in the tiers its kind uses after it has been sent. `Cache-Status` marks every
+ * response that went through here, which is what the isolate memory tier in front of the app
+ * (memory-tier.ts) keeps. A tier that fails or is slow is passed over; with no content version
+ * to key on, the handler answers uncached.
  */
 export function responseCache(options: ResponseCacheOptions = {}): MiddlewareHandler<AppEnv> {
   const known = options.params ? new Set(options.params) : null;
@@ -46,29 +51,37 @@ export function responseCache(options: ResponseCacheOptions = {}): MiddlewareHan
     // filed under it; `Content-Location` tells the client which address that is.
     const canonical = known ? withoutUnknownParams(url, known) : null;
     if (canonical) c.req.raw = new Request(canonical, request);
-    const answer = async (fault: CacheFault | null, store: ((entry: CachedEntry) => Promise<unknown>) | null) => {
+    const filed = canonical ?? url;
+    const answer = async (fault: CacheFault | null, store: ((entry: CachedEntry) => Promise<unknown>) | null, version: number) => {
       await admit(c, request, "miss");
       await next();
       if (c.res.status !== 200) return;
       const body = new Uint8Array(await c.res.arrayBuffer());
       const headers = new Headers(c.res.headers);
       if (!headers.has("etag")) headers.set("etag", await entityTag(body));
-      if (store) c.executionCtx.waitUntil(store(entryFrom(headers, body)));
+      if (store) c.executionCtx.waitUntil(store(entryFrom(version, headers, body)));
       headers.set(CACHE_STATUS_HEADER, missStatus(fault, store !== null));
       c.res = new Response(body, { status: 200, headers });
     };
 
-    const { version, fault: versionFault } = await contentVersion(c.env.CACHE, (canonical ?? url).href);
-    if (version === null) await answer(versionFault, null);
+    const now = Date.now();
+    const { versions, fault: versionFault } = await contentVersions(c.env.CACHE, now);
+    if (versions === null) await answer(versionFault, null, 0);
     else {
-      const keys = await sharedKeys(version, c.get("locale"), canonical ?? url);
-      const shared = await readShared(c.env.CACHE, keys);
-      if (shared.entry) {
+      const deps = dependenciesOf(filed.href);
+      const version = stampOf(versions, deps);
+      const tiers = tiersOf(filed);
+      const keys = await sharedKeys(c.get("locale"), filed);
+      const shared = await readShared(c.env.CACHE, keys, tiers.kv, (entry) => freshness(entry.version, versions, deps, now) === "fresh");
+      const fresh = shared.entry ? freshness(shared.entry.version, versions, deps, now) : "retired";
+      // A rebuild is what replaces a stale entry: it never answers with it.
+      if (shared.entry && (fresh === "fresh" || (fresh === "stale" && !isRebuild(request)))) {
         await admit(c, request, "hit");
-        if (shared.tier === "kv") c.executionCtx.waitUntil(writeEdge(keys, shared.entry));
-        c.res = replay(shared.entry, shared.tier);
+        if (shared.tier === "kv" && fresh === "fresh") c.executionCtx.waitUntil(writeEdge(keys, shared.entry));
+        c.res = replay(shared.entry, shared.tier, fresh === "stale");
       } else {
-        await answer(shared.fault, (entry) => Promise.all([writeEdge(keys, entry), writeKv(c.env.CACHE, keys, entry)]));
+        const fault = shared.entry ? null : shared.fault;
+        await answer(fault, (entry) => Promise.all([tiers.edge ? writeEdge(keys, entry) : null, tiers.kv ? writeKv(c.env.CACHE, keys, entry) : null]), version);
       }
     }
     if (canonical && c.res.status === 200) c.res.headers.set("content-location", location(canonical));

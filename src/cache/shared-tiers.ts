@@ -39,16 +39,20 @@ async function readEdge(keys: SharedKeys): Promise<{ entry: CachedEntry | null; 
 }
 
 /**
- * Looks an entry up in the Cache API, then in KV. A tier that fails or is slow is passed over;
- * the fault is reported (a KV fault before a Cache API one: it is the tier every location shares).
+ * Looks an entry up in the Cache API, then in KV where the answer's kind is kept there
+ * (keys.ts, TIERS). An entry of this location that is not `current` (stale.ts) is only
+ * returned when KV has none newer. A tier that fails or is slow is passed over; the fault is
+ * reported (a KV fault before a Cache API one: it is the tier every location shares).
  */
-export async function readShared(kv: KVNamespace, keys: SharedKeys): Promise<SharedLookup> {
+export async function readShared(kv: KVNamespace, keys: SharedKeys, inKv: boolean, current: (entry: CachedEntry) => boolean): Promise<SharedLookup> {
   const edge = await readEdge(keys);
-  if (edge.entry) return { entry: edge.entry, tier: "edge" };
+  if (edge.entry && (current(edge.entry) || !inKv)) return { entry: edge.entry, tier: "edge" };
+  if (!inKv) return { entry: null, fault: edge.fault };
   const value = await bounded(() => kv.get(keys.kv, "arrayBuffer"), TIER_READ_TIMEOUT_MS);
-  if (!value.ok) return { entry: null, fault: `kv-${value.fault}` };
-  const entry = value.value ? decodeEntry(new Uint8Array(value.value)) : null;
-  return entry ? { entry, tier: "kv" } : { entry: null, fault: edge.fault };
+  const fromKv = value.ok && value.value ? decodeEntry(new Uint8Array(value.value)) : null;
+  if (fromKv && (!edge.entry || fromKv.version > edge.entry.version)) return { entry: fromKv, tier: "kv" };
+  if (edge.entry) return { entry: edge.entry, tier: "edge" };
+  return { entry: null, fault: value.ok ? edge.fault : `kv-${value.fault}` };
 }
 
 /**

@@ -4,8 +4,10 @@
  * API, `kv`). A miss went to the handler: `fwd=uri-miss` when the tiers had no entry,
  * `fwd=miss` with `detail` naming the fault when a tier could not be read (`kv-error`,
  * `kv-timeout`, `edge-error`, `edge-timeout`), answered from the next tier or from D1; `stored`
- * when the answer was filed for the next request. Responses the cache does not handle carry
- * none. One header rather than several: every header is sent with every cached hit.
+ * when the answer was filed for the next request. `hit; fwd=stale` (with the tier in
+ * `detail`): the entry answered was retired by a change less than STALE_MAX_MS ago, and the
+ * request that replaces it went forward in the background (keys.ts). Responses the cache does
+ * not handle carry none. One header rather than several: every header is sent with every cached hit.
  */
 export const CACHE_STATUS_HEADER = "cache-status";
 
@@ -19,6 +21,15 @@ export type CacheFault = `${Exclude<CacheTier, "memory">}-${"error" | "timeout"}
 
 export function hitStatus(tier: CacheTier): string {
   return `${CACHE_NAME}; hit; detail=${tier}`;
+}
+
+export function staleStatus(tier: CacheTier): string {
+  return `${CACHE_NAME}; hit; fwd=stale; detail=${tier}`;
+}
+
+/** Whether a response was served stale (a rebuild is due). */
+export function servedStale(response: Response): boolean {
+  return response.headers.get(CACHE_STATUS_HEADER)?.includes("fwd=stale") ?? false;
 }
 
 export const MISS_STATUS = `${CACHE_NAME}; fwd=uri-miss; stored`;

@@ -1,8 +1,8 @@
 import { bumpPartitions, claimPublish, prunePartitions, storedVersions } from "../db/content-state";
 import type { Bindings } from "../env";
 import { bounded } from "./bounded";
-import { CONTENT_VERSION_KEY, RESPONSE_TTL_SECONDS, VERSION_TTL_MS } from "./keys";
-import { dependenciesOf, NO_VERSIONS, versionOf, type Partition, type Versions } from "./partitions";
+import { CONTENT_VERSION_KEY, RESPONSE_TTL_SECONDS, STALE_MAX_MS, VERSION_TTL_MS } from "./keys";
+import { NO_VERSIONS, versionOf, withPrevious, type Partition, type Versions } from "./partitions";
 import type { CacheFault } from "./status";
 
 /** KV shows a write to other locations within about this long (and usually far sooner). */
@@ -31,10 +31,22 @@ export interface VersionsRead {
 /** What this isolate last read, and what it last learnt from D1 itself (see keys.ts, coherence). */
 let known: { read: VersionsRead; readAt: number; mine: { versions: Versions; at: number } | null } | null = null;
 
+/**
+ * The newer of each partition's version. A previous version (stale.ts) is kept only from the
+ * side that alone has the newer version: where both agree, one of them is this isolate's own
+ * write, which it serves fresh at once (keys.ts).
+ */
 function merge(a: Versions, b: Versions): Versions {
   const parts = { ...a.parts };
   for (const [name, v] of Object.entries(b.parts)) parts[name] = Math.max(parts[name] ?? 0, v);
-  return { floor: Math.max(a.floor, b.floor), parts };
+  const prev: Record<string, number> = {};
+  for (const [side, other] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    for (const [name, v] of Object.entries(side.prev ?? {})) if ((side.parts[name] ?? 0) > (other.parts[name] ?? -1)) prev[name] = v;
+  }
+  return { floor: Math.max(a.floor, b.floor), parts, ...(Object.keys(prev).length ? { prev } : {}) };
 }
 
 /** The published value, or null when it is not one this code wrote. */
@@ -43,8 +55,10 @@ function parseVersions(value: string | null): Versions | null {
   try {
     const parsed = JSON.parse(value) as Partial<Versions>;
     const parts = parsed.parts ?? {};
-    if (typeof parsed.floor !== "number" || typeof parts !== "object" || Object.values(parts).some((v) => typeof v !== "number")) return null;
-    return { floor: parsed.floor, parts };
+    const numbers = (o: unknown) => typeof o === "object" && o !== null && Object.values(o).every((v) => typeof v === "number");
+    if (typeof parsed.floor !== "number" || !numbers(parts)) return null;
+    // Previous versions only allow serving stale: a value without them (or with a malformed one) serves none.
+    return { floor: parsed.floor, parts, ...(numbers(parsed.prev) ? { prev: parsed.prev } : {}) };
   } catch {
     return null;
   }
@@ -73,11 +87,6 @@ export async function contentVersions(kv: KVNamespace, now = Date.now()): Promis
   return known.read;
 }
 
-/** The version the answer at this URL is keyed under (partitions.ts), or null when unknown. */
-export function contentVersion(kv: KVNamespace, url: string, now = Date.now()): Promise<{ version: string | null; fault: CacheFault | null }> {
-  return partitionsVersion(kv, dependenciesOf(url), now);
-}
-
 /** The version of what depends on these partitions, or null when unknown. */
 export async function partitionsVersion(kv: KVNamespace, deps: readonly Partition[], now = Date.now()): Promise<{ version: string | null; fault: CacheFault | null }> {
   const { versions, fault } = await contentVersions(kv, now);
@@ -103,10 +112,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function publishVersions(env: Pick<Bindings, "DB" | "CACHE">, clock: () => number = Date.now): Promise<boolean> {
   let seen: number | null = null;
   for (let attempt = 0; attempt < PUBLISH_ATTEMPTS; attempt++) {
+    // What readers know now, so each partition this publication bumps carries the version its
+    // retired entries were filed under (stale.ts). Read before the claim: between a claim and
+    // its write nothing may wait, or two writes could land closer than a second. Unreadable:
+    // published without previous versions, and nothing is served stale.
+    const read = await bounded(() => env.CACHE.get(CONTENT_VERSION_KEY), VERSION_READ_TIMEOUT_MS);
+    const before = read.ok ? parseVersions(read.value) : null;
     const claim = await claimPublish(env.DB, PUBLISH_SPACING_MS);
     learn(claim.versions, clock());
     if (claim.claimed) {
-      await env.CACHE.put(CONTENT_VERSION_KEY, JSON.stringify(claim.versions));
+      const published = before ? withPrevious(before, claim.versions, clock() - STALE_MAX_MS) : claim.versions;
+      await env.CACHE.put(CONTENT_VERSION_KEY, JSON.stringify(published));
       return true;
     }
     if (seen !== null && claim.at !== seen) return true;

@@ -121,7 +121,7 @@ export function hostileRoutes(): Record<string, Route> {
     },
   };
   // One name per test that edits a feed: test files run in parallel against this one server.
-  const invalidation = ["inv-en", "inv-fr", "inv-ko", ...Array.from({ length: 12 }, (_, i) => `fan-${i}`)];
+  const invalidation = ["inv-en", "inv-fr", "inv-ko", ...Array.from({ length: 12 }, (_, i) => `fan-${i}`), "tiers"];
   for (const name of ["a", "b", "c", "d", "e", "f", "g", "h", "j", "k", "archive-1", "archive-2", "archive-3", "archive-4", "archive-5", "archive-6", "archive-7", ...invalidation]) {
     routes[`/mutable/${name}`] = (req, res) => {
       if (req.method === "PUT") {

@@ -5,8 +5,9 @@ describe("cached entries", () => {
   it("keep the replayed headers and the exact body bytes through encoding", () => {
     const body = new TextEncoder().encode('{"title":"Ёлка\\n🎄"}\nsecond line');
     const headers = new Headers({ "content-type": "application/json", etag: '"abc"', link: '<https://x.test/?page=2>; rel="next"', "set-cookie": "a=b", "x-d1-bookmark": "0-1" });
-    const entry = entryFrom(headers, body);
+    const entry = entryFrom(1_796_000_000_123, headers, body);
     const decoded = decodeEntry(encodeEntry(entry));
+    expect(decoded?.version).toBe(1_796_000_000_123);
     expect(decoded?.headers).toEqual([
       ["content-type", "application/json"],
       ["etag", '"abc"'],
@@ -21,5 +22,8 @@ describe("cached entries", () => {
     expect(decodeEntry(bytes("{not json}\nbody"))).toBeNull();
     expect(decodeEntry(bytes('[["only-one"]]\nbody'))).toBeNull();
     expect(decodeEntry(bytes('{"headers":[]}\nbody'))).toBeNull();
+    // The format before entries carried their version: a miss, rebuilt under the new one.
+    expect(decodeEntry(bytes('[["content-type","text/plain"]]\nbody'))).toBeNull();
+    expect(decodeEntry(bytes('{"v":"p1","h":[]}\nbody'))).toBeNull();
   });
 });
