@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `node bench/profile.mjs [--size 10k] [--requests 30] [--seconds 3] [--cpu]` — where an uncached answer (a miss)
+// `node bench/profile.mjs [--size 10k] [--requests 30] [--seconds 3] [--cpu] [--bundle path/index.js]` — where an uncached answer (a miss)
 // spends its time. The production bundle runs in the bench harness behind an entry module that
 // wraps the D1 and KV bindings and the Cache API and records, per request: every D1 round trip
 // (statements, `meta.rows_read`, `meta.duration`, how long the request waited for it), every KV
@@ -170,6 +170,7 @@ function parseArgs(argv) {
     if (argv[i] === "--size") opts.size = parseSize(argv[++i]);
     else if (argv[i] === "--seconds") opts.seconds = Number(argv[++i]);
     else if (argv[i] === "--cpu") opts.cpu = true;
+    else if (argv[i] === "--bundle") opts.bundle = argv[++i];
     else if (argv[i] === "--connections") opts.connections = Number(argv[++i]);
     else if (argv[i] === "--requests") opts.requests = Number(argv[++i]);
     else if (argv[i] === "--warm") opts.warm = Number(argv[++i]);
@@ -403,7 +404,8 @@ export function profileTable(result) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const log = (s) => process.stderr.write(`${s}\n`);
-  const build = await buildWorker(path.join(RESULTS_DIR, ".build", "worker"));
+  // --bundle: a bundle built before (bench/ab.mjs leaves an earlier commit's in bench/results/.ab/).
+  const build = opts.bundle ? { scriptPath: path.resolve(opts.bundle) } : await buildWorker(path.join(RESULTS_DIR, ".build", "worker"));
   const app = await buildNodeModules(path.join(RESULTS_DIR, ".build", "node"));
   const corpus = await ensureCorpus({ size: opts.size, analyze: app.analyzeForIndex, log });
   const kvDir = path.join(RESULTS_DIR, "tmp", `profile-kv-${Date.now()}`);
