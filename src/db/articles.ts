@@ -44,15 +44,16 @@ export function toSummary(row: SummaryRow): ArticleSummary {
 export const SUMMARY_SQL = "a.id, a.slug, a.title, a.summary, a.language, a.published_at, a.url, a.image, a.source_id, s.name AS source_name";
 
 /**
- * One page of the listing with its exact total, as ONE statement. The total is a sum over the
- * per-(language, source) counters (a handful of rows whatever the corpus size), or a count when
- * a date range is asked. The page's keys are read from the index that orders them (the
- * offset is walked there, not in the table) and only the page's rows are then read in full.
- * The total is the single row the page is left-joined to, so it arrives even when the page
- * is empty. Raw SQL rather than the query builder: on a miss, building and mapping the
- * builder's two statements cost more CPU in the isolate than the database spent on them.
+ * One page of the listing with its exact total in the same statement: the total is a sum over
+ * the per-(language, source) counters (a handful of rows whatever the corpus size), or a count
+ * when a date range is asked, read once as a scalar subquery. The page's keys are read from
+ * the index that orders them (the offset is walked there, not in the table) and only the
+ * page's rows are then read in full. `total` alone is for a page past the end, which has no
+ * row to carry it. Raw SQL rather than the query builder: on a miss, building and mapping
+ * the builder's two statements cost more CPU in the isolate than the database spent on them.
+ * Both statements use every parameter (D1 refuses extra bindings).
  */
-export function listingStatement(filter: ArticleFilter, page: PageRequest): { sql: string; params: unknown[] } {
+export function listingStatements(filter: ArticleFilter, page: PageRequest): { page: string; total: string; params: unknown[] } {
   const params: unknown[] = [];
   const bind = (value: unknown) => `?${params.push(value)}`;
   const where: string[] = [];
@@ -73,25 +74,26 @@ export function listingStatement(filter: ArticleFilter, page: PageRequest): { sq
   const conditions = where.length ? ` WHERE ${where.join(" AND ")}` : "";
   const total =
     filter.from || filter.to
-      ? `SELECT count(*) AS total FROM articles${conditions}`
-      : `SELECT coalesce(sum(n), 0) AS total FROM article_counts${counters.length ? ` WHERE ${counters.join(" AND ")}` : ""}`;
+      ? `SELECT count(*) FROM articles${conditions}`
+      : `SELECT coalesce(sum(n), 0) FROM article_counts${counters.length ? ` WHERE ${counters.join(" AND ")}` : ""}`;
   const limit = Math.max(1, Math.floor(page.perPage));
   const offset = Math.max(0, Math.floor((page.page - 1) * page.perPage));
   const keys = `SELECT pk FROM articles${conditions} ORDER BY published_at DESC, pk DESC LIMIT ${limit} OFFSET ${offset}`;
   return {
-    sql:
-      `SELECT t.total, ${SUMMARY_SQL} FROM (${total}) t LEFT JOIN (${keys}) p ON 1 ` +
-      "LEFT JOIN articles a ON a.pk = p.pk LEFT JOIN sources s ON s.id = a.source_id ORDER BY a.published_at DESC, a.pk DESC",
+    page:
+      `SELECT (${total}) AS total, ${SUMMARY_SQL} FROM (${keys}) p CROSS JOIN articles a ON a.pk = p.pk ` +
+      "LEFT JOIN sources s ON s.id = a.source_id ORDER BY a.published_at DESC, a.pk DESC",
+    total: `SELECT (${total}) AS total`,
     params,
   };
 }
 
-/** Newest first, with the exact total for the same filters: one statement, one round trip. */
+/** Newest first, with the exact total for the same filters: one statement (two past the last page). */
 export async function listArticles(db: D1Reader, filter: ArticleFilter, page: PageRequest): Promise<ResultPage<ArticleSummary>> {
-  const { sql, params } = listingStatement(filter, page);
-  const { results } = await db.prepare(sql).bind(...params).all<SummaryRow & { total: number; id: string | null }>();
-  const items = results.filter((r) => r.id !== null).map(toSummary);
-  return { items, total: results[0]?.total ?? 0, page: page.page, perPage: page.perPage };
+  const statements = listingStatements(filter, page);
+  const { results } = await db.prepare(statements.page).bind(...statements.params).all<SummaryRow & { total: number }>();
+  const total = results[0]?.total ?? (await db.prepare(statements.total).bind(...statements.params).first<{ total: number }>())?.total ?? 0;
+  return { items: results.map(toSummary), total, page: page.page, perPage: page.perPage };
 }
 
 /** An article as its row holds it: with an archived body (archive/), where the body went instead. */
