@@ -1,29 +1,16 @@
-import { and, eq, ne, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { ArticleDetail, ArticleFilter, ArticleSummary, PageRequest, ResultPage } from "../domain";
 import type { D1Reader } from "./client";
-import { articleCounts, articles, sources } from "./schema";
+import { articleCounts } from "./schema";
 
 export type Db = DrizzleD1Database<Record<string, never>>;
 
 /**
- * An article summary as stored: the one row shape the listing (drizzle, below) and search (raw
- * SQL, search/plan.ts, same column names) read, and the one mapping to the API's summary.
+ * An article summary as stored: the one row shape the listing, the detail (SUMMARY_SQL, below)
+ * and search (search/plan.ts, same column names) read, and the one mapping to the API's summary.
  */
 export type SummaryRow = Omit<ArticleSummary, "source"> & { source_id: string; source_name: string | null };
-
-const summaryColumns = {
-  id: articles.id,
-  slug: articles.slug,
-  title: articles.title,
-  summary: articles.summary,
-  language: articles.language,
-  published_at: articles.publishedAt,
-  url: articles.url,
-  image: articles.image,
-  source_id: articles.sourceId,
-  source_name: sources.name,
-} satisfies Record<keyof SummaryRow, unknown>;
 
 /** Field by field: a row may carry more columns (ranking, keys) that are not the API's. */
 export function toSummary(row: SummaryRow): ArticleSummary {
@@ -105,47 +92,59 @@ export interface StoredArticle {
   contentHash: string;
 }
 
-export async function getArticle(db: Db, id: string): Promise<ArticleDetail | null> {
+export async function getArticle(db: D1Reader, id: string): Promise<ArticleDetail | null> {
   return (await getStoredArticle(db, id))?.article ?? null;
 }
 
-export async function getStoredArticle(db: Db, id: string): Promise<StoredArticle | null> {
-  const [found] = await db
-    .select({
-      ...summaryColumns,
-      contentHtml: articles.contentHtml,
-      contentText: articles.contentText,
-      updatedAt: articles.updatedAt,
-      fetchedAt: articles.fetchedAt,
-      tags: articles.tags,
-      storyGroup: articles.storyGroup,
-      bodyRef: articles.bodyRef,
-      contentHash: articles.contentHash,
-    })
-    .from(articles)
-    .leftJoin(sources, eq(sources.id, articles.sourceId))
-    .where(eq(articles.id, id))
-    .limit(1);
+/** How many other languages of its story a detail lists. */
+const MAX_TRANSLATIONS = 50;
+
+/**
+ * The article and its story's other languages in ONE statement: the translations are a JSON
+ * array built by a subquery of the same row, so a detail miss waits for one round trip rather
+ * than two in series (the second needed the first's story group). The sitemaps read a story's
+ * translations in this same order and bound (db/sitemaps.ts).
+ */
+const DETAIL_SQL =
+  `SELECT ${SUMMARY_SQL}, a.content_html, a.content_text, a.updated_at, a.fetched_at, a.tags, a.body_ref, a.content_hash, ` +
+  "(SELECT json_group_array(json_object('language', t.language, 'id', t.id, 'slug', t.slug)) FROM " +
+  `(SELECT language, id, slug FROM articles WHERE story_group = a.story_group AND language <> a.language ORDER BY language, id LIMIT ${MAX_TRANSLATIONS}) t) AS translations ` +
+  "FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.id = ?1 LIMIT 1";
+
+interface DetailRow extends SummaryRow {
+  content_html: string;
+  content_text: string;
+  updated_at: string;
+  fetched_at: string;
+  tags: string;
+  body_ref: string | null;
+  content_hash: string;
+  translations: string;
+}
+
+export async function getStoredArticle(db: D1Reader, id: string): Promise<StoredArticle | null> {
+  const found = await db.prepare(DETAIL_SQL).bind(id).first<DetailRow>();
   if (!found) return null;
-  const translations = found.storyGroup
-    ? await db
-        .select({ language: articles.language, id: articles.id, slug: articles.slug })
-        .from(articles)
-        .where(and(eq(articles.storyGroup, found.storyGroup), ne(articles.language, found.language)))
-        // The sitemaps read a story's translations in this same order (db/sitemaps.ts).
-        .orderBy(articles.language, articles.id)
-        .limit(50)
-    : [];
   const article: ArticleDetail = {
     ...toSummary(found),
-    content_html: found.contentHtml,
-    content_text: found.contentText,
-    updated_at: found.updatedAt,
-    fetched_at: found.fetchedAt,
+    content_html: found.content_html,
+    content_text: found.content_text,
+    updated_at: found.updated_at,
+    fetched_at: found.fetched_at,
     tags: parseTags(found.tags),
-    translations,
+    translations: parseTranslations(found.translations),
   };
-  return { article, bodyRef: found.bodyRef, contentHash: found.contentHash };
+  return { article, bodyRef: found.body_ref, contentHash: found.content_hash };
+}
+
+/** json_group_array keeps the subquery's order; an article without a story group has none. */
+function parseTranslations(json: string): ArticleDetail["translations"] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? (value as ArticleDetail["translations"]) : [];
+  } catch {
+    return [];
+  }
 }
 
 function parseTags(json: string): string[] {
