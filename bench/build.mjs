@@ -40,13 +40,16 @@ function run(cmd, args, { cwd, env, timeoutMs }) {
   });
 }
 
-/** `wrangler deploy --dry-run --outdir <dir>`: the production bundle, as `npm run deploy` would upload it. */
-export async function buildWorker(outDir) {
+/**
+ * `wrangler deploy --dry-run --outdir <dir>`: the production bundle, as `npm run deploy` would
+ * upload it. `root`: another checkout to build (bench/ab.mjs builds an earlier commit).
+ */
+export async function buildWorker(outDir, { root = ROOT } = {}) {
   await rm(outDir, { recursive: true, force: true });
   const wrangler = path.join(path.dirname(require.resolve("wrangler/package.json")), "bin", "wrangler.js");
   const started = Date.now();
   await run(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", outDir], {
-    cwd: ROOT,
+    cwd: root,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" },
     timeoutMs: 180_000,
   });

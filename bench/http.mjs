@@ -1,6 +1,9 @@
 // HTTP load runs with autocannon against the harness: fixed connections, fixed duration,
-// loopback only. "Uncached" endpoints add a parameter the app ignores (`_=<n>`, a new value
-// on every request), which makes a distinct response-cache key each time.
+// loopback only. "Uncached" endpoints are sent under a new host name on every request
+// (`Host: m<n>.miss.test`): every cache tier keys on the origin (answers embed it), so each
+// request is a miss. A query parameter the app ignores no longer does that: the response
+// cache files such a request under the address without it (Content-Location), a hit.
+import http from "node:http";
 import { Worker } from "node:worker_threads";
 import autocannon from "autocannon";
 import { APP_LIKE_HEADERS, D1_FLOOR_PATH, HEADERS_FLOOR_PATH, HELLO_PATH, KV_FLOOR_PATH, STATIC_FLOOR_PATH } from "./harness.mjs";
@@ -8,7 +11,7 @@ import { BROAD_WORD, MEDIUM_WORD, NARROW_WORD } from "./words.mjs";
 import { median } from "./stats.mjs";
 
 /**
- * The endpoints measured, in table order. `bust`: vary `_` per request (uncached);
+ * The endpoints measured, in table order. `uncached`: a new host name per request;
  * `cached`: the same URL every time, served from the response cache after the first request.
  */
 export function endpoints({ detailId }) {
@@ -40,12 +43,60 @@ export function cacheVerdict(res) {
   return params.includes("hit") ? "HIT" : "MISS";
 }
 
-let bustCounter = 0;
-/** The path of the next request of an endpoint (a fresh `_` value when uncached). */
+let missCounter = 0;
+/** The path of the next request of an endpoint (the same every time: see missHost). */
 export function nextPath(ep) {
-  if (ep.kind !== "uncached") return ep.path;
-  bustCounter = (bustCounter + 1) % 1_000_000_000;
-  return `${ep.path}${ep.path.includes("?") ? "&" : "?"}_=${Date.now().toString(36)}${bustCounter.toString(36)}`;
+  return ep.path;
+}
+
+/** The Host header of the next request: a new name for an uncached endpoint, else null. */
+export function missHost(ep) {
+  if (ep.kind !== "uncached") return null;
+  missCounter = (missCounter + 1) % 1_000_000_000;
+  return `m${Date.now().toString(36)}${missCounter.toString(36)}.miss.test`;
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+/** GET with a Host header of our choosing (fetch does not let a caller set it); answers a standard Response. */
+function getOnce(origin, path, host) {
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const req = http.get({ hostname, port, path, agent, headers: { host: host ?? `${hostname}:${port}`, "accept-language": "en" } }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => {
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) headers.set(name, Array.isArray(value) ? value.join(", ") : String(value));
+        resolve(new Response(res.statusCode === 304 || res.statusCode === 204 ? null : Buffer.concat(chunks), { status: res.statusCode, headers }));
+      });
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+  });
+}
+
+/**
+ * One GET over a kept-alive connection. The server may close an idle one just as it is reused
+ * (the request then fails before any answer): a GET is asked again once, on a new connection.
+ */
+export async function getWithHost(origin, path, host) {
+  try {
+    return await getOnce(origin, path, host);
+  } catch (err) {
+    if (err?.code !== "ECONNRESET") throw err;
+    return getOnce(origin, path, host);
+  }
+}
+
+/** One request of an endpoint as the load sends it (a miss for an uncached one). */
+export function requestOf(origin, ep) {
+  return getWithHost(origin, nextPath(ep), missHost(ep));
+}
+
+/** One request of a path under a new host name: a miss in every cache tier. */
+export function missRequest(origin, path) {
+  return getWithHost(origin, path, missHost({ kind: "uncached" }));
 }
 
 /**
@@ -54,7 +105,7 @@ export function nextPath(ep) {
  */
 export async function preflight(origin, ep) {
   if (!ep.path) return { ok: false, status: null, note: "no article to show" };
-  const get = () => fetch(origin + nextPath(ep), { headers: { "accept-language": "en" } });
+  const get = () => requestOf(origin, ep);
   let res;
   try {
     res = await get();
@@ -92,7 +143,7 @@ export async function serviceTime(origin, ep, { count = 20, warm = 3 } = {}) {
   const times = [];
   for (let i = 0; i < count + warm; i++) {
     const started = performance.now();
-    const res = await fetch(origin + nextPath(ep), { headers: { "accept-language": "en" } });
+    const res = await requestOf(origin, ep);
     await res.arrayBuffer();
     if (i >= warm) times.push(performance.now() - started);
   }
@@ -122,7 +173,7 @@ export async function interleavedServiceTimes(origins, ep, { count = 100, block 
     for (const i of order) {
       for (let j = 0; j <= block; j++) {
         const started = performance.now();
-        const res = await fetch(origins[i] + nextPath(ep), { headers: { "accept-language": "en" } });
+        const res = await requestOf(origins[i], ep);
         await res.arrayBuffer();
         if (res.status !== 200) throw new Error(`${ep.label}: ${origins[i]} answered ${res.status}`);
         if (j > 0) times[i].push(performance.now() - started);
@@ -135,7 +186,12 @@ export async function interleavedServiceTimes(origins, ep, { count = 100, block 
   });
 }
 
-/** One autocannon run; resolves with the figures that matter. Bounded by `seconds`. */
+/** What the load sends next for an endpoint: its path, and a new host name when uncached. */
+export function targetOf(ep) {
+  return { path: nextPath(ep), host: missHost(ep) };
+}
+
+/** One autocannon run; resolves with the figures that matter. Bounded by `seconds`. `pathFor` answers a path or a `targetOf`. */
 export function load(origin, pathFor, { seconds, connections = 10 }) {
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -145,7 +201,16 @@ export function load(origin, pathFor, { seconds, connections = 10 }) {
         duration: seconds,
         timeout: 10,
         headers: { "accept-language": "en" },
-        requests: [{ method: "GET", setupRequest: (req) => ({ ...req, path: pathFor() }) }],
+        requests: [
+          {
+            method: "GET",
+            setupRequest: (req) => {
+              const next = pathFor();
+              if (typeof next === "string") return { ...req, path: next };
+              return { ...req, path: next.path, headers: next.host ? { ...req.headers, host: next.host } : req.headers };
+            },
+          },
+        ],
       },
       (err, result) => (err ? reject(err) : resolve(summarize(result))),
     );
@@ -212,7 +277,7 @@ export async function measureEndpoints(origin, eps, { seconds, warmup, connectio
       log(`    ${ep.label}: ${pre.note}`);
       continue;
     }
-    if (warmup > 0) await load(origin, () => nextPath(ep), { seconds: warmup, connections });
+    if (warmup > 0) await load(origin, () => targetOf(ep), { seconds: warmup, connections });
     const pairs = hello && ep !== hello && pairSeconds > 0;
     let r;
     let paired = null;
@@ -224,7 +289,7 @@ export async function measureEndpoints(origin, eps, { seconds, warmup, connectio
       const runs = [];
       for (let round = 0; round < rounds; round++) {
         const base = await load(origin, () => hello.path, { seconds: Math.max(1, pairSeconds / rounds * 2), connections });
-        const run = await load(origin, () => nextPath(ep), { seconds: Math.max(1, seconds / rounds), connections });
+        const run = await load(origin, () => targetOf(ep), { seconds: Math.max(1, seconds / rounds), connections });
         runs.push({ base, run });
       }
       ratios = runs.map(({ base, run }) => run.rps / base.rps).sort((a, b) => a - b);
@@ -233,7 +298,7 @@ export async function measureEndpoints(origin, eps, { seconds, warmup, connectio
       paired = { rps: r.rps / median(ratios), p99: mergeRuns(runs.map((x) => x.base)).p99, derived: true };
     } else {
       paired = pairs ? await load(origin, () => hello.path, { seconds: pairSeconds, connections }) : null;
-      r = await load(origin, () => nextPath(ep), { seconds, connections });
+      r = await load(origin, () => targetOf(ep), { seconds, connections });
     }
     const serialP50 = ep.kind === "uncached" && serialRequests > 0 ? await serviceTime(origin, ep, { count: serialRequests }) : null;
     out[ep.key] = {
@@ -266,7 +331,7 @@ export async function measureEndpoints(origin, eps, { seconds, warmup, connectio
 export async function memoryUnderLoad(origin, eps, { seconds, connections, pid, wsUrl = null, settleMs = 2000 }) {
   const usable = eps.filter((e) => e.path && e.kind !== "baseline");
   let i = 0;
-  const pathFor = () => nextPath(usable[i++ % usable.length]);
+  const pathFor = () => targetOf(usable[i++ % usable.length]);
   const samples = [];
   const sampler = new Worker(new URL("./sampler.mjs", import.meta.url), { workerData: { pid, wsUrl, maxSamples: Math.ceil(seconds) + 60 } });
   const done = new Promise((resolve) => sampler.on("exit", resolve));

@@ -17,6 +17,7 @@
 //                  --sources N --hosts N (publishers; default: one per source)
 //                  --skip http,ingest,refresh,memory,bundle --fresh-corpus --no-summary
 //                  --corpus-only (generate the corpora for --sizes and stop)
+//                  --endpoints KEY,KEY (only these HTTP rows, plus hello-world; e.g. d1_floor,listing_uncached)
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg, platform, release, totalmem } from "node:os";
 import { mkdir, rm, writeFile } from "node:fs/promises";
@@ -62,6 +63,7 @@ export function parseArgs(argv) {
     else if (a === "--fresh-corpus") opts.freshCorpus = true;
     else if (a === "--no-summary") opts.summary = false;
     else if (a === "--corpus-only") opts.corpusOnly = true;
+    else if (a === "--endpoints") opts.endpoints = new Set(value(i++).split(",").map((k) => k.trim()));
     else if (a === "--help" || a === "-h") opts.help = true;
     else throw new Error(`unknown option ${a} (see --help)`);
   }
@@ -137,7 +139,7 @@ const log = (s) => process.stderr.write(`${s}\n`);
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.help) {
-    process.stdout.write(`${(await import("node:fs")).readFileSync(new URL(import.meta.url), "utf8").split("\n").slice(1, 17).map((l) => l.replace(/^\/\/ ?/, "")).join("\n")}\n`);
+    process.stdout.write(`${(await import("node:fs")).readFileSync(new URL(import.meta.url), "utf8").split("\n").slice(1, 18).map((l) => l.replace(/^\/\/ ?/, "")).join("\n")}\n`);
     return;
   }
   const started = Date.now();
@@ -185,7 +187,7 @@ async function main() {
       const loadavgAt = loadavg();
       try {
         const first = await fetch(`${instance.origin}/api/v1/articles?per_page=1`).then((r) => (r.ok ? r.json() : null)).catch(() => null);
-        const eps = endpoints({ detailId: first?.data?.[0]?.id ?? null });
+        const eps = endpoints({ detailId: first?.data?.[0]?.id ?? null }).filter((e) => !opts.endpoints || e.key === "hello" || opts.endpoints.has(e.key));
         const timing = { seconds: opts.duration, warmup: opts.warmup, pairSeconds: opts.pair, rounds: opts.rounds, serialRequests: opts.serial, connections: opts.connections, log };
         const measured = await measureEndpoints(instance.origin, eps, timing);
         // Hello-world again at the end: the baseline brackets the run, drift shows.

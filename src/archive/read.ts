@@ -1,5 +1,5 @@
 import { getStoredArticle } from "../db/articles";
-import { database, type D1Reader } from "../db/client";
+import type { D1Reader } from "../db/client";
 import type { ArticleDetail } from "../domain";
 import { Problem } from "../errors/problem";
 import { xmlEscape } from "../http/xml";
@@ -26,7 +26,7 @@ export function archiveUnavailable(): Problem {
  * article's) is logged and the article served with its summary as the body, so it stays readable.
  */
 export async function readArticle(db: D1Reader, bucket: R2Bucket, id: string): Promise<ArticleDetail | null> {
-  const stored = await getStoredArticle(database(db), id);
+  const stored = await getStoredArticle(db, id);
   if (!stored?.bodyRef) return stored?.article ?? null;
   try {
     const body = await readPackedBody(bucket, stored.bodyRef, stored.contentHash);

@@ -1,28 +1,16 @@
-import { and, desc, eq, gte, inArray, lte, ne, sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { ArticleDetail, ArticleFilter, ArticleSummary, PageRequest, ResultPage } from "../domain";
-import { articleCounts, articles, sources } from "./schema";
+import type { D1Reader } from "./client";
+import { articleCounts } from "./schema";
 
 export type Db = DrizzleD1Database<Record<string, never>>;
 
 /**
- * An article summary as stored: the one row shape the listing (drizzle, below) and search (raw
- * SQL, search/plan.ts, same column names) read, and the one mapping to the API's summary.
+ * An article summary as stored: the one row shape the listing, the detail (SUMMARY_SQL, below)
+ * and search (search/plan.ts, same column names) read, and the one mapping to the API's summary.
  */
 export type SummaryRow = Omit<ArticleSummary, "source"> & { source_id: string; source_name: string | null };
-
-const summaryColumns = {
-  id: articles.id,
-  slug: articles.slug,
-  title: articles.title,
-  summary: articles.summary,
-  language: articles.language,
-  published_at: articles.publishedAt,
-  url: articles.url,
-  image: articles.image,
-  source_id: articles.sourceId,
-  source_name: sources.name,
-} satisfies Record<keyof SummaryRow, unknown>;
 
 /** Field by field: a row may carry more columns (ranking, keys) that are not the API's. */
 export function toSummary(row: SummaryRow): ArticleSummary {
@@ -39,44 +27,60 @@ export function toSummary(row: SummaryRow): ArticleSummary {
   };
 }
 
-/** SQL conditions for the filters shared by listing, search and feeds. */
-export function filterConditions(filter: ArticleFilter): SQL[] {
-  const where: SQL[] = [];
-  if (filter.lang.length) where.push(inArray(articles.language, filter.lang));
-  if (filter.source.length) where.push(inArray(articles.sourceId, filter.source));
-  // Dates are inclusive calendar days in UTC; ISO strings compare in time order.
-  if (filter.from) where.push(gte(articles.publishedAt, `${filter.from}T00:00:00Z`));
-  if (filter.to) where.push(lte(articles.publishedAt, `${filter.to}T23:59:59Z`));
-  return where;
-}
+/** The summary columns in raw SQL, `a` the articles and `s` the sources (search/plan.ts reads them too). */
+export const SUMMARY_SQL = "a.id, a.slug, a.title, a.summary, a.language, a.published_at, a.url, a.image, a.source_id, s.name AS source_name";
 
 /**
- * The exact total for a filter: without a date range it is a sum over the per-(language,
- * source) counters, a handful of rows whatever the corpus size; a date range counts rows.
+ * One page of the listing with its exact total in the same statement: the total is a sum over
+ * the per-(language, source) counters (a handful of rows whatever the corpus size), or a count
+ * when a date range is asked, read once as a scalar subquery. The page's keys are read from
+ * the index that orders them (the offset is walked there, not in the table) and only the
+ * page's rows are then read in full. `total` alone is for a page past the end, which has no
+ * row to carry it. Raw SQL rather than the query builder: on a miss, building and mapping
+ * the builder's two statements cost more CPU in the isolate than the database spent on them.
+ * Both statements use every parameter (D1 refuses extra bindings).
  */
-function totalQuery(db: Db, filter: ArticleFilter) {
-  if (filter.from || filter.to) return db.select({ total: sql<number>`count(*)` }).from(articles).where(and(...filterConditions(filter)));
-  const where: SQL[] = [];
-  if (filter.lang.length) where.push(inArray(articleCounts.language, filter.lang));
-  if (filter.source.length) where.push(inArray(articleCounts.sourceId, filter.source));
-  return db.select({ total: sql<number>`coalesce(sum(${articleCounts.n}), 0)` }).from(articleCounts).where(and(...where));
+export function listingStatements(filter: ArticleFilter, page: PageRequest): { page: string; total: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const bind = (value: unknown) => `?${params.push(value)}`;
+  const where: string[] = [];
+  const counters: string[] = [];
+  if (filter.lang.length) {
+    const list = filter.lang.map(bind).join(", ");
+    where.push(`language IN (${list})`);
+    counters.push(`language IN (${list})`);
+  }
+  if (filter.source.length) {
+    const list = filter.source.map(bind).join(", ");
+    where.push(`source_id IN (${list})`);
+    counters.push(`source_id IN (${list})`);
+  }
+  // Dates are inclusive calendar days in UTC; ISO strings compare in time order.
+  if (filter.from) where.push(`published_at >= ${bind(`${filter.from}T00:00:00Z`)}`);
+  if (filter.to) where.push(`published_at <= ${bind(`${filter.to}T23:59:59Z`)}`);
+  const conditions = where.length ? ` WHERE ${where.join(" AND ")}` : "";
+  const total =
+    filter.from || filter.to
+      ? `SELECT count(*) FROM articles${conditions}`
+      : `SELECT coalesce(sum(n), 0) FROM article_counts${counters.length ? ` WHERE ${counters.join(" AND ")}` : ""}`;
+  const limit = Math.max(1, Math.floor(page.perPage));
+  const offset = Math.max(0, Math.floor((page.page - 1) * page.perPage));
+  const keys = `SELECT pk FROM articles${conditions} ORDER BY published_at DESC, pk DESC LIMIT ${limit} OFFSET ${offset}`;
+  return {
+    page:
+      `SELECT (${total}) AS total, ${SUMMARY_SQL} FROM (${keys}) p CROSS JOIN articles a ON a.pk = p.pk ` +
+      "LEFT JOIN sources s ON s.id = a.source_id ORDER BY a.published_at DESC, a.pk DESC",
+    total: `SELECT (${total}) AS total`,
+    params,
+  };
 }
 
-/** Newest first, with the exact total for the same filters. */
-export async function listArticles(db: Db, filter: ArticleFilter, page: PageRequest): Promise<ResultPage<ArticleSummary>> {
-  const where = and(...filterConditions(filter));
-  const [rows, counted] = await db.batch([
-    db
-      .select(summaryColumns)
-      .from(articles)
-      .leftJoin(sources, eq(sources.id, articles.sourceId))
-      .where(where)
-      .orderBy(desc(articles.publishedAt), desc(articles.pk))
-      .limit(page.perPage)
-      .offset((page.page - 1) * page.perPage),
-    totalQuery(db, filter),
-  ]);
-  return { items: rows.map(toSummary), total: counted[0]?.total ?? 0, page: page.page, perPage: page.perPage };
+/** Newest first, with the exact total for the same filters: one statement (two past the last page). */
+export async function listArticles(db: D1Reader, filter: ArticleFilter, page: PageRequest): Promise<ResultPage<ArticleSummary>> {
+  const statements = listingStatements(filter, page);
+  const { results } = await db.prepare(statements.page).bind(...statements.params).all<SummaryRow & { total: number }>();
+  const total = results[0]?.total ?? (await db.prepare(statements.total).bind(...statements.params).first<{ total: number }>())?.total ?? 0;
+  return { items: results.map(toSummary), total, page: page.page, perPage: page.perPage };
 }
 
 /** An article as its row holds it: with an archived body (archive/), where the body went instead. */
@@ -88,47 +92,59 @@ export interface StoredArticle {
   contentHash: string;
 }
 
-export async function getArticle(db: Db, id: string): Promise<ArticleDetail | null> {
+export async function getArticle(db: D1Reader, id: string): Promise<ArticleDetail | null> {
   return (await getStoredArticle(db, id))?.article ?? null;
 }
 
-export async function getStoredArticle(db: Db, id: string): Promise<StoredArticle | null> {
-  const [found] = await db
-    .select({
-      ...summaryColumns,
-      contentHtml: articles.contentHtml,
-      contentText: articles.contentText,
-      updatedAt: articles.updatedAt,
-      fetchedAt: articles.fetchedAt,
-      tags: articles.tags,
-      storyGroup: articles.storyGroup,
-      bodyRef: articles.bodyRef,
-      contentHash: articles.contentHash,
-    })
-    .from(articles)
-    .leftJoin(sources, eq(sources.id, articles.sourceId))
-    .where(eq(articles.id, id))
-    .limit(1);
+/** How many other languages of its story a detail lists. */
+const MAX_TRANSLATIONS = 50;
+
+/**
+ * The article and its story's other languages in ONE statement: the translations are a JSON
+ * array built by a subquery of the same row, so a detail miss waits for one round trip rather
+ * than two in series (the second needed the first's story group). The sitemaps read a story's
+ * translations in this same order and bound (db/sitemaps.ts).
+ */
+const DETAIL_SQL =
+  `SELECT ${SUMMARY_SQL}, a.content_html, a.content_text, a.updated_at, a.fetched_at, a.tags, a.body_ref, a.content_hash, ` +
+  "(SELECT json_group_array(json_object('language', t.language, 'id', t.id, 'slug', t.slug)) FROM " +
+  `(SELECT language, id, slug FROM articles WHERE story_group = a.story_group AND language <> a.language ORDER BY language, id LIMIT ${MAX_TRANSLATIONS}) t) AS translations ` +
+  "FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.id = ?1 LIMIT 1";
+
+interface DetailRow extends SummaryRow {
+  content_html: string;
+  content_text: string;
+  updated_at: string;
+  fetched_at: string;
+  tags: string;
+  body_ref: string | null;
+  content_hash: string;
+  translations: string;
+}
+
+export async function getStoredArticle(db: D1Reader, id: string): Promise<StoredArticle | null> {
+  const found = await db.prepare(DETAIL_SQL).bind(id).first<DetailRow>();
   if (!found) return null;
-  const translations = found.storyGroup
-    ? await db
-        .select({ language: articles.language, id: articles.id, slug: articles.slug })
-        .from(articles)
-        .where(and(eq(articles.storyGroup, found.storyGroup), ne(articles.language, found.language)))
-        // The sitemaps read a story's translations in this same order (db/sitemaps.ts).
-        .orderBy(articles.language, articles.id)
-        .limit(50)
-    : [];
   const article: ArticleDetail = {
     ...toSummary(found),
-    content_html: found.contentHtml,
-    content_text: found.contentText,
-    updated_at: found.updatedAt,
-    fetched_at: found.fetchedAt,
+    content_html: found.content_html,
+    content_text: found.content_text,
+    updated_at: found.updated_at,
+    fetched_at: found.fetched_at,
     tags: parseTags(found.tags),
-    translations,
+    translations: parseTranslations(found.translations),
   };
-  return { article, bodyRef: found.bodyRef, contentHash: found.contentHash };
+  return { article, bodyRef: found.body_ref, contentHash: found.content_hash };
+}
+
+/** json_group_array keeps the subquery's order; an article without a story group has none. */
+function parseTranslations(json: string): ArticleDetail["translations"] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? (value as ArticleDetail["translations"]) : [];
+  } catch {
+    return [];
+  }
 }
 
 function parseTags(json: string): string[] {

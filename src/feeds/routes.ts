@@ -1,6 +1,5 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { listArticles } from "../db/articles";
-import { database } from "../db/client";
 import { searchArticles } from "../db/search";
 import type { ArticleSummary } from "../domain";
 import type { AppEnv } from "../env";
@@ -49,7 +48,7 @@ export const feedsRoutes = new Hono<AppEnv>().get("/:file", async (c) => {
   const page = { page: 1, perPage: query.per_page };
   const items: ArticleSummary[] = query.q
     ? (await searchArticles(c.var.session(), { q: query.q, sort: "date", filter: toFilter(query), page })).items
-    : (await listArticles(database(c.var.session()), toFilter(query), page)).items;
+    : (await listArticles(c.var.session(), toFilter(query), page)).items;
   const [title, description] = TITLES[locale];
   const name = LOCALES.find((l) => l.code === locale)!.name;
   const info: FeedInfo = {

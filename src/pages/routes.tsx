@@ -59,7 +59,7 @@ pagesRoutes.get(`${L}/`, async (c) => {
   const query = parseParams(listingPageQuery, pageQuery(url));
   const filter = toFilter(query);
   const db = database(c.var.session());
-  const [result, options] = await Promise.all([listArticles(db, filter, toPage({ page: query.page, per_page: PER_PAGE })), siteOptions(db, locale, filter.source, await knownVersion(c))]);
+  const [result, options] = await Promise.all([listArticles(c.var.session(), filter, toPage({ page: query.page, per_page: PER_PAGE })), siteOptions(db, locale, filter.source, await knownVersion(c))]);
   if (result.page > 1 && result.items.length === 0) throw notFound(`There is no page ${result.page}.`);
   return htmlPage(
     c,

@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import { readArticle } from "../archive/read";
 import { listArticles } from "../db/articles";
-import { database } from "../db/client";
 import type { AppEnv } from "../env";
 import { notFound } from "../errors/problem";
 import { PUBLIC_CACHE_CONTROL } from "../http/headers";
@@ -12,7 +11,7 @@ export const articlesRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const url = publicUrl(c.req.url, c.env.PUBLIC_BASE_URL);
     const query = parseParams(listingQuery, queryObject(url));
-    const result = await listArticles(database(c.var.session()), toFilter(query), toPage(query));
+    const result = await listArticles(c.var.session(), toFilter(query), toPage(query));
     const { meta, links, headers } = paginate(result, url);
     c.header("cache-control", PUBLIC_CACHE_CONTROL);
     return c.json({ data: result.items, meta: { ...meta, locale: c.get("locale"), query: echoFilters(query) }, links }, 200, headers);

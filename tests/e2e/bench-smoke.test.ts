@@ -12,7 +12,7 @@ import { ARTICLE_COLUMNS, MAX_STATEMENT_BYTES, insertStatements, makeArticle, pa
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
 import { applyMigrations, startApp } from "../../bench/harness.mjs";
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
-import { analyseMemory, endpoints, interleavedServiceTimes, measureEndpoints, mergeRuns } from "../../bench/http.mjs";
+import { analyseMemory, cacheVerdict, endpoints, interleavedServiceTimes, measureEndpoints, mergeRuns, requestOf } from "../../bench/http.mjs";
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
 import { compareParsers, feedFiles } from "../../bench/ingest.mjs";
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
@@ -258,6 +258,13 @@ describe("harness", () => {
       expect(measured.search_broad.roundRatios).toBeNull();
       expect(measured.search_broad.matches).toBeGreaterThan(0);
       expect(measured.search_broad.non2xx).toBe(0);
+      // An uncached row is a miss every time, not only the first: the same request again, once stored, is still a miss.
+      const broad = pick.find((e: { key: string }) => e.key === "search_broad");
+      const again = [await requestOf(instance.origin, broad), await requestOf(instance.origin, broad)];
+      expect(again.map((r: Response) => [r.status, cacheVerdict(r)])).toEqual([
+        [200, "MISS"],
+        [200, "MISS"],
+      ]);
       // Interleaved service times (how corpus scaling is judged): every request counted.
       const [one, two] = await interleavedServiceTimes([instance.origin, instance.origin], pick[2], { count: 6, block: 3 });
       for (const t of [one, two]) {

@@ -54,6 +54,20 @@ describe("GET /api/v1/articles", () => {
     const days = body.data.map((a: { published_at: string }) => a.published_at.slice(0, 10));
     expect(days.length).toBeGreaterThan(0);
     expect(days.every((d: string) => d >= "2026-11-18" && d <= "2026-11-20")).toBe(true);
+    // The total with a date range is a count of the same rows the pages walk.
+    expect(body.meta.total).toBe(days.length);
+  });
+
+  it("still reports the exact total on a page past the last one, and pages join up without gaps or repeats", async () => {
+    const past = await getJson("/api/v1/articles?per_page=5&page=9&lang=en");
+    expect(past.res.status).toBe(200);
+    expect(past.body.data).toEqual([]);
+    expect(past.body.meta).toMatchObject({ page: 9, total: 12, total_pages: 3 });
+    const pages = await Promise.all([1, 2, 3, 4].map((page) => getJson(`/api/v1/articles?per_page=4&page=${page}`)));
+    const ids = pages.flatMap((p) => p.body.data.map((a: { id: string }) => a.id));
+    const all = await getJson("/api/v1/articles?per_page=100");
+    expect(ids).toEqual(all.body.data.map((a: { id: string }) => a.id));
+    expect(pages[3]!.body.data).toHaveLength(3);
   });
 
   it("answers an invalid per_page with a 400 problem naming the parameter", async () => {
