@@ -7,22 +7,14 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
+import { loadEsbuild } from "../scripts/esbuild.mjs";
+
+export { loadEsbuild };
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 export const RESULTS_DIR = path.join(ROOT, "bench", "results");
 
 const require = createRequire(import.meta.url);
-
-/** esbuild as installed with wrangler (resolved through wrangler first, then the project). */
-export async function loadEsbuild() {
-  let resolved;
-  try {
-    resolved = createRequire(require.resolve("wrangler/package.json")).resolve("esbuild");
-  } catch {
-    resolved = require.resolve("esbuild");
-  }
-  return import(pathToFileURL(resolved).href);
-}
 
 function run(cmd, args, { cwd, env, timeoutMs }) {
   return new Promise((resolve, reject) => {

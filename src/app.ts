@@ -7,30 +7,23 @@ import { responseCache } from "./cache/response-cache";
 import { BOOKMARK_HEADER } from "./db/client";
 import type { AppEnv } from "./env";
 import { errorHandler, onNotFound } from "./errors/handler";
-import type { RouteContract } from "./http/openapi";
-import { feedsContract } from "./feeds/contract";
-import { adminContract } from "./routes/admin.contract";
 import { adminRoutes } from "./routes/admin";
-import { articlesContract } from "./routes/articles.contract";
 import { articlesRoutes } from "./routes/articles";
-import { docsContract, docsRoutes } from "./routes/docs";
+import { docsRoutes } from "./routes/docs";
 import { feedLocale, feedsRoutes } from "./feeds/routes";
-import { healthContract, healthRoutes } from "./routes/health";
-import { localesContract, localesRoutes } from "./routes/locales";
+import { healthRoutes } from "./routes/health";
+import { localesRoutes } from "./routes/locales";
 import { apiLocale, d1Session, jsonCharset, methodNotAllowedProblem, rateLimit, requestId } from "./routes/middleware";
-import { openApiContract, openApiRoutes } from "./routes/openapi";
+import { openApiRoutes } from "./routes/openapi";
 import { opmlRoutes } from "./routes/opml";
-import { searchContract } from "./routes/search.contract";
 import { listingQuery, searchQuery } from "./http/params";
 import { searchRoutes } from "./routes/search";
-import { sourcesContract, sourcesQuery } from "./routes/sources.contract";
+import { sourcesQuery } from "./routes/sources.input";
 import { sourcesRoutes } from "./routes/sources";
-import { websubContract } from "./routes/websub.contract";
 import { websubRoutes } from "./routes/websub";
 import { onPageError } from "./pages/page-errors";
 import { isReaderPath } from "./pages/reader-headers";
 import { pagesRoutes } from "./pages/routes";
-import { sitemapsContract } from "./pages/sitemaps/contract";
 import { sitemapRoutes } from "./pages/sitemaps/routes";
 
 /** Public reads may be called from any web page; these headers are readable cross-origin. */
@@ -41,21 +34,6 @@ const publicCors = cors({
   exposeHeaders: ["Link", "X-Total-Count", "X-Total-Pages", "ETag", "Retry-After", BOOKMARK_HEADER],
   maxAge: 86400,
 });
-
-/** Every documented route, in the order of the OpenAPI document (reader pages are not API). */
-export const ROUTE_CONTRACTS: RouteContract[] = [
-  ...articlesContract,
-  ...searchContract,
-  ...sourcesContract,
-  ...localesContract,
-  ...openApiContract,
-  ...adminContract,
-  ...feedsContract,
-  ...docsContract,
-  ...healthContract,
-  ...sitemapsContract,
-  ...websubContract,
-];
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -107,7 +85,7 @@ export function createApp() {
   api.route("/sources", sourcesRoutes);
   api.route("/locales", localesRoutes);
   api.route("/admin", adminRoutes);
-  api.route("/", openApiRoutes(ROUTE_CONTRACTS));
+  api.route("/", openApiRoutes());
 
   // A feed reads the listing's parameters, and `q` when it is a saved search.
   app.use("/feeds/*", feedLocale(), responseCache({ params: [...Object.keys(listingQuery.shape), "q"] }));
@@ -115,7 +93,7 @@ export function createApp() {
   app.route("/", healthRoutes);
   app.route("/websub", websubRoutes);
   app.route("/api/v1", api);
-  app.route("/api", docsRoutes(ROUTE_CONTRACTS));
+  app.route("/api", docsRoutes());
   app.route("/", sitemapRoutes);
   app.route("/", pagesRoutes);
   app.notFound(onNotFound);

@@ -1,7 +1,9 @@
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as z from "zod/mini";
-import { createApp, ROUTE_CONTRACTS } from "../../src/app";
+import { createApp } from "../../src/app";
+import { openApiDocument, ROUTE_CONTRACTS } from "../../src/contracts";
+import generated from "../../src/routes/openapi.generated.json";
 import * as schemas from "../../src/routes/schemas";
 import { ADMIN, addSource, getJson, runCron } from "../support/worker";
 
@@ -61,6 +63,18 @@ beforeAll(async () => {
   const res = await SELF.fetch("http://app.test/api/v1/openapi.json");
   expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
   doc = (await res.json()) as Document;
+});
+
+describe("the generated OpenAPI document", () => {
+  it("is what the route contracts describe now (else run `npm run openapi`)", () => {
+    // The Worker serves the file written at build time; a contract changed since is caught here.
+    expect(generated, "src/routes/openapi.generated.json is out of date: run `npm run openapi`").toStrictEqual(JSON.parse(JSON.stringify(openApiDocument())));
+  });
+
+  it("is served with this origin as its server and nothing else added", () => {
+    expect(doc).toStrictEqual({ ...generated, servers: [{ url: "http://app.test" }] });
+    expect(Object.keys(doc)).toEqual(["openapi", "info", "servers", "components", "paths"]);
+  });
 });
 
 describe("the OpenAPI document", () => {
