@@ -2,7 +2,6 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { etag, RETAINED_304_HEADERS } from "hono/etag";
 import { methodNotAllowed } from "hono/method-not-allowed";
-import { secureHeaders } from "hono/secure-headers";
 import { responseCache } from "./cache/response-cache";
 import { BOOKMARK_HEADER } from "./db/client";
 import type { AppEnv } from "./env";
@@ -13,7 +12,7 @@ import { docsRoutes } from "./routes/docs";
 import { feedLocale, feedsRoutes } from "./feeds/routes";
 import { healthRoutes } from "./routes/health";
 import { localesRoutes } from "./routes/locales";
-import { apiLocale, d1Session, jsonCharset, methodNotAllowedProblem, rateLimit, requestId } from "./routes/middleware";
+import { apiLocale, d1Session, jsonCharset, methodNotAllowedProblem, rateLimit, requestId, securityHeaders } from "./routes/middleware";
 import { openApiRoutes } from "./routes/openapi";
 import { opmlRoutes } from "./routes/opml";
 import { listingQuery, searchQuery } from "./http/params";
@@ -49,22 +48,7 @@ export function createApp() {
   // referrer, and a browser learns HSTS for the host from the pages): HTML adds them
   // (HTML_DOCUMENT_HEADERS). Cross-Origin-Resource-Policy is left out: CORS (`*`) already
   // lets any page read public answers, which is all `cross-origin` would have allowed.
-  app.use(
-    secureHeaders({
-      crossOriginResourcePolicy: false,
-      crossOriginOpenerPolicy: false,
-      originAgentCluster: false,
-      referrerPolicy: false,
-      strictTransportSecurity: false,
-      xDnsPrefetchControl: false,
-      xDownloadOptions: false,
-      xFrameOptions: false,
-      xPermittedCrossDomainPolicies: false,
-      xXssProtection: false,
-      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-      overwrite: false,
-    }),
-  );
+  app.use(securityHeaders());
   app.use(methodNotAllowed({ app, onMethodNotAllowed: (_c, methods) => Promise.reject(methodNotAllowedProblem(methods)) }));
   // A 304 keeps what a cross-origin reader needs to use it, besides the defaults RFC 9110 lists.
   app.use(etag({ retainedHeaders: [...RETAINED_304_HEADERS, "access-control-allow-origin", "access-control-expose-headers", "content-language"] }));
