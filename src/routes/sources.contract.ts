@@ -2,7 +2,15 @@ import * as z from "zod/mini";
 import { adminFailures, adminSecurity, envelope, header, jsonResponse, jsonSchema, listHeaders, pathParameter, problemExample, problemResponse, readFailures, readParameters, ref, sharedResponse, type RouteContract } from "../http/openapi";
 import { MAX_OPML_BYTES, MAX_OUTLINES, OPML_NS } from "./opml-format";
 import { examples as ex } from "./schemas";
-import { deleteQuery, sourceCreate, sourcePatch, sourcesQuery } from "./sources.input";
+import { deleteQuery, sourceCreate, sourcePatch, sourcePrefix, sourcesQuery, storyKeyText, storyScopeText } from "./sources.input";
+
+// What the document says of these inputs; registered here, where only the document is built.
+z.globalRegistry.add(storyScopeText, { description: "Sources that publish translations of each other declare the same scope; set together with story_key." });
+z.globalRegistry.add(storyKeyText, {
+  description:
+    "URLPattern pathname pattern applied to each item link, e.g. /:lang/story/:year/:month/:key. Its :key group and other named groups except :lang identify the story across the sources of the scope. Literal text, :name segments (one per path segment) and at most one * only.",
+});
+z.globalRegistry.add(sourcePrefix, { description: "A prefix of the source's id or name, without regard to ASCII case" });
 
 /** What POST /sources/import answers: counts, then one entry per outline that is not a folder. */
 export const importReport = z.object({
