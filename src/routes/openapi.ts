@@ -19,10 +19,12 @@ const loaded = new Map<string, string>();
 export async function generatedAsset(env: Bindings, file: "openapi.json" | "docs.html"): Promise<string> {
   const cached = loaded.get(file);
   if (cached !== undefined) return cached;
-  // A binding that is missing (a harness that runs the bare bundle) fails like an unreachable store.
-  const res = await Promise.resolve()
-    .then(() => env.ASSETS.fetch(`https://assets.invalid/${file}`))
-    .catch(() => null);
+  let res: Response | null = null;
+  try {
+    res = await env.ASSETS.fetch(`https://assets.invalid/${file}`);
+  } catch {
+    // Unreachable, or a binding that is missing (a harness that runs the bare bundle): a 503.
+  }
   if (!res?.ok) {
     await res?.body?.cancel();
     throw unavailableProblem();
