@@ -7,8 +7,7 @@ import { describe, expect, it } from "vitest";
  * separate front doors; what they share lives lower, in http/).
  *
  * - index.ts: the Worker (fetch, scheduled and queue handlers).
- * - app.ts: the app's wiring (registers routers, middleware and error renderers); contracts.ts:
- *   every route's documentation, gathered into the OpenAPI document at build time.
+ * - app.ts: the app's wiring (registers routers, middleware and error renderers).
  * - routes/, pages/, feeds/: the API, the reader pages, the feeds out.
  * - ingest/: the refresh pipeline; it drops cached answers after a refresh, so sits over cache/.
  * - cache/: response caching and its key schema.
@@ -23,7 +22,7 @@ import { describe, expect, it } from "vitest";
  */
 const LAYERS: string[][] = [
   ["index.ts"],
-  ["app.ts", "contracts.ts"],
+  ["app.ts"],
   ["routes", "pages", "feeds"],
   ["ingest"],
   ["cache"],
