@@ -2,7 +2,7 @@
 // --dry-run`, as deployed) and a Node bundle of the app's pure modules (analyzer, feed
 // parser, normalizer) for the corpus generator and the parser comparison.
 import { spawn } from "node:child_process";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -126,7 +126,20 @@ export async function bundleSize(build) {
   } catch {
     result.top = [];
   }
+  result.assets = await assetSizes();
   return result;
+}
+
+/** The static assets deployed beside the Worker (wrangler.toml `[assets]`): not in its bundle, shown so that what moved there stays visible. */
+async function assetSizes() {
+  const dir = path.join(ROOT, "assets");
+  const files = await readdir(dir).catch(() => []);
+  return Promise.all(
+    files.sort().map(async (file) => {
+      const bytes = await readFile(path.join(dir, file));
+      return { file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+    }),
+  );
 }
 
 /**
