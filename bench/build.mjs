@@ -2,27 +2,19 @@
 // --dry-run`, as deployed) and a Node bundle of the app's pure modules (analyzer, feed
 // parser, normalizer) for the corpus generator and the parser comparison.
 import { spawn } from "node:child_process";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
+import { loadEsbuild } from "../scripts/esbuild.mjs";
+
+export { loadEsbuild };
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 export const RESULTS_DIR = path.join(ROOT, "bench", "results");
 
 const require = createRequire(import.meta.url);
-
-/** esbuild as installed with wrangler (resolved through wrangler first, then the project). */
-export async function loadEsbuild() {
-  let resolved;
-  try {
-    resolved = createRequire(require.resolve("wrangler/package.json")).resolve("esbuild");
-  } catch {
-    resolved = require.resolve("esbuild");
-  }
-  return import(pathToFileURL(resolved).href);
-}
 
 function run(cmd, args, { cwd, env, timeoutMs }) {
   return new Promise((resolve, reject) => {
@@ -137,7 +129,20 @@ export async function bundleSize(build) {
   } catch {
     result.top = [];
   }
+  result.assets = await assetSizes();
   return result;
+}
+
+/** The static assets deployed beside the Worker (wrangler.toml `[assets]`): not in its bundle, shown so that what moved there stays visible. */
+async function assetSizes() {
+  const dir = path.join(ROOT, "assets");
+  const files = await readdir(dir).catch(() => []);
+  return Promise.all(
+    files.sort().map(async (file) => {
+      const bytes = await readFile(path.join(dir, file));
+      return { file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+    }),
+  );
 }
 
 /**

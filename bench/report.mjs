@@ -325,7 +325,9 @@ export function tableRows(results, targets = evaluateTargets(results)) {
     rows.push([
       "bundle",
       "production bundle (wrangler deploy --dry-run)",
-      `${kb(b.gzip)} gzip, ${kb(b.raw)} raw` + (b.minifiedGzip ? ` (minified: ${kb(b.minifiedGzip)} gzip)` : ""),
+      `${kb(b.gzip)} gzip, ${kb(b.raw)} raw` +
+        (b.minifiedGzip ? ` (minified: ${kb(b.minifiedGzip)} gzip)` : "") +
+        (b.assets?.length ? `; static assets beside it ${kb(b.assets.reduce((n, a) => n + a.gzip, 0))} gzip` : ""),
       "",
       "",
       `${n2(b.gzip / TARGETS.bundleGzipBytes)}× target`,

@@ -27,6 +27,10 @@ const worker = await unstable_startWorker({
     persist: persistTo || undefined,
     logLevel: process.env.DEV_LOG_LEVEL || "warn",
     liveReload: false,
+    // `/__scheduled?cron=` runs the scheduled handler through the Worker's fetch path. The dev
+    // server's own trigger (/cdn-cgi/handler/scheduled) reaches the asset router that stands in
+    // front of a Worker with `[assets]`, which has no scheduled handler, and answers 500.
+    testScheduled: true,
   },
 });
 await worker.ready;

@@ -112,7 +112,8 @@ export async function startStack({ port, persistTo, log = () => {}, progress = (
     }
 
     const fireCron = async () => {
-      const res = await fetch(`${base}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(cron)}`);
+      // Through the dev server's test route (see scripts/dev-worker.mjs `testScheduled`).
+      const res = await fetch(`${base}/__scheduled?cron=${encodeURIComponent(cron)}`);
       if (!res.ok) throw new Error(`cron trigger answered ${res.status}`);
     };
     const since = Date.now();

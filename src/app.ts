@@ -2,35 +2,27 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { etag, RETAINED_304_HEADERS } from "hono/etag";
 import { methodNotAllowed } from "hono/method-not-allowed";
-import { secureHeaders } from "hono/secure-headers";
 import { responseCache } from "./cache/response-cache";
 import { BOOKMARK_HEADER } from "./db/client";
 import type { AppEnv } from "./env";
 import { errorHandler, onNotFound } from "./errors/handler";
-import type { RouteContract } from "./http/openapi";
-import { feedsContract } from "./feeds/contract";
-import { adminContract } from "./routes/admin.contract";
 import { adminRoutes } from "./routes/admin";
-import { articlesContract } from "./routes/articles.contract";
 import { articlesRoutes } from "./routes/articles";
-import { docsContract, docsRoutes } from "./routes/docs";
+import { docsRoutes } from "./routes/docs";
 import { feedLocale, feedsRoutes } from "./feeds/routes";
-import { healthContract, healthRoutes } from "./routes/health";
-import { localesContract, localesRoutes } from "./routes/locales";
-import { apiLocale, d1Session, jsonCharset, methodNotAllowedProblem, rateLimit, requestId } from "./routes/middleware";
-import { openApiContract, openApiRoutes } from "./routes/openapi";
+import { healthRoutes } from "./routes/health";
+import { localesRoutes } from "./routes/locales";
+import { apiLocale, d1Session, jsonCharset, methodNotAllowedProblem, rateLimit, requestId, securityHeaders } from "./routes/middleware";
+import { openApiRoutes } from "./routes/openapi";
 import { opmlRoutes } from "./routes/opml";
-import { searchContract } from "./routes/search.contract";
 import { listingQuery, searchQuery } from "./http/params";
 import { searchRoutes } from "./routes/search";
-import { sourcesContract, sourcesQuery } from "./routes/sources.contract";
+import { sourcesQuery } from "./routes/sources.input";
 import { sourcesRoutes } from "./routes/sources";
-import { websubContract } from "./routes/websub.contract";
 import { websubRoutes } from "./routes/websub";
 import { onPageError } from "./pages/page-errors";
 import { isReaderPath } from "./pages/reader-headers";
 import { pagesRoutes } from "./pages/routes";
-import { sitemapsContract } from "./pages/sitemaps/contract";
 import { sitemapRoutes } from "./pages/sitemaps/routes";
 
 /** Public reads may be called from any web page; these headers are readable cross-origin. */
@@ -41,21 +33,6 @@ const publicCors = cors({
   exposeHeaders: ["Link", "X-Total-Count", "X-Total-Pages", "ETag", "Retry-After", BOOKMARK_HEADER],
   maxAge: 86400,
 });
-
-/** Every documented route, in the order of the OpenAPI document (reader pages are not API). */
-export const ROUTE_CONTRACTS: RouteContract[] = [
-  ...articlesContract,
-  ...searchContract,
-  ...sourcesContract,
-  ...localesContract,
-  ...openApiContract,
-  ...adminContract,
-  ...feedsContract,
-  ...docsContract,
-  ...healthContract,
-  ...sitemapsContract,
-  ...websubContract,
-];
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -71,22 +48,7 @@ export function createApp() {
   // referrer, and a browser learns HSTS for the host from the pages): HTML adds them
   // (HTML_DOCUMENT_HEADERS). Cross-Origin-Resource-Policy is left out: CORS (`*`) already
   // lets any page read public answers, which is all `cross-origin` would have allowed.
-  app.use(
-    secureHeaders({
-      crossOriginResourcePolicy: false,
-      crossOriginOpenerPolicy: false,
-      originAgentCluster: false,
-      referrerPolicy: false,
-      strictTransportSecurity: false,
-      xDnsPrefetchControl: false,
-      xDownloadOptions: false,
-      xFrameOptions: false,
-      xPermittedCrossDomainPolicies: false,
-      xXssProtection: false,
-      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-      overwrite: false,
-    }),
-  );
+  app.use(securityHeaders());
   app.use(methodNotAllowed({ app, onMethodNotAllowed: (_c, methods) => Promise.reject(methodNotAllowedProblem(methods)) }));
   // A 304 keeps what a cross-origin reader needs to use it, besides the defaults RFC 9110 lists.
   app.use(etag({ retainedHeaders: [...RETAINED_304_HEADERS, "access-control-allow-origin", "access-control-expose-headers", "content-language"] }));
@@ -107,7 +69,7 @@ export function createApp() {
   api.route("/sources", sourcesRoutes);
   api.route("/locales", localesRoutes);
   api.route("/admin", adminRoutes);
-  api.route("/", openApiRoutes(ROUTE_CONTRACTS));
+  api.route("/", openApiRoutes());
 
   // A feed reads the listing's parameters, and `q` when it is a saved search.
   app.use("/feeds/*", feedLocale(), responseCache({ params: [...Object.keys(listingQuery.shape), "q"] }));
@@ -115,7 +77,7 @@ export function createApp() {
   app.route("/", healthRoutes);
   app.route("/websub", websubRoutes);
   app.route("/api/v1", api);
-  app.route("/api", docsRoutes(ROUTE_CONTRACTS));
+  app.route("/api", docsRoutes());
   app.route("/", sitemapRoutes);
   app.route("/", pagesRoutes);
   app.notFound(onNotFound);

@@ -22,6 +22,11 @@ export function storageUnavailable(err: unknown): Problem | null {
   if (err instanceof Problem) return null;
   const said = messages(err);
   if (!said.some((m) => UNAVAILABLE.test(m)) || said.some((m) => STATEMENT_FAULT.test(m))) return null;
+  return unavailableProblem();
+}
+
+/** The 503 of storage that cannot answer for the moment (D1, or the asset store). */
+export function unavailableProblem(): Problem {
   return new Problem({
     status: 503,
     code: "storage_unavailable",

@@ -1,19 +1,6 @@
-import * as z from "zod/mini";
 import { header, pathParameter, readFailures, readHeaders, readParameters, sharedResponse, type RouteContract } from "../http/openapi";
-import { listingQuery } from "../http/params";
+import { feedQuery } from "./input";
 import { LOCALES } from "../i18n/locales";
-
-const { lang, source, from, to } = listingQuery.shape;
-
-/** A feed takes the listing's filters (its first page only, 30 items by default) or a saved search. */
-export const feedQuery = z.object({
-  lang,
-  source,
-  from,
-  to,
-  per_page: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 30),
-  q: z.optional(z.string().check(z.minLength(1), z.maxLength(500))),
-});
 
 const examples = {
   rss: '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Edge News (English)</title><link>https://api.example.org/en/</link><description>Latest stories from the news clearinghouse</description><item><title>250 million children still out of school</title><link>https://api.example.org/en/news/3f2a9c0d4b1e7a65/250-million-children-still-out-of-school</link><guid isPermaLink="false">urn:edge-news:article:3f2a9c0d4b1e7a65</guid></item></channel></rss>',

@@ -9,7 +9,7 @@ import { isLocale, LOCALES, type Locale } from "../i18n/locales";
 import { PUBLIC_CACHE_CONTROL } from "../http/headers";
 import { publicUrl } from "../http/pagination";
 import { parseParams, queryObject, toFilter } from "../http/params";
-import { feedQuery } from "./contract";
+import { feedQuery } from "./input";
 
 const FORMATS = {
   rss: { type: "application/rss+xml; charset=utf-8", render: renderRss },

@@ -3,9 +3,9 @@ import { PUBLIC_CACHE_CONTROL } from "./headers";
 
 /**
  * The pieces of the OpenAPI document that every resource uses. Each resource declares its
- * routes as `RouteContract`s beside its handlers; routes/openapi.ts assembles them. Query
- * parameters are never written by hand: they are read off the zod schema the handler
- * validates with.
+ * routes as `RouteContract`s beside its handlers; src/contracts.ts assembles them when the
+ * bundle is built (the Worker never imports this module). Query parameters are never written
+ * by hand: they are read off the zod schema the handler validates with.
  */
 export type JsonSchema = Record<string, unknown>;
 export type Method = "get" | "post" | "patch" | "delete";
@@ -72,7 +72,7 @@ export function operationObject(route: RouteContract): JsonSchema {
 }
 
 export const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-/** A shared response of the document's `components.responses` (see routes/openapi.ts). */
+/** A shared response of the document's `components.responses` (see src/contracts.ts). */
 export const sharedResponse = (name: "BadRequest" | "Unauthorized" | "Forbidden" | "NotFound" | "RateLimited" | "NotModified" | "StorageUnavailable") => ({
   $ref: `#/components/responses/${name}`,
 });

@@ -9,7 +9,7 @@ import type { AppEnv } from "../env";
 import { resanitizeArticles } from "../ingest/resanitize";
 import { runRefresh } from "../ingest/run";
 import { parseParams, queryObject } from "../http/params";
-import { reindexQuery, refreshQuery, resanitizeQuery, runsQuery } from "./admin.contract";
+import { reindexQuery, refreshQuery, resanitizeQuery, runsQuery } from "./admin.input";
 import { requireAdmin } from "./middleware";
 
 export const adminRoutes = new Hono<AppEnv>()

@@ -3,8 +3,6 @@ import { countArticles } from "../db/articles";
 import { database } from "../db/client";
 import { recentRuns } from "../db/runs";
 import type { AppEnv } from "../env";
-import { header, jsonResponse, readFailures, type RouteContract } from "../http/openapi";
-import { examples } from "./schemas";
 
 /** Liveness plus a summary of the last refresh, for monitors and operators. */
 export const healthRoutes = new Hono<AppEnv>().get("/healthz", async (c) => {
@@ -29,15 +27,3 @@ export const healthRoutes = new Hono<AppEnv>().get("/healthz", async (c) => {
       : null,
   });
 });
-
-export const healthContract: RouteContract[] = [
-  {
-    method: "get",
-    path: "/healthz",
-    operation: {
-      operationId: "health",
-      summary: "Liveness and the last refresh",
-      responses: { 200: jsonResponse("Alive", { type: "object" }, examples.health, { "Cache-Control": header("`no-store`") }), ...readFailures },
-    },
-  },
-];

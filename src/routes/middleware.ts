@@ -131,3 +131,17 @@ export function jsonCharset(): MiddlewareHandler<AppEnv> {
     }
   };
 }
+
+/**
+ * The security headers of every response whose route did not set its own (see app.ts for why
+ * only these two). Written here rather than with the framework's secure-headers middleware,
+ * which for these two headers put 1.2 KB into the gzipped bundle.
+ */
+export function securityHeaders(): MiddlewareHandler<AppEnv> {
+  return async function securityHeadersMiddleware(c, next) {
+    await next();
+    const headers = c.res.headers;
+    if (!headers.has("x-content-type-options")) headers.set("x-content-type-options", "nosniff");
+    if (!headers.has("content-security-policy")) headers.set("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
+  };
+}

@@ -9,7 +9,7 @@ import { truncateText } from "../ingest/normalize";
 import { checkUpstreamUrl } from "../ingest/upstream-url";
 import type { Outline, OutlineAttrs } from "./opml-format";
 import { idFromName } from "./source-id";
-import { sourceCreate } from "./sources.contract";
+import { sourceCreate } from "./sources.input";
 
 export type RefusalCode = "not_a_feed" | "missing_url" | "bad_url" | "private_host" | "duplicate_url" | "duplicate_id" | "invalid_attribute";
 

@@ -11,7 +11,7 @@ import { paginate, publicUrl } from "../http/pagination";
 import { parseParams, queryObject, toPage } from "../http/params";
 import { requireAdmin } from "./middleware";
 import { idFromName } from "./source-id";
-import { deleteQuery, sourceCreate, sourcePatch, sourcesQuery } from "./sources.contract";
+import { deleteQuery, sourceCreate, sourcePatch, sourcesQuery } from "./sources.input";
 
 /** A translation mapping needs both its scope and its key pattern: the missing one is named. */
 function checkedMapping(scope: string | null, key: string | null): { storyScope: string | null; storyKey: string | null } {

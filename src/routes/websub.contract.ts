@@ -1,14 +1,5 @@
-import * as z from "zod/mini";
 import { adminFailures, adminSecurity, envelope, header, jsonResponse, pathParameter, problemExample, problemResponse, sharedResponse, type RouteContract } from "../http/openapi";
-
-/** The hub's verification of intent (WebSub §5.3) or its denial (§5.2). */
-export const websubVerifyQuery = z.object({
-  "hub.mode": z.enum(["subscribe", "unsubscribe", "denied"]),
-  "hub.topic": z.string().check(z.minLength(1, "is required"), z.maxLength(4096, "must be at most 4096 characters")),
-  "hub.challenge": z.optional(z.string().check(z.minLength(1, "must not be empty"), z.maxLength(1024, "must be at most 1024 characters"))),
-  "hub.lease_seconds": z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(31_536_000))),
-  "hub.reason": z.optional(z.string().check(z.maxLength(1000, "must be at most 1000 characters"))),
-});
+import { websubVerifyQuery } from "./websub.input";
 
 const callbackId = pathParameter("id", "3f9c2a7d41e08b6c5d2e9f1a0b7c4d83", { type: "string", pattern: "^[0-9a-f]{32}$" });
 const noStore = { "Cache-Control": header("`no-store`") };

@@ -4,7 +4,7 @@ import { invalidParameters, Problem } from "../errors/problem";
 import { parseParams, queryObject } from "../http/params";
 import { verifyIntent } from "../ingest/websub/intent";
 import { PUSH_MAX_BYTES, receivePush } from "../ingest/websub/push";
-import { websubVerifyQuery } from "./websub.contract";
+import { websubVerifyQuery } from "./websub.input";
 
 /** Callback ids are 32 hex digits (ingest/websub/hub.ts); anything else names no subscription. */
 const CALLBACK_ID = /^[0-9a-f]{32}$/;

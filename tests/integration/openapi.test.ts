@@ -1,7 +1,11 @@
-import { SELF } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import * as z from "zod/mini";
-import { createApp, ROUTE_CONTRACTS } from "../../src/app";
+import { createApp } from "../../src/app";
+import type { Bindings } from "../../src/env";
+import { openApiDocument, ROUTE_CONTRACTS } from "../../src/contracts";
+import generated from "../../assets/openapi.json";
+import { docsPage, type Document as RenderedDocument } from "../../src/routes/docs-page";
 import * as schemas from "../../src/routes/schemas";
 import { ADMIN, addSource, getJson, runCron } from "../support/worker";
 
@@ -61,6 +65,51 @@ beforeAll(async () => {
   const res = await SELF.fetch("http://app.test/api/v1/openapi.json");
   expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
   doc = (await res.json()) as Document;
+});
+
+describe("the generated OpenAPI document", () => {
+  it("is what the route contracts describe now (else run `npm run openapi`)", () => {
+    // The Worker serves the file written at build time; a contract changed since is caught here.
+    expect(generated, "assets/openapi.json is out of date: run `npm run openapi`").toStrictEqual(JSON.parse(JSON.stringify(openApiDocument())));
+  });
+
+  it("is rendered for people as the documentation page serves it (else run `npm run openapi`)", async () => {
+    const page = await (await SELF.fetch("http://app.test/api/docs")).text();
+    expect(page, "assets/docs.html is out of date: run `npm run openapi`").toBe(await docsPage(openApiDocument() as unknown as RenderedDocument));
+  });
+
+  it("is served with this origin as its server and nothing else added", () => {
+    expect(doc).toStrictEqual({ ...generated, servers: [{ url: "http://app.test" }] });
+    expect(Object.keys(doc)).toEqual(["openapi", "info", "servers", "components", "paths"]);
+  });
+});
+
+describe("the generated documents when the asset store fails", () => {
+  it("answer a 503 problem with Retry-After, then the documents once the store answers again", async () => {
+    vi.resetModules();
+    const worker = (await import("../../src/index")).default;
+    let failing = true;
+    const assets = { fetch: (req: RequestInfo | URL) => (failing ? Promise.reject(new Error("asset store unreachable")) : env.ASSETS.fetch(req)) };
+    const call = async (path: string) => {
+      const ctx = createExecutionContext();
+      const res = await worker.fetch!(new Request(`http://app.test${path}`), { ...(env as Bindings), ASSETS: assets as unknown as Fetcher }, ctx);
+      await waitOnExecutionContext(ctx);
+      return res;
+    };
+    for (const path of ["/api/v1/openapi.json", "/api/docs"]) {
+      const res = await call(path);
+      expect(res.status, path).toBe(503);
+      expect(res.headers.get("retry-after"), path).toBeTruthy();
+      expect(await res.json(), path).toMatchObject({ status: 503, code: "storage_unavailable" });
+    }
+    failing = false;
+    const json = await call("/api/v1/openapi.json");
+    expect(json.status).toBe(200);
+    expect(((await json.json()) as Document).paths).toEqual(doc.paths);
+    const page = await call("/api/docs");
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('id="get-/api/v1/articles"');
+  });
 });
 
 describe("the OpenAPI document", () => {

@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
  * separate front doors; what they share lives lower, in http/).
  *
  * - index.ts: the Worker (fetch, scheduled and queue handlers).
- * - app.ts: the app's wiring (registers routers, middleware and error renderers).
+ * - app.ts: the app's wiring (registers routers, middleware and error renderers); contracts.ts:
+ *   every route's documentation, gathered into the OpenAPI document at build time.
  * - routes/, pages/, feeds/: the API, the reader pages, the feeds out.
  * - ingest/: the refresh pipeline; it drops cached answers after a refresh, so sits over cache/.
  * - cache/: response caching and its key schema.
@@ -22,7 +23,7 @@ import { describe, expect, it } from "vitest";
  */
 const LAYERS: string[][] = [
   ["index.ts"],
-  ["app.ts"],
+  ["app.ts", "contracts.ts"],
   ["routes", "pages", "feeds"],
   ["ingest"],
   ["cache"],
