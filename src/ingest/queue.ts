@@ -1,6 +1,5 @@
 import { combined, contentChanged, type ArticlesChange } from "../cache/version";
 import { database } from "../db/client";
-import { saveOutcome } from "../db/runs";
 import { claimSources, getSource, type SourceRow } from "../db/sources";
 import type { RefreshRunReport } from "../domain";
 import type { Bindings, RefreshMessage } from "../env";
@@ -65,10 +64,9 @@ export async function refreshFromQueue(env: Bindings, batch: MessageBatch<Refres
     (job) => hostOf(job.source),
     async (job) => {
       try {
-        const { outcome, signal, languages } = await refreshSource(env, job.source, limits);
+        const { outcome, signal, languages } = await refreshSource(env, job.source, limits, { runId: job.message.body.runId, advancesFinish: true });
         changed.push(storedChange({ outcome, languages }));
         if (healthChanged(job.source, outcome)) health += 1;
-        await saveOutcome(env.DB, job.message.body.runId, outcome, iso(Date.now()));
         return signal;
       } catch {
         failed.add(job.message);

@@ -1,7 +1,7 @@
 import { combined, contentChanged, type ArticlesChange } from "../cache/version";
 import { database } from "../db/client";
 import { acquireLease, releaseLease, releaseLeaseStatement, renewLease } from "../db/lease";
-import { abandonRun, extendRunStatement, finishRunStatement, recordOutcome, startRun } from "../db/runs";
+import { abandonRun, extendRunStatement, finishRunStatement, startRun } from "../db/runs";
 import { dueSources } from "../db/sources";
 import type { RefreshRunReport } from "../domain";
 import type { Bindings } from "../env";
@@ -99,13 +99,12 @@ export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<R
         sources.slice(0, MAX_SOURCES_PER_RUN),
         hostOf,
         async (source) => {
-          const fetched = await fetchSource(env, source, limits);
-          const write = fetched.finish().then(async ({ outcome, queries, languages }) => {
-            budget.spend(queries + 1);
+          const fetched = await fetchSource(env, source, limits, { runId });
+          const write = fetched.finish().then(({ outcome, queries, languages }) => {
+            budget.spend(queries);
             changed.push(storedChange({ outcome, languages }));
             report.sources.push(outcome);
             if (healthChanged(source, outcome)) health += 1;
-            await recordOutcome(env.DB, runId, outcome);
           });
           writing.add(write);
           write.catch(() => {}).finally(() => writing.delete(write));
