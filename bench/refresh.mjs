@@ -92,6 +92,20 @@ async function postJson(url, body) {
   return { status: res.status, json: await res.json().catch(() => null) };
 }
 
+/**
+ * CPU time (user + system, ms) the runtime process has used so far: the Worker and the local
+ * D1 it runs. On a shared machine this moves far less than wall time; null where /proc is absent.
+ */
+async function cpuMs(pid) {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    const [utime, stime] = stat.slice(stat.lastIndexOf(")") + 2).split(" ").slice(11, 13).map(Number);
+    return ((utime + stime) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
 /** Resolves once the app has made no D1 call for `quietMs` (its background work is over). */
 async function settle(origin, quietMs = 2_000, maxMs = 120_000) {
   const calls = async () => (await (await fetch(`${origin}/__bench/counters`)).json()).d1Calls;
@@ -184,9 +198,11 @@ export async function refreshBench({ scriptPath, workDir, sources = 50, hosts = 
     const pass = async (label, expect) => {
       await fetch(`${app.origin}/__bench/counters?reset`).then((r) => r.arrayBuffer());
       const requestsBefore = upstreamCount();
+      const cpuBefore = await cpuMs(app.pid);
       const started = performance.now();
       const res = await postJson(`${app.origin}/api/v1/admin/refresh?force=true`);
       const wallMs = performance.now() - started;
+      const cpuAfter = await cpuMs(app.pid);
       const counters = await (await fetch(`${app.origin}/__bench/counters`)).json();
       const report = res.json?.data;
       const outcomes = report?.sources ?? [];
@@ -201,6 +217,7 @@ export async function refreshBench({ scriptPath, workDir, sources = 50, hosts = 
         statuses,
         ...totals,
         wallMs,
+        runtimeCpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
         msPerSource: wallMs / Math.max(1, outcomes.length),
         // Time each source took inside the run (fetch, parse, store), summed: the work, as
         // opposed to the wall time, which overlaps six sources and waits on politeness.
@@ -217,7 +234,7 @@ export async function refreshBench({ scriptPath, workDir, sources = 50, hosts = 
         asExpected: outcomes.length === sources && outcomes.every((o) => o.status === expect),
       };
       log(
-        `    ${label.padEnd(34)} ${(wallMs / 1000).toFixed(2)} s wall, ${(result.sourceMsTotal / Math.max(1, outcomes.length)).toFixed(0)} ms/source inside  ` +
+        `    ${label.padEnd(34)} ${(wallMs / 1000).toFixed(2)} s wall, ${result.runtimeCpuMs === null ? "" : `${(result.runtimeCpuMs / 1000).toFixed(2)} s runtime CPU, `}${(result.sourceMsTotal / Math.max(1, outcomes.length)).toFixed(0)} ms/source inside  ` +
           `${result.d1StatementsPerSource.toFixed(1)} D1 statements/source  ${result.d1CallsPerSource.toFixed(2)} round trips/source  ` +
           `${result.subrequestsPerSource.toFixed(2)} fetches/source  ${JSON.stringify(statuses)}`,
       );

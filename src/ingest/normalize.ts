@@ -36,7 +36,7 @@ function hostOf(url: string): string {
   }
 }
 
-export async function normalizeItem(item: ParsedItem, feed: ParsedFeed, source: SourceContext): Promise<NormalizedArticle | null> {
+export function normalizeItem(item: ParsedItem, feed: ParsedFeed, source: SourceContext): NormalizedArticle | null {
   // Relative links in a body are written relative to the article page, unless an xml:base
   // says otherwise; a base equal to the feed's own URL means none was declared.
   const declaredBase = item.baseUrl && item.baseUrl !== source.url ? item.baseUrl : null;
@@ -52,7 +52,7 @@ export async function normalizeItem(item: ParsedItem, feed: ParsedFeed, source: 
   const title = truncateText(rawTitle || truncateText(summarySource, 80) || untitled, TITLE_MAX);
   if (!title && !url) return null;
 
-  const key = await dedupeKey({ guid: item.guid, url, title, content: content.html });
+  const key = dedupeKey({ guid: item.guid, url, title, content: content.html });
   const language =
     normalizeLanguageTag(item.language) ??
     normalizeLanguageTag(feed.language) ??
@@ -67,9 +67,9 @@ export async function normalizeItem(item: ParsedItem, feed: ParsedFeed, source: 
   // changing or dropping a mapping rewrites the stored group on the next fetch; items without
   // one hash as they always did, so no stored article looks changed.
   const mapping = source.storyScope && source.storyKey ? { scope: source.storyScope, pattern: source.storyKey } : null;
-  const declaredGroup = await declaredStoryGroup(url, mapping);
+  const declaredGroup = declaredStoryGroup(url, mapping);
   return {
-    id: await articleId(source.id, key),
+    id: articleId(source.id, key),
     dedupeKey: key,
     guid: item.guid?.trim() || null,
     url,
@@ -84,8 +84,8 @@ export async function normalizeItem(item: ParsedItem, feed: ParsedFeed, source: 
     language,
     publishedAt: item.publishedAt,
     updatedAt: item.updatedAt,
-    contentHash: await contentHash([title, summary, content.html, image, tags.join("\u0001"), url, ...(declaredGroup ? [declaredGroup] : [])]),
-    storyGroup: declaredGroup ?? (await storyGroup(url, alternates)),
+    contentHash: contentHash([title, summary, content.html, image, tags.join("\u0001"), url, ...(declaredGroup ? [declaredGroup] : [])]),
+    storyGroup: declaredGroup ?? storyGroup(url, alternates),
   };
 }
 
@@ -93,7 +93,7 @@ export async function normalizeFeed(feed: ParsedFeed, source: SourceContext): Pr
   const seen = new Set<string>();
   const out: NormalizedArticle[] = [];
   for (const item of feed.items) {
-    const article = await normalizeItem(item, feed, source);
+    const article = normalizeItem(item, feed, source);
     // A feed that lists the same item twice keeps the first (newest) copy.
     if (!article || seen.has(article.id)) continue;
     seen.add(article.id);

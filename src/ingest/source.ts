@@ -103,7 +103,7 @@ export async function fetchSource(env: Bindings, source: SourceRow, limits: Fetc
   }
   const finish = async (): Promise<SourceResult> => {
     const now = iso(Date.now());
-    const digest = fetched.kind === "fetched" ? await bodyDigest(fetched.body, source, fetched) : null;
+    const digest = fetched.kind === "fetched" ? bodyDigest(fetched.body, source, fetched) : null;
     // A 304, or a 200 with the very bytes stored last time: only the fetch state is written.
     if (fetched.kind === "not_modified" || digest === source.bodyDigest) {
       const { durationMs, outcome: logOutcome } = logged("not_modified", fetched.status);
