@@ -1,6 +1,7 @@
 import type { NormalizedArticle, SourceOutcome } from "../domain";
 import { byteLength, FTS_FIELDS, indexStatement, indexText, jsonChunks, jsonField, unindexChangedStatement } from "./fts";
 import { advanceFinishStatement, logStatements, OUTCOME_COLUMNS, type RunLog } from "./runs";
+import { type SendBatch, sendAlone } from "./write-batches";
 
 /** Fetch state written with the articles, in the same atomic batch. */
 export interface SourceStateUpdate {
@@ -235,8 +236,11 @@ export async function storeArticles(
   items: NormalizedArticle[],
   state: SourceStateUpdate | PushedItems,
   now: string,
-  /** `chunkBytes`: smaller chunks, so tests reach the multi-chunk path with few items. */
-  opts: { chunkBytes?: number; outcome?: StoredOutcome } = {},
+  /**
+   * `chunkBytes`: smaller chunks, so tests reach the multi-chunk path with few items. `send`:
+   * how the batch reaches D1 (a run merges the batches of sources ready together: write-batches.ts).
+   */
+  opts: { chunkBytes?: number; outcome?: StoredOutcome; send?: SendBatch } = {},
 ): Promise<StoreResult> {
   const statements: D1PreparedStatement[] = [];
   const { rows, warnings } = fitItems(items);
@@ -271,7 +275,8 @@ export async function storeArticles(
     );
   }
   if (!statements.length) return { new: 0, updated: 0, unchanged: 0, warnings, queries: 0, languages: [] };
-  const results = await db.batch<{ inserted: number; updated: number; languages: string | null }>(statements);
+  const bytes = rows.reduce((n, r) => n + r.bytes, 0);
+  const results = (await (opts.send ?? sendAlone(db))(statements, bytes)) as D1Result<{ inserted: number; updated: number; languages: string | null }>[];
   const counts: StoreCounts = { new: 0, updated: 0, unchanged: 0 };
   const languages = new Set<string>();
   for (let i = 0; i < keyChunks.length; i++) {

@@ -1,6 +1,7 @@
 import { combined, contentChanged, type ArticlesChange } from "../cache/version";
 import { database } from "../db/client";
 import { claimSources, getSource, type SourceRow } from "../db/sources";
+import { coalescingSender } from "../db/write-batches";
 import type { RefreshRunReport } from "../domain";
 import type { Bindings, RefreshMessage } from "../env";
 import { healthChanged } from "./health";
@@ -59,12 +60,13 @@ export async function refreshFromQueue(env: Bindings, batch: MessageBatch<Refres
     }
   }
   const hooks = pacing(limits);
+  const send = coalescingSender(env.DB);
   await forEachPolitely(
     jobs,
     (job) => hostOf(job.source),
     async (job) => {
       try {
-        const { outcome, signal, languages } = await refreshSource(env, job.source, limits, { runId: job.message.body.runId, advancesFinish: true });
+        const { outcome, signal, languages } = await refreshSource(env, job.source, limits, { runId: job.message.body.runId, advancesFinish: true }, send);
         changed.push(storedChange({ outcome, languages }));
         if (healthChanged(job.source, outcome)) health += 1;
         return signal;

@@ -1,6 +1,7 @@
 import type { ArticlesChange } from "../cache/version";
 import { logStatements, type RunLog } from "../db/runs";
 import { claimSources, type SourceRow } from "../db/sources";
+import type { SendBatch } from "../db/write-batches";
 import { recordSourceFailure, storeArticles } from "../db/store";
 import type { SourceOutcome } from "../domain";
 import type { Bindings } from "../env";
@@ -63,17 +64,17 @@ export interface FetchedSource {
   finish: () => Promise<SourceResult>;
 }
 
-export async function refreshSource(env: Bindings, source: SourceRow, limits: FetchLimits, log?: RunLog): Promise<SourceResult> {
-  return (await fetchSource(env, source, limits, log)).finish();
+export async function refreshSource(env: Bindings, source: SourceRow, limits: FetchLimits, log?: RunLog, send?: SendBatch): Promise<SourceResult> {
+  return (await fetchSource(env, source, limits, log, send)).finish();
 }
 
 /**
  * The fetch of one source, then (`finish`) the rest of its refresh. Split so a run can start the
  * next fetch while this body is parsed and stored: connections, not D1 writes, are what a
  * host and the runtime limit. With `log`, the outcome is written to the run log in the same D1
- * batch as the source's items or failure.
+ * batch as the source's items or failure; `send` may merge that batch with other sources' ones.
  */
-export async function fetchSource(env: Bindings, source: SourceRow, limits: FetchLimits, log?: RunLog): Promise<FetchedSource> {
+export async function fetchSource(env: Bindings, source: SourceRow, limits: FetchLimits, log?: RunLog, send?: SendBatch): Promise<FetchedSource> {
   const started = Date.now();
   const outcome = (o: Omit<SourceOutcome, "id" | "duration_ms">, durationMs = Date.now() - started): SourceOutcome => ({ id: source.id, ...o, duration_ms: durationMs });
   const quiet: HostSignal = { throttled: false, retryAfterMs: null };
@@ -114,7 +115,7 @@ export async function fetchSource(env: Bindings, source: SourceRow, limits: Fetc
         httpStatus: fetched.status,
         status: "not_modified",
         nextFetchAt: nextFetchAfterSuccess(Date.now(), { ttlMinutes: null, maxAgeSeconds: fetched.maxAgeSeconds }, stretch),
-      }, now, { outcome: logOutcome });
+      }, now, { outcome: logOutcome, send });
       return { outcome: outcome({ status: "not_modified", http_status: fetched.status, new: 0, updated: 0, unchanged: 0, error: null }, durationMs), signal: quiet, queries: stored.queries, languages: [] };
     }
     try {
@@ -129,7 +130,7 @@ export async function fetchSource(env: Bindings, source: SourceRow, limits: Fetc
         status: "ok",
         nextFetchAt: nextFetchAfterSuccess(Date.now(), { ttlMinutes: feed.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds }, stretch),
         bodyDigest: digest,
-      }, now, { outcome: logOutcome });
+      }, now, { outcome: logOutcome, send });
       const subscribed = await followHub(env, source.id, discoverHub(fetched.link, feed, fetched.finalUrl), Date.now()).catch((err) => {
         console.error(JSON.stringify({ level: "error", msg: "websub subscription failed", source: source.id, error: String(err) }));
         return 1;
