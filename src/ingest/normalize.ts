@@ -1,6 +1,6 @@
 import { articleId, contentHash, declaredStoryGroup, dedupeKey, slugify, storyGroup } from "./identity";
 import { detectLanguage, normalizeLanguageTag } from "./language";
-import { htmlToText, normalizeText, safeUrl, sanitizeHtml } from "./sanitize";
+import { htmlToText, normalizeText, safeUrl, type SanitizedHtml, sanitizeHtml } from "./sanitize";
 import type { NormalizedArticle } from "../domain";
 import type { ParsedFeed, ParsedItem } from "./types";
 
@@ -36,6 +36,16 @@ function hostOf(url: string): string {
   }
 }
 
+/**
+ * The summary's plain text. When the body came from the summary itself, its text is the one
+ * the body's sanitizing already found, unless an image was kept there: only an image tells a
+ * walk with a base URL (relative sources resolve) from one without (htmlToText).
+ */
+function summaryText(item: ParsedItem, content: SanitizedHtml): string {
+  const same = !item.contentHtml && item.summaryHtml!.length <= CONTENT_MAX && !content.html.includes("<img");
+  return same ? content.text.replace(/\s+/g, " ").trim() : htmlToText(item.summaryHtml!);
+}
+
 export function normalizeItem(item: ParsedItem, feed: ParsedFeed, source: SourceContext): NormalizedArticle | null {
   // Relative links in a body are written relative to the article page, unless an xml:base
   // says otherwise; a base equal to the feed's own URL means none was declared.
@@ -43,7 +53,7 @@ export function normalizeItem(item: ParsedItem, feed: ParsedFeed, source: Source
   const base = declaredBase ?? item.url ?? feed.homepage ?? source.url;
   const url = item.url ? safeUrl(item.url, source.url) : null;
   const content = sanitizeHtml((item.contentHtml ?? item.summaryHtml ?? "").slice(0, CONTENT_MAX), base);
-  const summarySource = item.summaryHtml ? htmlToText(item.summaryHtml) : content.text.replace(/\s+/g, " ");
+  const summarySource = item.summaryHtml ? summaryText(item, content) : content.text.replace(/\s+/g, " ");
   const rawTitle = normalizeText(item.title ? htmlToText(item.title) : "").replace(/\s+/g, " ");
   const image = item.image ? safeUrl(item.image, base) : null;
   // Title and link are both optional (RSS 2.0 needs only a description): an untitled item is
