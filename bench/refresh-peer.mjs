@@ -43,17 +43,26 @@ export async function sideBySide({ runs, peer, ours, log }) {
     const result = await ours(log);
     const bad = result.passes.filter((p) => !p.asExpected);
     if (bad.length) throw new Error(`passes not as expected: ${bad.map((p) => p.label).join(", ")}`);
-    ourRuns.push(result.passes.map((p) => ({ label: p.label, wallS: p.wallMs / 1000, d1StatementsPerSource: p.d1StatementsPerSource, sourceMsTotal: p.sourceMsTotal })));
+    ourRuns.push(
+      result.passes.map((p) => ({
+        label: p.label, wallS: p.wallMs / 1000, runtimeCpuS: p.runtimeCpuMs === null ? null : p.runtimeCpuMs / 1000,
+        d1StatementsPerSource: p.d1StatementsPerSource, d1CallsPerSource: p.d1CallsPerSource, sourceMsTotal: p.sourceMsTotal,
+      })),
+    );
   }
   const summary = ourRuns[0].map((p, k) => {
     const wall = median(ourRuns.map((r) => r[k].wallS));
     const peerLabel = Object.keys(peerRuns[0] ?? {})[k];
     const peerWall = peerLabel ? median(peerRuns.map((r) => r[peerLabel])) : null;
-    return { pass: p.label, ours: ourRuns.map((r) => r[k].wallS), oursMedian: wall, peer: peerLabel ? peerRuns.map((r) => r[peerLabel]) : null, peerMedian: peerWall, ratio: peerWall ? wall / peerWall : null };
+    const cpu = ourRuns.map((r) => r[k].runtimeCpuS).filter((x) => x !== null);
+    return { pass: p.label, ours: ourRuns.map((r) => r[k].wallS), oursMedian: wall, oursCpuMedian: cpu.length ? median(cpu) : null, peer: peerLabel ? peerRuns.map((r) => r[peerLabel]) : null, peerMedian: peerWall, ratio: peerWall ? wall / peerWall : null };
   });
-  log("\n| pass | peer median s | ours median s | ratio | ours runs | peer runs |\n|---|---|---|---|---|---|");
+  log("\n| pass | peer median s | ours median s | ratio | ours runs | peer runs | ours runtime CPU s (median) |\n|---|---|---|---|---|---|---|");
   for (const s of summary) {
-    log(`| ${s.pass} | ${s.peerMedian?.toFixed(2) ?? "-"} | ${s.oursMedian.toFixed(2)} | ${s.ratio?.toFixed(3) ?? "-"} | ${s.ours.map((x) => x.toFixed(2)).join(", ")} | ${s.peer?.map((x) => x.toFixed(2)).join(", ") ?? "-"} |`);
+    log(
+      `| ${s.pass} | ${s.peerMedian?.toFixed(2) ?? "-"} | ${s.oursMedian.toFixed(2)} | ${s.ratio?.toFixed(3) ?? "-"} | ${s.ours.map((x) => x.toFixed(2)).join(", ")} | ` +
+        `${s.peer?.map((x) => x.toFixed(2)).join(", ") ?? "-"} | ${s.oursCpuMedian?.toFixed(2) ?? "-"} |`,
+    );
   }
   return { runs, peerRuns, ourRuns, summary };
 }

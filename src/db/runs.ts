@@ -25,11 +25,35 @@ interface OutcomeRow {
   warnings: string | null;
 }
 
+/** Columns of a source's outcome row, in the order the statements below fill them. */
+export const OUTCOME_COLUMNS = `run_id, source_id, status, http_status, new_count, updated_count, unchanged_count, error_code, error_message, duration_ms, warnings`;
+
+/**
+ * Where a refresh of one source records its outcome: the run's id, and whether the run's finish
+ * time moves forward with it (a fanned-out run is finished by its last queue consumer). The
+ * outcome is written in the same D1 batch as the source's items or failure: one round trip.
+ */
+export interface RunLog {
+  runId: string;
+  advancesFinish?: boolean;
+}
+
+/** The statements that log an outcome known in full (a failure, a 304) under `log`. */
+export function logStatements(db: D1Database, log: RunLog, outcome: SourceOutcome, now: string): D1PreparedStatement[] {
+  const statements = [outcomeStatement(db, log.runId, outcome)];
+  if (log.advancesFinish) statements.push(advanceFinishStatement(db, log.runId, now));
+  return statements;
+}
+
+/** Moves a fanned-out run's finish time forward to `finishedAt`. */
+export function advanceFinishStatement(db: D1Database, runId: string, finishedAt: string): D1PreparedStatement {
+  return db.prepare("UPDATE refresh_runs SET finished_at = max(coalesce(finished_at, ''), ?) WHERE id = ?").bind(finishedAt, runId);
+}
+
 function outcomeStatement(db: D1Database, runId: string, s: SourceOutcome): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT OR REPLACE INTO refresh_run_sources (run_id, source_id, status, http_status, new_count, updated_count,
-         unchanged_count, error_code, error_message, duration_ms, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO refresh_run_sources (${OUTCOME_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .bind(
       runId, s.id, s.status, s.http_status, s.new, s.updated, s.unchanged, s.error?.code ?? null, s.error?.message ?? null, s.duration_ms,
@@ -65,14 +89,6 @@ export function finishRunStatement(db: D1Database, run: RefreshRunReport): D1Pre
 /** Marks a run that stopped on a fault as no longer running, so it shows as interrupted now. */
 export async function abandonRun(db: D1Database, runId: string, now: string): Promise<void> {
   await db.prepare("UPDATE refresh_runs SET lease_until = ? WHERE id = ? AND finished_at IS NULL").bind(now, runId).run();
-}
-
-/** Adds one source's outcome to a fanned-out run and moves its finish time forward. */
-export async function saveOutcome(db: D1Database, runId: string, outcome: SourceOutcome, finishedAt: string): Promise<void> {
-  await db.batch([
-    outcomeStatement(db, runId, outcome),
-    db.prepare("UPDATE refresh_runs SET finished_at = max(coalesce(finished_at, ''), ?) WHERE id = ?").bind(finishedAt, runId),
-  ]);
 }
 
 function statusOf(run: RunRow, now: string): RefreshRunReport["status"] {

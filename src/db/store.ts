@@ -1,5 +1,7 @@
-import type { NormalizedArticle } from "../domain";
+import type { NormalizedArticle, SourceOutcome } from "../domain";
 import { byteLength, FTS_FIELDS, indexStatement, indexText, jsonChunks, jsonField, unindexChangedStatement } from "./fts";
+import { advanceFinishStatement, logStatements, OUTCOME_COLUMNS, type RunLog } from "./runs";
+import { type SendBatch, sendAlone } from "./write-batches";
 
 /** Fetch state written with the articles, in the same atomic batch. */
 export interface SourceStateUpdate {
@@ -35,11 +37,14 @@ export interface StoreResult extends StoreCounts {
 }
 
 /**
- * A source's items travel to D1 as JSON in one bound parameter per chunk, not as one
- * statement per article: D1 binds at most 100 parameters per statement and counts queries per
- * invocation, so a feed of any length costs the same few statements (4 per chunk + 1) in ONE
- * round trip. A bound string may hold up to 2 MB (D1's string and row limit); chunks stay at
- * half of that. Fields of one item, by position (the first four are the index writer's):
+ * A source's items travel to D1 as JSON in bound parameters, not as one statement per article:
+ * D1 binds at most 100 parameters per statement and counts queries per invocation, so a feed of
+ * any length costs the same few statements in ONE round trip (6 for a feed under 1 MB, its
+ * outcome included). A bound string may hold up to 2 MB (D1's string and row limit); chunks stay
+ * at half of that. Each statement is sent only the fields it reads, so an item's bytes cross to
+ * D1 about once, not once per statement: the keys of every item (plan, unindex, outcome), then
+ * per chunk the stored fields (upsert) and the analyzed text (index). Fields of one item, by
+ * position (the first four are the index writer's):
  */
 export const F = {
   ...FTS_FIELDS,
@@ -54,6 +59,9 @@ const CHUNK_BYTES = 1_000_000;
 export const ITEM_MAX_BYTES = 900_000;
 
 const field = (name: keyof typeof F, alias = "j") => jsonField(F[name], alias);
+/** Positions in the keys parameter: the first two are the index writer's (FTS_FIELDS). */
+const K = { id: FTS_FIELDS.id, contentHash: FTS_FIELDS.contentHash, language: 2 } as const;
+const key = (name: keyof typeof K, alias = "j") => jsonField(K[name], alias);
 
 function itemRow(a: NormalizedArticle): unknown[] {
   const row: unknown[] = [];
@@ -95,9 +103,20 @@ const labelOf = (a: NormalizedArticle) => JSON.stringify((a.guid ?? a.url ?? a.i
  * too large even without its content is skipped. Either way the source's other items are stored.
  */
 export function fitItem(a: NormalizedArticle, maxBytes = ITEM_MAX_BYTES): { row: string | null; warning: string | null } {
-  const row = JSON.stringify(itemRow(a));
-  const size = byteLength(row);
-  if (size <= maxBytes) return { row, warning: null };
+  const { row, warning } = fitRow(a, maxBytes);
+  return { row: row && JSON.stringify(row.fields), warning };
+}
+
+/** An item as sent: its fields, and its size as one JSON row (what the limits are counted on). */
+interface Row {
+  fields: unknown[];
+  bytes: number;
+}
+
+function fitRow(a: NormalizedArticle, maxBytes = ITEM_MAX_BYTES): { row: Row | null; warning: string | null } {
+  const fields = itemRow(a);
+  const size = byteLength(JSON.stringify(fields));
+  if (size <= maxBytes) return { row: { fields, bytes: size }, warning: null };
   const bare = byteLength(JSON.stringify(itemRow({ ...a, contentHtml: "", contentText: "" })));
   // The text travels about three times (plain, analyzed, as HTML): start from a third of the
   // room, then scale by what the last attempt weighed (a few rounds; analysis is the cost).
@@ -105,10 +124,10 @@ export function fitItem(a: NormalizedArticle, maxBytes = ITEM_MAX_BYTES): { row:
   for (let round = 0; round < 6 && keep > 0; round++) {
     const text = cutToBytes(a.contentText, keep).trimEnd();
     const html = text.split(/\n{2,}/).map((p) => `<p>${escapeHtml(p)}</p>`).join("") + "<p>…</p>";
-    const trimmed = JSON.stringify(itemRow({ ...a, contentText: `${text}…`, contentHtml: html }));
-    const bytes = byteLength(trimmed);
+    const trimmed = itemRow({ ...a, contentText: `${text}…`, contentHtml: html });
+    const bytes = byteLength(JSON.stringify(trimmed));
     if (bytes <= maxBytes) {
-      return { row: trimmed, warning: `item ${labelOf(a)}: ${size} bytes exceed the ${maxBytes}-byte storage limit; content trimmed to ${byteLength(text)} bytes of text` };
+      return { row: { fields: trimmed, bytes }, warning: `item ${labelOf(a)}: ${size} bytes exceed the ${maxBytes}-byte storage limit; content trimmed to ${byteLength(text)} bytes of text` };
     }
     keep = Math.floor(keep * Math.min(0.95, ((maxBytes - bare) / (bytes - bare)) * 0.97));
   }
@@ -116,20 +135,47 @@ export function fitItem(a: NormalizedArticle, maxBytes = ITEM_MAX_BYTES): { row:
 }
 
 /** Rows that fit (fitItem) and the warnings of those that did not as they were. */
-function fitItems(items: readonly NormalizedArticle[]): { rows: string[]; warnings: string[] } {
-  const rows: string[] = [];
+function fitItems(items: readonly NormalizedArticle[]): { rows: Row[]; warnings: string[] } {
+  const rows: Row[] = [];
   const warnings: string[] = [];
   for (const a of items) {
-    const { row, warning } = fitItem(a);
+    const { row, warning } = fitRow(a);
     if (row) rows.push(row);
     if (warning) warnings.push(warning);
   }
   return { rows, warnings };
 }
 
-/** JSON arrays of item rows, each under `limit` bytes (an item larger than that goes alone). */
+/** Rows grouped so each group, as one JSON array, stays under `limit` bytes (a larger row goes alone). */
+function groupRows(rows: readonly Row[], limit: number): Row[][] {
+  const groups: Row[][] = [];
+  let group: Row[] = [];
+  let bytes = 2;
+  for (const row of rows) {
+    const size = row.bytes + 1;
+    if (group.length && bytes + size > limit) {
+      groups.push(group);
+      group = [];
+      bytes = 2;
+    }
+    group.push(row);
+    bytes += size;
+  }
+  if (group.length) groups.push(group);
+  return groups;
+}
+
+const jsonArray = (rows: readonly Row[], pick: (fields: unknown[]) => unknown[]) => JSON.stringify(rows.map((r) => pick(r.fields)));
+/** What the plan, the unindex and the outcome read (K). */
+const keyFields = (f: unknown[]) => [f[F.id], f[F.contentHash], f[F.language]];
+/** What the upsert reads: every field but the analyzed text. */
+const storedFields = (f: unknown[]) => f.map((v, i) => (i === F.indexTitle || i === F.indexBody ? null : v));
+/** What the index writer reads (FTS_FIELDS). */
+const indexFields = (f: unknown[]) => f.slice(0, 4);
+
+/** JSON arrays of whole item rows, each under `limit` bytes (an item larger than that goes alone): the chunks the store writes. */
 export function chunkItems(items: readonly NormalizedArticle[], limit: number = CHUNK_BYTES): string[] {
-  return jsonChunks(fitItems(items).rows, limit);
+  return groupRows(fitItems(items).rows, limit).map((group) => jsonArray(group, (f) => f));
 }
 
 /**
@@ -137,10 +183,15 @@ export function chunkItems(items: readonly NormalizedArticle[], limit: number = 
  * those of the items it will write, and the stored language of the ones it will edit (an edit
  * may move an article out of a language), for the cache to retire only those (src/cache/).
  */
-const CHANGING = `FROM json_each(?1) AS j LEFT JOIN articles AS a ON a.id = ${field("id")} WHERE a.content_hash IS NOT ${field("contentHash")}`;
-const PLAN = `SELECT count(*) - count(a.id) AS inserted, count(a.id) - count(a.content_hash IS ${field("contentHash")} OR NULL) AS updated,
-    (SELECT json_group_array(l) FROM (SELECT ${field("language")} AS l ${CHANGING} UNION SELECT a.language ${CHANGING}) WHERE l IS NOT NULL) AS languages
-  FROM json_each(?1) AS j LEFT JOIN articles AS a ON a.id = ${field("id")}`;
+const CHANGING = `FROM json_each(?1) AS j LEFT JOIN articles AS a ON a.id = ${key("id")} WHERE a.content_hash IS NOT ${key("contentHash")}`;
+const COUNTS = `SELECT count(*) - count(a.id) AS inserted, count(a.id) - count(a.content_hash IS ${key("contentHash")} OR NULL) AS updated, count(*) AS total
+  FROM json_each(?1) AS j LEFT JOIN articles AS a ON a.id = ${key("id")}`;
+const PLAN = `SELECT inserted, updated,
+    (SELECT json_group_array(l) FROM (SELECT ${key("language")} AS l ${CHANGING} UNION SELECT a.language ${CHANGING}) WHERE l IS NOT NULL) AS languages
+  FROM (${COUNTS})`;
+/** The source's outcome under a run, its counts the plan's (so it is read before the upsert too). */
+const OUTCOME = `INSERT OR REPLACE INTO refresh_run_sources (${OUTCOME_COLUMNS})
+  SELECT ?2, ?3, ?4, ?5, inserted, updated, total - inserted - updated, NULL, NULL, ?6, ?7 FROM (${COUNTS})`;
 
 /**
  * New items are inserted; an item whose content hash changed is updated in place (same id,
@@ -165,31 +216,50 @@ const UPSERT = `INSERT INTO articles (id, source_id, guid, dedupe_key, url, titl
     WHERE articles.content_hash IS NOT excluded.content_hash
   ON CONFLICT DO NOTHING`;
 
+/** How a stored source's outcome is logged: `log` says under which run; the counts come from D1. */
+export interface StoredOutcome {
+  log: RunLog;
+  status: Extract<SourceOutcome["status"], "ok" | "not_modified">;
+  httpStatus: number | null;
+  durationMs: number;
+}
+
 /**
- * Writes a source's items and its fetch state in ONE D1 batch (a transaction, one round trip):
- * either all of it lands or none does. An item too large for D1 is trimmed or skipped with a
- * warning (fitItem), never failing the source. Unchanged items cost no write; a changed item is
- * updated in place, never duplicated, its index entry dropped before and rewritten after
- * (db/fts.ts). A 304 writes only the fetch state.
+ * Writes a source's items, its fetch state and (with `outcome`) its line in the run log in ONE
+ * D1 batch (a transaction, one round trip): either all of it lands or none does. An item too
+ * large for D1 is trimmed or skipped with a warning (fitItem), never failing the source.
+ * Unchanged items cost no write; a changed item is updated in place, never duplicated, its
+ * index entry dropped before and rewritten after (db/fts.ts). A 304 writes only the fetch state.
  */
 export async function storeArticles(
   db: D1Database,
   items: NormalizedArticle[],
   state: SourceStateUpdate | PushedItems,
   now: string,
-  /** Smaller chunks, so tests reach the multi-chunk path with few items. */
-  tuning: { chunkBytes?: number } = {},
+  /**
+   * `chunkBytes`: smaller chunks, so tests reach the multi-chunk path with few items. `send`:
+   * how the batch reaches D1 (a run merges the batches of sources ready together: write-batches.ts).
+   */
+  opts: { chunkBytes?: number; outcome?: StoredOutcome; send?: SendBatch } = {},
 ): Promise<StoreResult> {
   const statements: D1PreparedStatement[] = [];
   const { rows, warnings } = fitItems(items);
-  const chunks = jsonChunks(rows, tuning.chunkBytes ?? CHUNK_BYTES);
-  for (const chunk of chunks) {
-    statements.push(
-      db.prepare(PLAN).bind(chunk),
-      unindexChangedStatement(db, chunk),
-      db.prepare(UPSERT).bind(chunk, state.sourceId, now),
-      indexStatement(db, chunk),
-    );
+  const chunkBytes = opts.chunkBytes ?? CHUNK_BYTES;
+  const groups = groupRows(rows, chunkBytes);
+  // About 60 bytes an item: one chunk unless a feed lists some 16,000 items.
+  const keyChunks = jsonChunks(rows.map((r) => JSON.stringify(keyFields(r.fields))), chunkBytes);
+  for (const keys of keyChunks) statements.push(db.prepare(PLAN).bind(keys), unindexChangedStatement(db, keys));
+  const outcome = opts.outcome;
+  // The outcome's counts are read in the batch when one plan covers every item; otherwise it
+  // is written from the plans' sums right after.
+  const outcomeInBatch = outcome && keyChunks.length <= 1;
+  if (outcomeInBatch) {
+    const warned = warnings.length ? JSON.stringify(warnings) : null;
+    statements.push(db.prepare(OUTCOME).bind(keyChunks[0] ?? "[]", outcome.log.runId, state.sourceId, outcome.status, outcome.httpStatus, outcome.durationMs, warned));
+    if (outcome.log.advancesFinish) statements.push(advanceFinishStatement(db, outcome.log.runId, now));
+  }
+  for (const group of groups) {
+    statements.push(db.prepare(UPSERT).bind(jsonArray(group, storedFields), state.sourceId, now), indexStatement(db, jsonArray(group, indexFields)));
   }
   if (state.status !== "pushed") {
     statements.push(
@@ -205,17 +275,28 @@ export async function storeArticles(
     );
   }
   if (!statements.length) return { new: 0, updated: 0, unchanged: 0, warnings, queries: 0, languages: [] };
-  const results = await db.batch<{ inserted: number; updated: number; languages: string | null }>(statements);
+  const bytes = rows.reduce((n, r) => n + r.bytes, 0);
+  const results = (await (opts.send ?? sendAlone(db))(statements, bytes)) as D1Result<{ inserted: number; updated: number; languages: string | null }>[];
   const counts: StoreCounts = { new: 0, updated: 0, unchanged: 0 };
   const languages = new Set<string>();
-  for (let i = 0; i < chunks.length; i++) {
-    const plan = results[i * 4]!.results[0];
+  for (let i = 0; i < keyChunks.length; i++) {
+    const plan = results[i * 2]!.results[0];
     counts.new += plan?.inserted ?? 0;
     counts.updated += plan?.updated ?? 0;
     for (const language of JSON.parse(plan?.languages ?? "[]") as string[]) languages.add(language);
   }
   counts.unchanged = rows.length - counts.new - counts.updated;
-  return { ...counts, warnings, queries: statements.length, languages: [...languages] };
+  let queries = statements.length;
+  if (outcome && !outcomeInBatch) {
+    const line: SourceOutcome = {
+      id: state.sourceId, status: outcome.status, http_status: outcome.httpStatus, ...counts, error: null, duration_ms: outcome.durationMs,
+      ...(warnings.length ? { warnings } : {}),
+    };
+    const log = logStatements(db, outcome.log, line, now);
+    await db.batch(log);
+    queries += log.length;
+  }
+  return { ...counts, warnings, queries, languages: [...languages] };
 }
 
 export interface SourceFailure {
@@ -226,12 +307,15 @@ export interface SourceFailure {
   nextFetchAt: string;
 }
 
-export async function recordSourceFailure(db: D1Database, failure: SourceFailure, now: string): Promise<void> {
-  await db
+/** Records a failed refresh of a source, with the statements that log it (runs.ts) in the same batch. Returns the statements sent. */
+export async function recordSourceFailure(db: D1Database, failure: SourceFailure, now: string, log: D1PreparedStatement[] = []): Promise<number> {
+  const update = db
     .prepare(
       `UPDATE sources SET last_fetched_at = ?, last_status = 'error', last_http_status = ?, last_error = ?,
          consecutive_errors = ?, next_fetch_at = ? WHERE id = ?`,
     )
-    .bind(now, failure.httpStatus, failure.message.slice(0, 500), failure.consecutiveErrors, failure.nextFetchAt, failure.sourceId)
-    .run();
+    .bind(now, failure.httpStatus, failure.message.slice(0, 500), failure.consecutiveErrors, failure.nextFetchAt, failure.sourceId);
+  if (log.length) await db.batch([update, ...log]);
+  else await update.run();
+  return 1 + log.length;
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { SourceRow } from "../db/sources";
 
 /**
@@ -12,17 +13,11 @@ export const PIPELINE_REVISION = 1;
  * change with each response); a matching digest means the items stored from it last time are
  * still exactly what it holds, so the refresh costs what a 304 costs.
  */
-export async function bodyDigest(
+export function bodyDigest(
   body: Uint8Array,
   source: Pick<SourceRow, "url" | "language" | "storyScope" | "storyKey">,
   response: { finalUrl: string; contentType: string | null },
-): Promise<string> {
-  const context = new TextEncoder().encode(
-    JSON.stringify([PIPELINE_REVISION, source.url, source.language, source.storyScope, source.storyKey, response.finalUrl, response.contentType]) + "\n",
-  );
-  const all = new Uint8Array(context.length + body.length);
-  all.set(context);
-  all.set(body, context.length);
-  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", all));
-  return Array.from(hash, (b) => b.toString(16).padStart(2, "0")).join("");
+): string {
+  const context = JSON.stringify([PIPELINE_REVISION, source.url, source.language, source.storyScope, source.storyKey, response.finalUrl, response.contentType]) + "\n";
+  return createHash("sha256").update(context).update(body).digest("hex");
 }

@@ -1,6 +1,6 @@
 import { articleId, contentHash, declaredStoryGroup, dedupeKey, slugify, storyGroup } from "./identity";
 import { detectLanguage, normalizeLanguageTag } from "./language";
-import { htmlToText, normalizeText, safeUrl, sanitizeHtml } from "./sanitize";
+import { htmlToText, normalizeText, safeUrl, type SanitizedHtml, sanitizeHtml } from "./sanitize";
 import type { NormalizedArticle } from "../domain";
 import type { ParsedFeed, ParsedItem } from "./types";
 
@@ -36,14 +36,24 @@ function hostOf(url: string): string {
   }
 }
 
-export async function normalizeItem(item: ParsedItem, feed: ParsedFeed, source: SourceContext): Promise<NormalizedArticle | null> {
+/**
+ * The summary's plain text. When the body came from the summary itself, its text is the one
+ * the body's sanitizing already found, unless an image was kept there: only an image tells a
+ * walk with a base URL (relative sources resolve) from one without (htmlToText).
+ */
+function summaryText(item: ParsedItem, content: SanitizedHtml): string {
+  const same = !item.contentHtml && item.summaryHtml!.length <= CONTENT_MAX && !content.html.includes("<img");
+  return same ? content.text.replace(/\s+/g, " ").trim() : htmlToText(item.summaryHtml!);
+}
+
+export function normalizeItem(item: ParsedItem, feed: ParsedFeed, source: SourceContext): NormalizedArticle | null {
   // Relative links in a body are written relative to the article page, unless an xml:base
   // says otherwise; a base equal to the feed's own URL means none was declared.
   const declaredBase = item.baseUrl && item.baseUrl !== source.url ? item.baseUrl : null;
   const base = declaredBase ?? item.url ?? feed.homepage ?? source.url;
   const url = item.url ? safeUrl(item.url, source.url) : null;
   const content = sanitizeHtml((item.contentHtml ?? item.summaryHtml ?? "").slice(0, CONTENT_MAX), base);
-  const summarySource = item.summaryHtml ? htmlToText(item.summaryHtml) : content.text.replace(/\s+/g, " ");
+  const summarySource = item.summaryHtml ? summaryText(item, content) : content.text.replace(/\s+/g, " ");
   const rawTitle = normalizeText(item.title ? htmlToText(item.title) : "").replace(/\s+/g, " ");
   const image = item.image ? safeUrl(item.image, base) : null;
   // Title and link are both optional (RSS 2.0 needs only a description): an untitled item is
@@ -52,7 +62,7 @@ export async function normalizeItem(item: ParsedItem, feed: ParsedFeed, source: 
   const title = truncateText(rawTitle || truncateText(summarySource, 80) || untitled, TITLE_MAX);
   if (!title && !url) return null;
 
-  const key = await dedupeKey({ guid: item.guid, url, title, content: content.html });
+  const key = dedupeKey({ guid: item.guid, url, title, content: content.html });
   const language =
     normalizeLanguageTag(item.language) ??
     normalizeLanguageTag(feed.language) ??
@@ -67,9 +77,9 @@ export async function normalizeItem(item: ParsedItem, feed: ParsedFeed, source: 
   // changing or dropping a mapping rewrites the stored group on the next fetch; items without
   // one hash as they always did, so no stored article looks changed.
   const mapping = source.storyScope && source.storyKey ? { scope: source.storyScope, pattern: source.storyKey } : null;
-  const declaredGroup = await declaredStoryGroup(url, mapping);
+  const declaredGroup = declaredStoryGroup(url, mapping);
   return {
-    id: await articleId(source.id, key),
+    id: articleId(source.id, key),
     dedupeKey: key,
     guid: item.guid?.trim() || null,
     url,
@@ -84,8 +94,8 @@ export async function normalizeItem(item: ParsedItem, feed: ParsedFeed, source: 
     language,
     publishedAt: item.publishedAt,
     updatedAt: item.updatedAt,
-    contentHash: await contentHash([title, summary, content.html, image, tags.join("\u0001"), url, ...(declaredGroup ? [declaredGroup] : [])]),
-    storyGroup: declaredGroup ?? (await storyGroup(url, alternates)),
+    contentHash: contentHash([title, summary, content.html, image, tags.join("\u0001"), url, ...(declaredGroup ? [declaredGroup] : [])]),
+    storyGroup: declaredGroup ?? storyGroup(url, alternates),
   };
 }
 
@@ -93,7 +103,7 @@ export async function normalizeFeed(feed: ParsedFeed, source: SourceContext): Pr
   const seen = new Set<string>();
   const out: NormalizedArticle[] = [];
   for (const item of feed.items) {
-    const article = await normalizeItem(item, feed, source);
+    const article = normalizeItem(item, feed, source);
     // A feed that lists the same item twice keeps the first (newest) copy.
     if (!article || seen.has(article.id)) continue;
     seen.add(article.id);

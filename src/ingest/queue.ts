@@ -1,7 +1,7 @@
 import { combined, contentChanged, type ArticlesChange } from "../cache/version";
 import { database } from "../db/client";
-import { saveOutcome } from "../db/runs";
 import { claimSources, getSource, type SourceRow } from "../db/sources";
+import { coalescingSender } from "../db/write-batches";
 import type { RefreshRunReport } from "../domain";
 import type { Bindings, RefreshMessage } from "../env";
 import { healthChanged } from "./health";
@@ -60,15 +60,15 @@ export async function refreshFromQueue(env: Bindings, batch: MessageBatch<Refres
     }
   }
   const hooks = pacing(limits);
+  const send = coalescingSender(env.DB);
   await forEachPolitely(
     jobs,
     (job) => hostOf(job.source),
     async (job) => {
       try {
-        const { outcome, signal, languages } = await refreshSource(env, job.source, limits);
+        const { outcome, signal, languages } = await refreshSource(env, job.source, limits, { runId: job.message.body.runId, advancesFinish: true }, send);
         changed.push(storedChange({ outcome, languages }));
         if (healthChanged(job.source, outcome)) health += 1;
-        await saveOutcome(env.DB, job.message.body.runId, outcome, iso(Date.now()));
         return signal;
       } catch {
         failed.add(job.message);

@@ -1,8 +1,9 @@
 import { combined, contentChanged, type ArticlesChange } from "../cache/version";
 import { database } from "../db/client";
 import { acquireLease, releaseLease, releaseLeaseStatement, renewLease } from "../db/lease";
-import { abandonRun, extendRunStatement, finishRunStatement, recordOutcome, startRun } from "../db/runs";
+import { abandonRun, extendRunStatement, finishRunStatement, startRun } from "../db/runs";
 import { dueSources } from "../db/sources";
+import { coalescingSender } from "../db/write-batches";
 import type { RefreshRunReport } from "../domain";
 import type { Bindings } from "../env";
 import { Budget, DEFAULT_BUDGET } from "./budget";
@@ -95,17 +96,18 @@ export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<R
       // A source's fetch slot is free once its body is read: its parse and store run beside the
       // next fetches (at most WRITES_IN_FLIGHT at once, so memory and D1 stay bounded).
       const writing = new Set<Promise<void>>();
+      // Sources stored at once share D1 round trips (write-batches.ts).
+      const send = coalescingSender(env.DB);
       await forEachPolitely(
         sources.slice(0, MAX_SOURCES_PER_RUN),
         hostOf,
         async (source) => {
-          const fetched = await fetchSource(env, source, limits);
-          const write = fetched.finish().then(async ({ outcome, queries, languages }) => {
-            budget.spend(queries + 1);
+          const fetched = await fetchSource(env, source, limits, { runId }, send);
+          const write = fetched.finish().then(({ outcome, queries, languages }) => {
+            budget.spend(queries);
             changed.push(storedChange({ outcome, languages }));
             report.sources.push(outcome);
             if (healthChanged(source, outcome)) health += 1;
-            await recordOutcome(env.DB, runId, outcome);
           });
           writing.add(write);
           write.catch(() => {}).finally(() => writing.delete(write));

@@ -142,5 +142,8 @@ export function sanitizeHtml(html: string, baseUrl: string | null): SanitizedHtm
 
 /** Plain text of an HTML fragment (for titles and summaries given as HTML). */
 export function htmlToText(html: string): string {
+  // Without a tag or an entity the parser would give the text back as it is: skip it (most
+  // titles, tags and authors), collapsing the same whitespace the walk does.
+  if (!/[<&]/.test(html)) return html.replace(/[\s\u200b]+/g, " ").trim();
   return sanitizeHtml(html, null).text.replace(/\s+/g, " ").trim();
 }

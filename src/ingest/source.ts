@@ -1,5 +1,7 @@
 import type { ArticlesChange } from "../cache/version";
+import { logStatements, type RunLog } from "../db/runs";
 import { claimSources, type SourceRow } from "../db/sources";
+import type { SendBatch } from "../db/write-batches";
 import { recordSourceFailure, storeArticles } from "../db/store";
 import type { SourceOutcome } from "../domain";
 import type { Bindings } from "../env";
@@ -62,27 +64,35 @@ export interface FetchedSource {
   finish: () => Promise<SourceResult>;
 }
 
-export async function refreshSource(env: Bindings, source: SourceRow, limits: FetchLimits): Promise<SourceResult> {
-  return (await fetchSource(env, source, limits)).finish();
+export async function refreshSource(env: Bindings, source: SourceRow, limits: FetchLimits, log?: RunLog, send?: SendBatch): Promise<SourceResult> {
+  return (await fetchSource(env, source, limits, log, send)).finish();
 }
 
 /**
  * The fetch of one source, then (`finish`) the rest of its refresh. Split so a run can start the
  * next fetch while this body is parsed and stored: connections, not D1 writes, are what a
- * host and the runtime limit.
+ * host and the runtime limit. With `log`, the outcome is written to the run log in the same D1
+ * batch as the source's items or failure; `send` may merge that batch with other sources' ones.
  */
-export async function fetchSource(env: Bindings, source: SourceRow, limits: FetchLimits): Promise<FetchedSource> {
+export async function fetchSource(env: Bindings, source: SourceRow, limits: FetchLimits, log?: RunLog, send?: SendBatch): Promise<FetchedSource> {
   const started = Date.now();
-  const outcome = (o: Omit<SourceOutcome, "id" | "duration_ms">): SourceOutcome => ({ id: source.id, ...o, duration_ms: Date.now() - started });
+  const outcome = (o: Omit<SourceOutcome, "id" | "duration_ms">, durationMs = Date.now() - started): SourceOutcome => ({ id: source.id, ...o, duration_ms: durationMs });
   const quiet: HostSignal = { throttled: false, retryAfterMs: null };
   const fail = async (code: string, message: string, httpStatus: number | null, retryAfter: number | null, signal = quiet, queries = 0) => {
     const errors = source.consecutiveErrors + 1;
-    await recordSourceFailure(
+    const now = Date.now();
+    const result = outcome({ status: "error", http_status: httpStatus, new: 0, updated: 0, unchanged: 0, error: { code, message } });
+    const sent = await recordSourceFailure(
       env.DB,
-      { sourceId: source.id, httpStatus, message: `${code}: ${message}`, consecutiveErrors: errors, nextFetchAt: nextFetchAfterError(Date.now(), errors, retryAfter) },
-      iso(Date.now()),
+      { sourceId: source.id, httpStatus, message: `${code}: ${message}`, consecutiveErrors: errors, nextFetchAt: nextFetchAfterError(now, errors, retryAfter) },
+      iso(now),
+      log ? logStatements(env.DB, log, result, iso(now)) : [],
     );
-    return { outcome: outcome({ status: "error", http_status: httpStatus, new: 0, updated: 0, unchanged: 0, error: { code, message } }), signal, queries: queries + 1, languages: [] };
+    return { outcome: result, signal, queries: queries + sent, languages: [] };
+  };
+  const logged = (status: "ok" | "not_modified", httpStatus: number) => {
+    const durationMs = Date.now() - started;
+    return { durationMs, outcome: log ? { log, status, httpStatus, durationMs } : undefined };
   };
 
   const stretch = isPushing(source.pushUntil, iso(Date.now())) ? PUSH_POLL_STRETCH : 1;
@@ -94,9 +104,10 @@ export async function fetchSource(env: Bindings, source: SourceRow, limits: Fetc
   }
   const finish = async (): Promise<SourceResult> => {
     const now = iso(Date.now());
-    const digest = fetched.kind === "fetched" ? await bodyDigest(fetched.body, source, fetched) : null;
+    const digest = fetched.kind === "fetched" ? bodyDigest(fetched.body, source, fetched) : null;
     // A 304, or a 200 with the very bytes stored last time: only the fetch state is written.
     if (fetched.kind === "not_modified" || digest === source.bodyDigest) {
+      const { durationMs, outcome: logOutcome } = logged("not_modified", fetched.status);
       const stored = await storeArticles(env.DB, [], {
         sourceId: source.id,
         etag: fetched.etag ?? source.etag,
@@ -104,12 +115,13 @@ export async function fetchSource(env: Bindings, source: SourceRow, limits: Fetc
         httpStatus: fetched.status,
         status: "not_modified",
         nextFetchAt: nextFetchAfterSuccess(Date.now(), { ttlMinutes: null, maxAgeSeconds: fetched.maxAgeSeconds }, stretch),
-      }, now);
-      return { outcome: outcome({ status: "not_modified", http_status: fetched.status, new: 0, updated: 0, unchanged: 0, error: null }), signal: quiet, queries: stored.queries, languages: [] };
+      }, now, { outcome: logOutcome, send });
+      return { outcome: outcome({ status: "not_modified", http_status: fetched.status, new: 0, updated: 0, unchanged: 0, error: null }, durationMs), signal: quiet, queries: stored.queries, languages: [] };
     }
     try {
       const feed = parseFeed(fetched.body, { url: fetched.finalUrl, contentType: fetched.contentType });
       const items = await normalizeFeed(feed, { id: source.id, url: fetched.finalUrl, language: source.language, storyScope: source.storyScope, storyKey: source.storyKey });
+      const { durationMs, outcome: logOutcome } = logged("ok", fetched.status);
       const { queries, warnings, languages, ...counts } = await storeArticles(env.DB, items, {
         sourceId: source.id,
         etag: fetched.etag,
@@ -118,12 +130,12 @@ export async function fetchSource(env: Bindings, source: SourceRow, limits: Fetc
         status: "ok",
         nextFetchAt: nextFetchAfterSuccess(Date.now(), { ttlMinutes: feed.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds }, stretch),
         bodyDigest: digest,
-      }, now);
+      }, now, { outcome: logOutcome, send });
       const subscribed = await followHub(env, source.id, discoverHub(fetched.link, feed, fetched.finalUrl), Date.now()).catch((err) => {
         console.error(JSON.stringify({ level: "error", msg: "websub subscription failed", source: source.id, error: String(err) }));
         return 1;
       });
-      const result = outcome({ status: "ok", http_status: fetched.status, ...counts, error: null });
+      const result = outcome({ status: "ok", http_status: fetched.status, ...counts, error: null }, durationMs);
       return { outcome: warnings.length ? { ...result, warnings } : result, signal: quiet, queries: queries + subscribed, languages };
     } catch (err) {
       if (err instanceof FeedParseError) return fail(`parse_${err.code}`, err.message, fetched.status, null);

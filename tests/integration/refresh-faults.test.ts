@@ -37,18 +37,20 @@ describe("a refresh killed in the middle", () => {
     await expectConsistent();
     expect((await Promise.all(ids.map(stored))).filter((n) => n > 0)).toHaveLength(1);
 
-    // Killed between sources: a store committed, then nothing more (not even its outcome).
+    // Killed between sources: a store committed (its outcome with it), then nothing more.
     await expect(runRefresh({ ...sequential, DB: dyingD1(env.DB, { dieAfterBatch: 3 }) }, { trigger: "cron", force: true, now: minutesAgo(1.9) })).rejects.toThrow(/killed/);
     await expectConsistent();
 
     const runs = (await getJson("/api/v1/admin/runs", { headers: ADMIN })).body.data as { status: string; finished_at: string | null; sources: { id: string; status: string; new: number }[] }[];
     expect(runs.map((r) => r.status)).toEqual(["interrupted", "interrupted"]);
     expect(runs.every((r) => r.finished_at === null)).toBe(true);
-    // What a killed run did record is true: each source it reports as stored is there in full
-    // (a source stored just before the kill may lack its outcome: the next run fetches it again).
+    // What a killed run did record is true: each source it reports as stored is there in full;
+    // and each source it stored has its line, written in the same batch as its items.
     for (const run of runs) {
       for (const s of run.sources.filter((o) => o.status === "ok")) expect(await stored(s.id)).toBe(SOURCES[s.id as keyof typeof SOURCES][1]);
     }
+    const logged = new Set(runs.flatMap((r) => r.sources.filter((o) => o.status === "ok" && o.new > 0).map((o) => o.id)));
+    for (const id of ids) if ((await stored(id)) > 0) expect(logged.has(id), id).toBe(true);
     expect((await getJson("/healthz")).body.last_refresh.status).toBe("interrupted");
 
     // The dead runs' leases have lapsed: the next refresh is accepted and completes the data.
