@@ -5,7 +5,7 @@ import { LOCALES } from "../i18n/locales";
  *
  * | tier           | key                                                  | value                                              | TTL                                 |
  * |----------------|------------------------------------------------------|----------------------------------------------------|-------------------------------------|
- * | D1 `app_state` | `cv:part:{partition}`, `cv:floor`, `cv-published`    | each partition's version (ms); the floor; when KV was last written (D1's clock) | none; cron folds day-old partitions into the floor |
+ * | D1 `app_state` | `cv:part:{partition}`, `cv:floor`, `cv-published`, `cv-published-done` | each partition's version (ms); the floor; when KV was last claimed and written (D1's clock) | none; cron folds day-old partitions into the floor |
  * | KV             | `meta:content-versions`                              | every partition's version, one JSON value (3)      | none                                |
  * | isolate memory | the versions above                                   | as last read from KV, or learnt from D1 by a write | 5 s (VERSION_TTL_MS)                |
  * | isolate memory | `{lang}\n{url}` (1)                                  | final response: body, every header, its version    | LRU 4 MiB, emptied when `*` moves   |

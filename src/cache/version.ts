@@ -1,4 +1,4 @@
-import { bumpPartitions, claimPublish, prunePartitions, storedVersions } from "../db/content-state";
+import { bumpPartitions, claimPublish, markPublished, prunePartitions, storedVersions } from "../db/content-state";
 import type { Bindings } from "../env";
 import { bounded } from "./bounded";
 import { CONTENT_VERSION_KEY, RESPONSE_TTL_SECONDS, STALE_MAX_MS, VERSION_TTL_MS } from "./keys";
@@ -10,8 +10,9 @@ const KV_PROPAGATION_MS = 60_000;
 /** A version read slower than this is given up on: the request is answered without the cache. */
 const VERSION_READ_TIMEOUT_MS = 1_000;
 /**
- * KV takes one write a second per key. Claims are spaced by D1's clock; the margin covers the
- * spread between a claim and its KV write landing.
+ * KV takes one write a second per key. Claims are spaced by D1's clock, from the last claim and
+ * from the moment the last KV write returned, so a writer held up between its claim and its
+ * write cannot bring the next write closer; the margin covers D1's round trip.
  */
 export const PUBLISH_SPACING_MS = 1_100;
 /**
@@ -122,7 +123,11 @@ export async function publishVersions(env: Pick<Bindings, "DB" | "CACHE">, clock
     learn(claim.versions, clock());
     if (claim.claimed) {
       const published = before ? withPrevious(before, claim.versions, clock() - STALE_MAX_MS) : claim.versions;
-      await env.CACHE.put(CONTENT_VERSION_KEY, JSON.stringify(published));
+      try {
+        await env.CACHE.put(CONTENT_VERSION_KEY, JSON.stringify(published));
+      } finally {
+        await markPublished(env.DB).catch(() => {});
+      }
       return true;
     }
     if (seen !== null && claim.at !== seen) return true;

@@ -2,11 +2,14 @@
  * The versions of published content, kept in D1 beside the data they describe (`app_state`):
  * one row per partition (`cv:part:{partition}`, src/cache/partitions.ts) and the floor of the
  * pruned ones (`cv:floor`). D1 is their source of truth; the cache publishes a copy of them in
- * KV, at most once a second (`cv-published` holds when, by D1's clock). Values are milliseconds.
+ * KV, at most once a second (`cv-published` holds the last claim and `cv-published-done` when its
+ * KV write returned, by D1's clock). Values are milliseconds.
  */
 const PART = "cv:part:";
 const FLOOR = "cv:floor";
 const PUBLISHED = "cv-published";
+/** When the last publication's KV write returned (D1's clock): spacing counts from it too. */
+const PUBLISH_DONE = "cv-published-done";
 
 export interface StoredVersions {
   floor: number;
@@ -74,16 +77,34 @@ export async function claimPublish(db: D1Database, spacingMs: number): Promise<P
         `INSERT INTO app_state (key, value) VALUES (?1, CAST(CAST(unixepoch('subsec') * 1000 AS INTEGER) AS TEXT))
          ON CONFLICT(key) DO UPDATE SET value = excluded.value
          WHERE CAST(excluded.value AS INTEGER) >= CAST(app_state.value AS INTEGER) + ?2
+           AND CAST(excluded.value AS INTEGER) >= coalesce((SELECT CAST(value AS INTEGER) FROM app_state WHERE key = ?3), 0) + ?2
          RETURNING value`,
       )
-      .bind(PUBLISHED, spacingMs),
-    db.prepare(`SELECT CAST(value AS INTEGER) AS at, CAST(unixepoch('subsec') * 1000 AS INTEGER) AS now FROM app_state WHERE key = ?1`).bind(PUBLISHED),
+      .bind(PUBLISHED, spacingMs, PUBLISH_DONE),
+    db
+      .prepare(
+        `SELECT CAST(value AS INTEGER) AS at, coalesce((SELECT CAST(value AS INTEGER) FROM app_state WHERE key = ?2), 0) AS done,
+           CAST(unixepoch('subsec') * 1000 AS INTEGER) AS now FROM app_state WHERE key = ?1`,
+      )
+      .bind(PUBLISHED, PUBLISH_DONE),
     db.prepare(SNAPSHOT),
   ]);
   const versions = snapshotOf(snapshot!.results as { key: string; value: string }[]);
   if (claim!.results.length) return { claimed: true, versions };
-  const { at, now } = (held!.results[0] ?? { at: 0, now: 0 }) as { at: number; now: number };
-  return { claimed: false, versions, at: int(at), waitMs: Math.max(0, int(at) + spacingMs - int(now)) };
+  const { at, done, now } = (held!.results[0] ?? { at: 0, done: 0, now: 0 }) as { at: number; done: number; now: number };
+  return { claimed: false, versions, at: int(at), waitMs: Math.max(0, Math.max(int(at), int(done)) + spacingMs - int(now)) };
+}
+
+/**
+ * Records that a publication's KV write returned. The next claim waits the spacing from this
+ * moment as well as from the claim: a writer held up between its claim and its write (a busy
+ * isolate) would otherwise leave the next writer's write closer than a second to its own.
+ */
+export async function markPublished(db: D1Database): Promise<void> {
+  await db
+    .prepare(`INSERT INTO app_state (key, value) VALUES (?1, CAST(CAST(unixepoch('subsec') * 1000 AS INTEGER) AS TEXT)) ON CONFLICT(key) DO UPDATE SET value = excluded.value`)
+    .bind(PUBLISH_DONE)
+    .run();
 }
 
 /**
