@@ -211,8 +211,8 @@ export async function missRun({ origin, pids, seconds, idle, interval, connectio
   return { requests, errors, firstError, seconds: loadSeconds, samples, summary: summarizeRss(samples) };
 }
 
-/** Drops the KV writes of responses (keys `resp:`) so a run shows what KV storage costs. */
-const NO_KV_WRITES_WRAPPER = `import app from "./index.js";
+/** Drops the KV writes of responses (keys `resp:`): a run without KV storage, or every request a miss. */
+export const NO_KV_WRITES_WRAPPER = `import app from "./index.js";
 const forward = (target, prop) => { const v = Reflect.get(target, prop); return typeof v === "function" ? v.bind(target) : v; };
 const kvWithoutResponses = (kv) => new Proxy(kv, { get(target, prop) {
   if (prop === "put") return (key, ...rest) => (String(key).startsWith("resp:") ? Promise.resolve() : target.put(key, ...rest));
