@@ -6,6 +6,7 @@
 //
 //   node bench/rss.mjs                         5 minutes of misses at 100k, 10 connections, 30 s idle
 //   node bench/rss.mjs --stack                 the same against `npm start`'s stack (scripts/stack.mjs)
+//   node bench/rss.mjs --bare                  the same load on workerd alone serving hello world
 //   options: --seconds S --idle S --interval S --connections N --size SIZE (harness only)
 //            --no-edge (no Cache API) --no-kv-writes (KV puts of responses dropped) --json FILE
 import { readFile, readdir, rm, writeFile } from "node:fs/promises";
@@ -14,8 +15,9 @@ import { parseArgs } from "node:util";
 import { LANGUAGES } from "./words.mjs";
 
 const DAY_MS = 86_400_000;
-/** Days the `to=` filter walks back over: each is another key, and every one still lists articles. */
-const DAYS = 365;
+/** Days the `to=` filter walks back over: each is another key (the bench corpus spans five years). */
+const DAYS = 730;
+const LANGS = ["en", "fr", "es", "ru", "ar", "zh", "ko"];
 const PER_PAGE = [10, 12, 15, 20, 25];
 const WORDS = [...LANGUAGES.en.topic, ...LANGUAGES.en.places.map((p) => p.toLowerCase())];
 
@@ -25,8 +27,8 @@ const iso = (ms) => new Date(ms).toISOString().slice(0, 10);
  * The next path of a miss-heavy mix (unique searches, listings, reader pages and feeds), each
  * a different answer by parameters the routes read, so none is in any cache tier yet; a cache
  * buster would not do (unknown parameters are dropped from the cache key). Request n takes a
- * kind, then a day for `to=`, then a page size (or a word), so the first DAYS × 5 × kinds
- * requests, and far more for searches, are all distinct. `newest` is the last day with articles.
+ * kind, then a day for `to=`, then a page size, language or word, so some 30,000 requests in a
+ * row are distinct (far more for searches). `newest` is the last day with articles.
  */
 export function missPaths(newest) {
   let n = 0;
@@ -40,12 +42,14 @@ export function missPaths(newest) {
     const word = WORDS[(j + k) % WORDS.length];
     switch (kind) {
       case 0:
-      case 1:
         return `/api/v1/search?q=${word}&to=${to}&per_page=${perPage}`;
+      case 1:
+        return `/api/v1/search?q=${word}&to=${to}&per_page=${perPage}&sort=date`;
       case 2:
         return `/api/v1/articles?to=${to}&per_page=${perPage}&page=${1 + (k % 3)}`;
       case 3:
-        return `/en/?to=${to}&page=${1 + (k % PER_PAGE.length)}`;
+        // Page 1 only: a reader page past the last one is a 404 (the local stack's demo content is small).
+        return `/en/?to=${to}&lang=${LANGS[k % LANGS.length]}`;
       case 4:
         return `/en/search?q=${word}&to=${to}`;
       default:
@@ -255,6 +259,50 @@ async function harnessTarget(opts, log) {
   };
 }
 
+const BARE_WORKER = `export default { fetch() { return new Response("Hello World!", { headers: { "content-type": "text/plain" } }); } };`;
+
+/**
+ * workerd alone: the same binary, one hello-world worker on a socket of its own, no Miniflare,
+ * no storage, no app. What grows here grows in the runtime, whatever the app or its tiers do.
+ */
+async function bareTarget(opts, log) {
+  const { spawn } = await import("node:child_process");
+  const { mkdtemp } = await import("node:fs/promises");
+  const { tmpdir } = await import("node:os");
+  const { COMPATIBILITY_DATE } = await import("./harness.mjs");
+  const workerd = (await import("workerd")).default;
+  const binary = typeof workerd === "string" ? workerd : workerd.default;
+  const dir = await mkdtemp(path.join(tmpdir(), "edge-news-bare-"));
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  await writeFile(path.join(dir, "hello.js"), BARE_WORKER);
+  await writeFile(
+    path.join(dir, "config.capnp"),
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "hello", worker = .hello) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "hello") ],
+);
+const hello :Workerd.Worker = (modules = [ (name = "hello.js", esModule = embed "hello.js") ], compatibilityDate = "${COMPATIBILITY_DATE}");
+`,
+  );
+  const child = spawn(binary, ["serve", path.join(dir, "config.capnp")], { stdio: ["ignore", "ignore", "pipe"] });
+  const origin = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (await fetch(origin).then((r) => r.ok, () => false)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  log(`workerd alone (hello world) on ${origin}`);
+  return {
+    origin,
+    pids: [child.pid],
+    newest: Date.now(),
+    stop: async () => {
+      child.kill("SIGTERM");
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** `npm start`'s stack (wrangler's local dev server, demo content) on a spare port and fresh state. */
 async function stackTarget(opts, log) {
   const { mkdtemp } = await import("node:fs/promises");
@@ -282,6 +330,7 @@ export function rssArgs(argv) {
     args: argv,
     options: {
       stack: { type: "boolean", default: false },
+      bare: { type: "boolean", default: false },
       seconds: { type: "string", default: "300" },
       idle: { type: "string", default: "30" },
       interval: { type: "string", default: "5" },
@@ -299,6 +348,7 @@ export function rssArgs(argv) {
   };
   return {
     stack: values.stack,
+    bare: values.bare,
     seconds: num("seconds"),
     idle: num("idle"),
     interval: Math.max(1, num("interval")),
@@ -312,15 +362,15 @@ export function rssArgs(argv) {
 
 /** One run as bench/run.mjs and the command line use it. */
 export async function rssBench(opts, log = (s) => process.stderr.write(`${s}\n`)) {
-  if (opts.stack && (opts.noEdge || opts.noKvWrites)) throw new Error("--no-edge and --no-kv-writes apply to the harness only");
+  if ((opts.stack || opts.bare) && (opts.noEdge || opts.noKvWrites)) throw new Error("--no-edge and --no-kv-writes apply to the harness only");
   const { parseSize } = await import("./corpus.mjs");
-  const target = opts.stack ? await stackTarget(opts, log) : await harnessTarget({ ...opts, size: parseSize(String(opts.size)) }, log);
+  const target = opts.bare ? await bareTarget(opts, log) : opts.stack ? await stackTarget(opts, log) : await harnessTarget({ ...opts, size: parseSize(String(opts.size)) }, log);
   try {
     if (!target.pids.length) throw new Error("could not find the workerd process");
     const tiers = [opts.noEdge ? "no Cache API" : null, opts.noKvWrites ? "no KV response writes" : null].filter(Boolean).join(", ");
     log(`misses for ${opts.seconds} s, ${opts.connections} connections, then ${opts.idle} s idle (workerd ${target.pids.join(" + ")}${tiers ? `; ${tiers}` : ""})…`);
     const run = await missRun({ ...opts, origin: target.origin, pids: target.pids, newest: target.newest, log });
-    return { target: opts.stack ? "stack" : `harness ${opts.size}`, tiers: tiers || "all", connections: opts.connections, ...run };
+    return { target: opts.bare ? "workerd alone, hello world" : opts.stack ? "stack" : `harness ${opts.size}`, tiers: tiers || "all", connections: opts.connections, ...run };
   } finally {
     await target.stop();
   }
