@@ -4,6 +4,7 @@
 // Node while workerd writes the previous batch (two cores, two stages), and reach the
 // database through a tiny loader worker as plain SQL over loopback HTTP.
 import { createHash } from "node:crypto";
+import { request as httpRequest } from "node:http";
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Miniflare } from "miniflare";
@@ -88,6 +89,26 @@ export function progressPrinter(label, total, out = process.stderr) {
   };
 }
 
+/**
+ * POSTs a body on a connection of its own. A pooled keep-alive connection may be closed by
+ * the server just as the next batch is sent on it (likelier on a busy machine, where building
+ * a batch takes seconds); the insert must not be retried, as it may have been applied, and a
+ * lost batch ended a 1M build two times out of two.
+ */
+function postOnce(url, body) {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: "POST", agent: false, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => (text += d));
+      res.on("end", () => resolve({ status: res.statusCode, text }));
+      res.on("error", reject);
+    });
+    req.on("error", (err) => reject(new Error(`corpus load request failed: ${err.code ?? ""} ${err.message}`)));
+    req.end(body);
+  });
+}
+
 async function exists(p) {
   try {
     await stat(p);
@@ -140,9 +161,8 @@ export async function ensureCorpus({ size, analyze, seed = DEFAULT_SEED, log = (
     const url = await mf.ready;
     await applyMigrations(await mf.getD1Database("DB"), migrations);
     const post = async (statements) => {
-      const res = await fetch(url, { method: "POST", body: JSON.stringify(statements), headers: { "content-type": "application/json" } });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`corpus load failed: ${text.slice(0, 300)}`);
+      const { status, text } = await postOnce(url, JSON.stringify(statements));
+      if (status !== 200) throw new Error(`corpus load failed: ${text.slice(0, 300)}`);
     };
     await post(sourceStatements());
     const progress = progressPrinter(`corpus ${label}`, size);

@@ -126,10 +126,12 @@ export async function rssBytes(pid) {
 /**
  * Starts the production bundle in workerd.
  * @param {{ scriptPath: string, d1Dir: string, kvDir: string, bindings?: Record<string,string>,
- *           wrapper?: string, hello?: boolean, extraWorkers?: object[], inspector?: boolean }} opts
+ *           wrapper?: string, hello?: boolean, extraWorkers?: object[], inspector?: boolean,
+ *           workerOptions?: object }} opts
  *   wrapper: source of a module that imports "./index.js" (the bundle) and is the entry instead.
+ *   workerOptions: Miniflare options of the app worker (e.g. `cache: false`, no Cache API).
  */
-export async function startApp({ scriptPath, d1Dir, kvDir, bindings = {}, wrapper, hello = true, extraWorkers = [], inspector = false, queues = null }) {
+export async function startApp({ scriptPath, d1Dir, kvDir, bindings = {}, wrapper, hello = true, extraWorkers = [], inspector = false, queues = null, workerOptions = {} }) {
   const before = await workerdChildren();
   const dir = path.dirname(scriptPath);
   const common = { compatibilityDate: COMPATIBILITY_DATE, compatibilityFlags: ["nodejs_compat"] };
@@ -164,6 +166,7 @@ export async function startApp({ scriptPath, d1Dir, kvDir, bindings = {}, wrappe
         bindings: appBindings,
         // Local queues: { producers: { BINDING: name }, consumers: { name: options } }.
         ...(queues ? { queueProducers: queues.producers, queueConsumers: queues.consumers } : {}),
+        ...workerOptions,
       },
       ...(hello
         ? [

@@ -373,6 +373,20 @@ export function tableRows(results, targets = evaluateTargets(results)) {
       judged === "rss" ? verdictOf(targets, "memory") : "",
     ]);
   }
+  if (results.rss) {
+    const r = results.rss;
+    const s = r.summary;
+    rows.push([
+      `memory ${sizeLabel(r.size)}`,
+      `workerd RSS over ${r.seconds} s of unique misses (${n0(r.requests / r.seconds)} req/s), then idle`,
+      `${mb(s.start?.rss)} → ${mb(s.end?.rss)} (peak ${mb(s.peak?.rss)}); ${mb(s.idle?.rss)} after 30 s idle`,
+      "",
+      "",
+      `last half ${n1(s.slopePerMin / 2 ** 20)} MB/min`,
+      "",
+      "",
+    ]);
+  }
   return rows;
 }
 

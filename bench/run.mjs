@@ -18,6 +18,8 @@
 //                  --skip http,ingest,refresh,memory,bundle --fresh-corpus --no-summary
 //                  --corpus-only (generate the corpora for --sizes and stop)
 //                  --endpoints KEY,KEY (only these HTTP rows, plus hello-world; e.g. d1_floor,listing_uncached)
+//                  --rss (also: workerd memory over --rss-seconds S of unique misses, 300 by
+//                  default, then 30 s idle, on --memory-size; bench/rss.mjs runs it alone)
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg, platform, release, totalmem } from "node:os";
 import { mkdir, rm, writeFile } from "node:fs/promises";
@@ -29,6 +31,7 @@ import { startApp } from "./harness.mjs";
 import { endpoints, interleavedServiceTimes, measureEndpoints, memoryUnderLoad } from "./http.mjs";
 import { compareParsers } from "./ingest.mjs";
 import { refreshBench } from "./refresh.mjs";
+import { describeRss, rssBench } from "./rss.mjs";
 import { COLUMNS, evaluateTargets, renderTable, tableRows, verdict } from "./report.mjs";
 
 const PRESETS = {
@@ -38,7 +41,7 @@ const PRESETS = {
 
 export function parseArgs(argv) {
   const quick = argv.includes("--quick");
-  const opts = { quick, ...PRESETS[quick ? "quick" : "full"], skip: new Set(), freshCorpus: false, summary: true, memorySize: null };
+  const opts = { quick, ...PRESETS[quick ? "quick" : "full"], skip: new Set(), freshCorpus: false, summary: true, memorySize: null, rss: false, rssSeconds: 300 };
   const value = (i) => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith("--")) throw new Error(`${argv[i]} needs a value`);
@@ -64,6 +67,8 @@ export function parseArgs(argv) {
     else if (a === "--no-summary") opts.summary = false;
     else if (a === "--corpus-only") opts.corpusOnly = true;
     else if (a === "--endpoints") opts.endpoints = new Set(value(i++).split(",").map((k) => k.trim()));
+    else if (a === "--rss") opts.rss = true;
+    else if (a === "--rss-seconds") opts.rssSeconds = Number(value(i++));
     else if (a === "--help" || a === "-h") opts.help = true;
     else throw new Error(`unknown option ${a} (see --help)`);
   }
@@ -71,7 +76,7 @@ export function parseArgs(argv) {
   // One publisher per source unless told otherwise (several feeds per host wait on the app's
   // per-host politeness interval, which then dominates the wall time).
   if (!opts.hosts) opts.hosts = opts.sources;
-  for (const [k, v] of Object.entries({ duration: opts.duration, connections: opts.connections, memorySeconds: opts.memorySeconds, sources: opts.sources, hosts: opts.hosts })) {
+  for (const [k, v] of Object.entries({ duration: opts.duration, connections: opts.connections, memorySeconds: opts.memorySeconds, rssSeconds: opts.rssSeconds, sources: opts.sources, hosts: opts.hosts })) {
     if (!(v > 0 && v <= 100_000)) throw new Error(`--${k} must be a positive number`);
   }
   return opts;
@@ -139,7 +144,7 @@ const log = (s) => process.stderr.write(`${s}\n`);
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.help) {
-    process.stdout.write(`${(await import("node:fs")).readFileSync(new URL(import.meta.url), "utf8").split("\n").slice(1, 18).map((l) => l.replace(/^\/\/ ?/, "")).join("\n")}\n`);
+    process.stdout.write(`${(await import("node:fs")).readFileSync(new URL(import.meta.url), "utf8").split("\n").slice(1, 22).map((l) => l.replace(/^\/\/ ?/, "")).join("\n")}\n`);
     return;
   }
   const started = Date.now();
@@ -220,6 +225,14 @@ async function main() {
     results.refresh = await refreshBench({ scriptPath: build.scriptPath, workDir: path.join(scratch, "refresh"), sources: opts.sources, hosts: opts.hosts, log });
   }
 
+  if (opts.rss) {
+    const size = opts.memorySize ?? (opts.sizeList.includes(100_000) ? 100_000 : opts.sizeList[opts.sizeList.length - 1]);
+    log(`workerd memory over ${opts.rssSeconds} s of unique misses at ${sizeLabel(size)}, then 30 s idle…`);
+    const { samples, ...rss } = await rssBench({ size: sizeLabel(size), seconds: opts.rssSeconds, idle: 30, interval: 5, connections: opts.connections }, () => {});
+    results.rss = { size, seconds: opts.rssSeconds, ...rss, samples };
+    for (const line of describeRss(rss.summary, rss)) log(line);
+  }
+
   results.loadavgEnd = loadavg();
   results.seconds = (Date.now() - started) / 1000;
   results.targets = evaluateTargets(results);
@@ -232,6 +245,7 @@ async function main() {
   await writeFile(outFile, `${JSON.stringify(results, null, 2)}\n`);
   if (opts.summary) {
     const { samples, ...memory } = results.memory ?? {};
+    const { samples: rssSamples, ...rss } = results.rss ?? {};
     const summary = {
       date: results.date,
       mode: results.mode,
@@ -242,6 +256,7 @@ async function main() {
       targets: results.targets,
       table: results.table,
       memory: results.memory ? memory : undefined,
+      rss: results.rss ? rss : undefined,
     };
     await writeFile(path.join(ROOT, "bench", "last-run.json"), `${JSON.stringify(summary, null, 2)}\n`);
   }

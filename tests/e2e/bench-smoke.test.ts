@@ -22,6 +22,8 @@ import { reviseFeed } from "../../bench/refresh.mjs";
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
 import { COLUMNS, evaluateTargets, helloRps, renderTable, tableRows } from "../../bench/report.mjs";
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
+import { missPaths, missRun, rssArgs, summarizeRss } from "../../bench/rss.mjs";
+// @ts-expect-error plain ESM bench module, typed by its JSDoc
 import { parseArgs } from "../../bench/run.mjs";
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
 import { median } from "../../bench/stats.mjs";
@@ -210,6 +212,31 @@ describe("pure pieces", () => {
     expect(analyseMemory(100, steady, 100, { before: 5e6, middle: 6e6, after: 6.5e6 }).flat).toBe(true);
   });
 
+  it("makes thousands of distinct misses from parameters the routes read, and sums up a memory run", () => {
+    const next = missPaths(Date.UTC(2026, 10, 27));
+    const paths: string[] = Array.from({ length: 20_000 }, () => next());
+    expect(new Set(paths).size).toBe(paths.length);
+    for (const p of paths.slice(0, 50)) {
+      // No cache buster: the cache keys drop parameters a route does not read.
+      expect(p).not.toMatch(/[?&]_=/);
+      expect(p).toMatch(/[?&]to=\d{4}-\d{2}-\d{2}/);
+    }
+    const MB = 2 ** 20;
+    const s = (t: number, phase: string, rss: number) => ({ t, phase, rss: rss * MB, anon: (rss - 40) * MB, file: 20 * MB });
+    const load = [200, 230, 250, 270, 290, 310].map((rss, i) => s(60 * (i + 1), "load", rss));
+    const summary = summarizeRss([s(0, "start", 100), ...load, s(390, "idle", 300)]);
+    expect(summary.start.rss).toBe(100 * MB);
+    expect(summary.peak.rss).toBe(310 * MB);
+    expect(summary.end.rss).toBe(310 * MB);
+    expect(summary.idle.rss).toBe(300 * MB);
+    // The last half of the load (270, 290, 310 MB a minute apart): 20 MB a minute.
+    expect(summary.slopePerMin / MB).toBeCloseTo(20);
+    expect(summary.anonSlopePerMin / MB).toBeCloseTo(20);
+    expect(rssArgs(["--seconds", "20", "--no-edge"])).toMatchObject({ seconds: 20, noEdge: true, noKvWrites: false, stack: false });
+    expect(() => rssArgs(["--seconds", "-1"])).toThrow();
+    expect(parseArgs(["--rss", "--rss-seconds", "60"])).toMatchObject({ rss: true, rssSeconds: 60 });
+  });
+
   it("attributes bundle bytes to packages through the source map", () => {
     // "AAAA,ICAA" maps column 0 and 4 of line 0 to source 0 and 1.
     const parts = composition("abcdefgh", { sources: ["node_modules/hono/dist/a.js", "src/routes/b.ts"], mappings: "AAAA,ICAA" });
@@ -278,7 +305,19 @@ describe("harness", () => {
         connections: 1,
       });
       expect(missing.nope.missing).toBe(true);
-      if (process.platform === "linux") expect(await instance.rss()).toBeGreaterThan(1e6);
+      if (process.platform === "linux") {
+        expect(await instance.rss()).toBeGreaterThan(1e6);
+        // The memory run's misses: each answer new to the cache, all of them served.
+        const newest = Date.parse(String(rows[49]!.published_at));
+        const first = await fetch(instance.origin + missPaths(newest)());
+        await first.arrayBuffer();
+        expect(first.headers.get("cache-status")).toMatch(/^edge-news; fwd=/);
+        const run = await missRun({ origin: instance.origin, pids: [instance.pid], seconds: 1, idle: 1, interval: 1, connections: 2, newest });
+        expect(run.requests).toBeGreaterThan(0);
+        expect(run.errors).toBe(0);
+        expect(run.summary.peak.rss).toBeGreaterThan(1e6);
+        expect(run.summary.idle.rss).toBeGreaterThan(1e6);
+      }
       const session = await openSession(await instance.inspectorUrl());
       try {
         expect((await session.send("Runtime.getHeapUsage")).usedSize).toBeGreaterThan(100_000);
