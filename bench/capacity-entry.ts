@@ -4,7 +4,6 @@
 import { readArticle } from "../src/archive/read";
 import { archiveBodies } from "../src/archive/step";
 import { listArticles } from "../src/db/articles";
-import { database } from "../src/db/client";
 import { searchArticles } from "../src/db/search";
 
 interface Env {
@@ -19,7 +18,7 @@ interface Meter {
 }
 
 /**
- * D1 with a meter. drizzle reads through `raw()`, which returns no meta, so the meter runs the
+ * D1 with a meter. A read through `raw()` returns no meta, so the meter runs the
  * statement once with `all()` for its meta before answering: bench figures only.
  */
 function metered(db: D1Database, meter: Meter): D1Database {
@@ -91,7 +90,7 @@ export default {
       }
       case "/list": {
         const lang = url.searchParams.get("lang");
-        const page = await listArticles(database(db), { ...noFilter, lang: lang ? [lang] : [] }, { page: Number(url.searchParams.get("page") ?? 1), perPage: 20 });
+        const page = await listArticles(db, { ...noFilter, lang: lang ? [lang] : [] }, { page: Number(url.searchParams.get("page") ?? 1), perPage: 20 });
         return json({ total: page.total, ids: page.items.map((a) => a.id), ...meter });
       }
       case "/search": {

@@ -1,10 +1,5 @@
-import { sql } from "drizzle-orm";
-import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { ArticleDetail, ArticleFilter, ArticleSummary, PageRequest, ResultPage } from "../domain";
 import type { D1Reader } from "./client";
-import { articleCounts } from "./schema";
-
-export type Db = DrizzleD1Database<Record<string, never>>;
 
 /**
  * An article summary as stored: the one row shape the listing, the detail (SUMMARY_SQL, below)
@@ -156,7 +151,7 @@ function parseTags(json: string): string[] {
   }
 }
 
-export async function countArticles(db: Db): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`coalesce(sum(${articleCounts.n}), 0)` }).from(articleCounts);
-  return row?.n ?? 0;
+/** Every stored article: a sum over the per-(language, source) counters (migration 0003). */
+export async function countArticles(db: D1Reader): Promise<number> {
+  return (await db.prepare("SELECT coalesce(sum(n), 0) AS n FROM article_counts").first<{ n: number }>())?.n ?? 0;
 }

@@ -1,7 +1,4 @@
-import { asc } from "drizzle-orm";
-import type { Db } from "./articles";
 import type { D1Reader } from "./client";
-import { sources } from "./schema";
 
 /** What an OPML export shows of a source and an import may set. */
 export interface SourceListing {
@@ -15,20 +12,11 @@ export interface SourceListing {
   enabled: boolean;
 }
 
-export async function listSourceListings(db: Db): Promise<SourceListing[]> {
-  return db
-    .select({
-      id: sources.id,
-      name: sources.name,
-      url: sources.url,
-      homepage: sources.homepage,
-      language: sources.language,
-      storyScope: sources.storyScope,
-      storyKey: sources.storyKey,
-      enabled: sources.enabled,
-    })
-    .from(sources)
-    .orderBy(asc(sources.id));
+const LISTINGS_SQL = "SELECT id, name, url, homepage, language, story_scope AS storyScope, story_key AS storyKey, enabled FROM sources ORDER BY id";
+
+export async function listSourceListings(db: D1Reader): Promise<SourceListing[]> {
+  const { results } = await db.prepare(LISTINGS_SQL).all<Omit<SourceListing, "enabled"> & { enabled: number }>();
+  return results.map((row) => ({ ...row, enabled: row.enabled === 1 }));
 }
 
 /** Rows travel as JSON in one bound string (as in the ingest store), well under D1's 2 MB per string. */

@@ -1,11 +1,43 @@
-import { and, asc, count, desc, eq, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { PageRequest, ResultPage, SourceHealth } from "../domain";
-import type { Db } from "./articles";
-import { articleCounts, articles, sources } from "./schema";
+import type { D1Reader } from "./client";
 
-export type SourceRow = typeof sources.$inferSelect;
-export type NewSource = Pick<typeof sources.$inferInsert, "id" | "name" | "url" | "homepage" | "language" | "storyScope" | "storyKey">;
+/** A source as stored (table `sources`), its columns named as the code reads them. */
+export interface SourceRow {
+  id: string;
+  name: string;
+  url: string;
+  homepage: string | null;
+  language: string | null;
+  /** Declared translation mapping (migration 0004), both set or both null. */
+  storyScope: string | null;
+  storyKey: string | null;
+  enabled: boolean;
+  etag: string | null;
+  lastModified: string | null;
+  lastFetchedAt: string | null;
+  lastStatus: string | null;
+  lastHttpStatus: number | null;
+  lastError: string | null;
+  consecutiveErrors: number;
+  nextFetchAt: string | null;
+  pushUntil: string | null;
+  bodyDigest: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+export type NewSource = Pick<SourceRow, "id" | "name" | "url"> & Partial<Pick<SourceRow, "homepage" | "language" | "storyScope" | "storyKey">>;
 export type SourceChanges = Partial<Pick<SourceRow, "name" | "url" | "homepage" | "language" | "enabled" | "storyScope" | "storyKey">>;
+
+/** Every column of `sources`, aliased to SourceRow's names; `enabled` is 0 or 1 until toRow. */
+const SOURCE_COLUMNS =
+  "id, name, url, homepage, language, story_scope AS storyScope, story_key AS storyKey, enabled, etag, last_modified AS lastModified, " +
+  "last_fetched_at AS lastFetchedAt, last_status AS lastStatus, last_http_status AS lastHttpStatus, last_error AS lastError, " +
+  "consecutive_errors AS consecutiveErrors, next_fetch_at AS nextFetchAt, push_until AS pushUntil, body_digest AS bodyDigest, " +
+  "created_at AS createdAt, updated_at AS updatedAt";
+
+type StoredSource = Omit<SourceRow, "enabled"> & { enabled: number };
+
+const toRow = (row: StoredSource): SourceRow => ({ ...row, enabled: row.enabled === 1 });
 
 function toHealth(row: SourceRow, articleCount: number): SourceHealth {
   return {
@@ -38,46 +70,49 @@ export interface SourceFilter {
 /** `LIKE` treats `%` and `_` as wildcards; a prefix search means them literally. */
 const likePrefix = (text: string) => `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-function sourceConditions(filter: SourceFilter): SQL | undefined {
-  const conditions: SQL[] = [];
+/** The WHERE clause of a filter (empty when it has none) and the parameters it binds. */
+function sourceConditions(filter: SourceFilter): { where: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const bind = (value: unknown) => `?${params.push(value)}`;
+  const conditions: string[] = [];
   if (filter.lang.length) {
-    const tags = filter.lang.map((tag) => sql`(lower(${sources.language}) = ${tag} OR lower(${sources.language}) LIKE ${`${tag}-%`})`);
-    conditions.push(sql`(${sql.join(tags, sql` OR `)})`);
+    const tags = filter.lang.map((tag) => {
+      const p = bind(tag);
+      return `(lower(language) = ${p} OR lower(language) LIKE ${p} || '-%')`;
+    });
+    conditions.push(`(${tags.join(" OR ")})`);
   }
   if (filter.prefix !== null) {
-    const pattern = likePrefix(filter.prefix);
-    conditions.push(sql`(${sources.id} LIKE ${pattern} ESCAPE '\\' OR ${sources.name} LIKE ${pattern} ESCAPE '\\')`);
+    const p = bind(likePrefix(filter.prefix));
+    conditions.push(`(id LIKE ${p} ESCAPE '\\' OR name LIKE ${p} ESCAPE '\\')`);
   }
-  if (filter.enabled !== null) conditions.push(eq(sources.enabled, filter.enabled));
-  return conditions.length ? and(...conditions) : undefined;
+  if (filter.enabled !== null) conditions.push(`enabled = ${bind(filter.enabled ? 1 : 0)}`);
+  return { where: conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "", params };
 }
+
+/** Articles per source, for the sources of one page (their ids as one JSON array). */
+const PAGE_COUNTS_SQL = "SELECT source_id AS sourceId, sum(n) AS n FROM article_counts WHERE source_id IN (SELECT value FROM json_each(?1)) GROUP BY source_id";
 
 /**
  * One page of sources in id order, with the exact number that match. Article counts are read
  * for the page's sources only, so a page costs the same at 10 sources or 10,000.
  */
-export async function listSourcesPage(db: Db, filter: SourceFilter, page: PageRequest): Promise<ResultPage<SourceHealth>> {
-  const where = sourceConditions(filter);
-  const [rows, totals] = await db.batch([
-    db
-      .select()
-      .from(sources)
-      .where(where)
-      .orderBy(asc(sources.id))
-      .limit(page.perPage)
-      .offset((page.page - 1) * page.perPage),
-    db.select({ n: count() }).from(sources).where(where),
+export async function listSourcesPage(db: D1Reader, filter: SourceFilter, page: PageRequest): Promise<ResultPage<SourceHealth>> {
+  const { where, params } = sourceConditions(filter);
+  // Integers, not parameters: both statements bind the same list (D1 refuses extra bindings).
+  const limit = Math.max(1, Math.floor(page.perPage));
+  const offset = Math.max(0, Math.floor((page.page - 1) * page.perPage));
+  const [rows, totals] = await db.batch<unknown>([
+    db.prepare(`SELECT ${SOURCE_COLUMNS} FROM sources${where} ORDER BY id LIMIT ${limit} OFFSET ${offset}`).bind(...params),
+    db.prepare(`SELECT count(*) AS n FROM sources${where}`).bind(...params),
   ]);
-  const ids = rows.map((row) => row.id);
-  const counts = ids.length
-    ? await db
-        .select({ sourceId: articleCounts.sourceId, n: sql<number>`sum(${articleCounts.n})` })
-        .from(articleCounts)
-        .where(sql`${articleCounts.sourceId} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`)
-        .groupBy(articleCounts.sourceId)
+  const found = (rows!.results as StoredSource[]).map(toRow);
+  const counts = found.length
+    ? (await db.prepare(PAGE_COUNTS_SQL).bind(JSON.stringify(found.map((row) => row.id))).all<{ sourceId: string; n: number }>()).results
     : [];
   const bySource = new Map(counts.map((c) => [c.sourceId, c.n]));
-  return { items: rows.map((row) => toHealth(row, bySource.get(row.id) ?? 0)), total: totals[0]?.n ?? 0, page: page.page, perPage: page.perPage };
+  const total = (totals!.results[0] as { n: number } | undefined)?.n ?? 0;
+  return { items: found.map((row) => toHealth(row, bySource.get(row.id) ?? 0)), total, page: page.page, perPage: page.perPage };
 }
 
 /** A source as a reader's filter form offers it. */
@@ -86,110 +121,120 @@ export interface SourceChoice {
   name: string;
 }
 
+const BUSIEST_SQL =
+  "SELECT s.id, s.name FROM sources s LEFT JOIN (SELECT source_id, sum(n) AS n FROM article_counts GROUP BY source_id) totals " +
+  "ON totals.source_id = s.id ORDER BY coalesce(totals.n, 0) DESC, s.id LIMIT ?1";
+
 /**
  * The `limit` sources with the most articles (ties by id), for the reader's filter forms: one
  * bounded query however many sources there are.
  */
-export async function busiestSources(db: Db, limit: number): Promise<SourceChoice[]> {
-  const totals = db
-    .select({ sourceId: articleCounts.sourceId, n: sql<number>`sum(${articleCounts.n})`.as("n") })
-    .from(articleCounts)
-    .groupBy(articleCounts.sourceId)
-    .as("totals");
-  return db
-    .select({ id: sources.id, name: sources.name })
-    .from(sources)
-    .leftJoin(totals, eq(totals.sourceId, sources.id))
-    .orderBy(desc(sql`coalesce(${totals.n}, 0)`), asc(sources.id))
-    .limit(limit);
+export async function busiestSources(db: D1Reader, limit: number): Promise<SourceChoice[]> {
+  return (await db.prepare(BUSIEST_SQL).bind(limit).all<SourceChoice>()).results;
 }
 
 /** The named sources that exist (for at most 50 ids, as a filter holds). */
-export async function sourcesByIds(db: Db, ids: string[]): Promise<SourceChoice[]> {
-  if (!ids.length) return [];
-  return db.select({ id: sources.id, name: sources.name }).from(sources).where(inArray(sources.id, ids.slice(0, 50)));
+export async function sourcesByIds(db: D1Reader, ids: string[]): Promise<SourceChoice[]> {
+  const wanted = ids.slice(0, 50);
+  if (!wanted.length) return [];
+  const list = wanted.map((_, i) => `?${i + 1}`).join(", ");
+  return (await db.prepare(`SELECT id, name FROM sources WHERE id IN (${list})`).bind(...wanted).all<SourceChoice>()).results;
 }
+
+const LANGUAGES_SQL = "SELECT DISTINCT language FROM sources WHERE language IS NOT NULL ORDER BY language LIMIT 200";
 
 /** Every language some source declares (a short list: one row per distinct tag). */
-export async function sourceLanguages(db: Db): Promise<string[]> {
-  const rows = await db.selectDistinct({ language: sources.language }).from(sources).where(sql`${sources.language} IS NOT NULL`).orderBy(asc(sources.language)).limit(200);
-  return rows.flatMap((row) => (row.language ? [row.language] : []));
+export async function sourceLanguages(db: D1Reader): Promise<string[]> {
+  const { results } = await db.prepare(LANGUAGES_SQL).all<{ language: string | null }>();
+  return results.flatMap((row) => (row.language ? [row.language] : []));
 }
 
-export async function getSourceHealth(db: Db, id: string): Promise<SourceHealth | null> {
-  const [rows, counts] = await db.batch([
-    db.select().from(sources).where(eq(sources.id, id)),
-    db.select({ n: sql<number>`coalesce(sum(${articleCounts.n}), 0)` }).from(articleCounts).where(eq(articleCounts.sourceId, id)),
-  ]);
-  const row = rows[0];
-  return row ? toHealth(row, counts[0]?.n ?? 0) : null;
+const SOURCE_SQL = `SELECT ${SOURCE_COLUMNS} FROM sources WHERE id = ?1`;
+const SOURCE_COUNT_SQL = "SELECT coalesce(sum(n), 0) AS n FROM article_counts WHERE source_id = ?1";
+
+export async function getSourceHealth(db: D1Reader, id: string): Promise<SourceHealth | null> {
+  const [rows, counts] = await db.batch<unknown>([db.prepare(SOURCE_SQL).bind(id), db.prepare(SOURCE_COUNT_SQL).bind(id)]);
+  const row = rows!.results[0] as StoredSource | undefined;
+  return row ? toHealth(toRow(row), (counts!.results[0] as { n: number } | undefined)?.n ?? 0) : null;
 }
 
-export async function getSource(db: Db, id: string): Promise<SourceRow | null> {
-  const [row] = await db.select().from(sources).where(eq(sources.id, id));
-  return row ?? null;
+export async function getSource(db: D1Reader, id: string): Promise<SourceRow | null> {
+  const row = await db.prepare(SOURCE_SQL).bind(id).first<StoredSource>();
+  return row ? toRow(row) : null;
 }
+
+const INSERT_SQL =
+  "INSERT INTO sources (id, name, url, homepage, language, story_scope, story_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING RETURNING id";
 
 /** Inserts a source; false when the id is taken. */
-export async function insertSource(db: Db, source: NewSource): Promise<boolean> {
-  const inserted = await db.insert(sources).values(source).onConflictDoNothing().returning({ id: sources.id });
-  return inserted.length === 1;
+export async function insertSource(db: D1Reader, source: NewSource): Promise<boolean> {
+  const { results } = await db
+    .prepare(INSERT_SQL)
+    .bind(source.id, source.name, source.url, source.homepage ?? null, source.language ?? null, source.storyScope ?? null, source.storyKey ?? null)
+    .all();
+  return results.length === 1;
 }
 
-export async function updateSource(db: Db, id: string, changes: SourceChanges): Promise<boolean> {
-  const urlChanged = changes.url !== undefined;
-  const updated = await db
-    .update(sources)
-    .set({
-      ...changes,
-      // A changed translation mapping regroups items only as they are normalized again: forget
-      // validators and make the source due now, so the next refresh re-reads the whole feed.
-      ...mappingChangeReset(changes),
-      // A new URL is a new upstream: forget validators and make it due now.
-      ...(urlChanged ? { etag: null, lastModified: null, nextFetchAt: null, consecutiveErrors: 0 } : {}),
-      updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%SZ','now'))`,
-    })
-    .where(eq(sources.id, id))
-    .returning({ id: sources.id });
-  return updated.length === 1;
-}
+/** The column each changeable field is stored in. */
+const CHANGE_COLUMNS: Record<keyof SourceChanges, string> = {
+  name: "name",
+  url: "url",
+  homepage: "homepage",
+  language: "language",
+  enabled: "enabled",
+  storyScope: "story_scope",
+  storyKey: "story_key",
+};
 
-/** Resets of the fetch state that apply only where the stored mapping differs from `changes`. */
-function mappingChangeReset(changes: SourceChanges) {
-  const differs = [
-    ...(changes.storyScope !== undefined ? [sql`${sources.storyScope} IS NOT ${changes.storyScope}`] : []),
-    ...(changes.storyKey !== undefined ? [sql`${sources.storyKey} IS NOT ${changes.storyKey}`] : []),
-  ];
-  if (!differs.length) return {};
-  const changed = sql.join(differs, sql` OR `);
+export async function updateSource(db: D1Reader, id: string, changes: SourceChanges): Promise<boolean> {
+  const params: unknown[] = [id];
+  const bind = (value: unknown) => `?${params.push(value)}`;
+  const set = new Map<string, string>();
+  for (const [field, column] of Object.entries(CHANGE_COLUMNS) as [keyof SourceChanges, string][]) {
+    const value = changes[field];
+    if (value !== undefined) set.set(column, bind(typeof value === "boolean" ? (value ? 1 : 0) : value));
+  }
+  // A changed translation mapping regroups items only as they are normalized again: forget
+  // validators and make the source due now, so the next refresh re-reads the whole feed.
   // SET expressions see the row as it was before the update, so this compares old and new.
-  const unlessChanged = (column: typeof sources.etag | typeof sources.lastModified | typeof sources.nextFetchAt) =>
-    sql`CASE WHEN ${changed} THEN NULL ELSE ${column} END`;
-  return { etag: unlessChanged(sources.etag), lastModified: unlessChanged(sources.lastModified), nextFetchAt: unlessChanged(sources.nextFetchAt) };
+  const differs = [
+    ...(changes.storyScope !== undefined ? [`story_scope IS NOT ${set.get("story_scope")}`] : []),
+    ...(changes.storyKey !== undefined ? [`story_key IS NOT ${set.get("story_key")}`] : []),
+  ];
+  if (differs.length) {
+    for (const column of ["etag", "last_modified", "next_fetch_at"]) set.set(column, `CASE WHEN ${differs.join(" OR ")} THEN NULL ELSE ${column} END`);
+  }
+  // A new URL is a new upstream: forget validators and make it due now.
+  if (changes.url !== undefined) {
+    for (const column of ["etag", "last_modified", "next_fetch_at"]) set.set(column, "NULL");
+    set.set("consecutive_errors", "0");
+  }
+  set.set("updated_at", "strftime('%Y-%m-%dT%H:%M:%SZ','now')");
+  const assignments = [...set].map(([column, value]) => `${column} = ${value}`).join(", ");
+  const { results } = await db.prepare(`UPDATE sources SET ${assignments} WHERE id = ?1 RETURNING id`).bind(...params).all();
+  return results.length === 1;
 }
+
+const DELETE_SQL = "DELETE FROM sources WHERE id = ?1 RETURNING id";
+const PURGE_SQL = "DELETE FROM articles WHERE source_id = ?1";
 
 /** Removes a source; its articles stay unless `purge` (the FTS rows follow by trigger). */
-export async function deleteSource(db: Db, id: string, purge: boolean): Promise<boolean> {
-  const statements = [db.delete(sources).where(eq(sources.id, id)).returning({ id: sources.id })] as const;
-  if (!purge) {
-    const [deleted] = await db.batch(statements);
-    return deleted.length === 1;
-  }
-  const [deleted] = await db.batch([...statements, db.delete(articles).where(eq(articles.sourceId, id))]);
-  return deleted.length === 1;
+export async function deleteSource(db: D1Reader, id: string, purge: boolean): Promise<boolean> {
+  const statements = [db.prepare(DELETE_SQL).bind(id), ...(purge ? [db.prepare(PURGE_SQL).bind(id)] : [])];
+  const [deleted] = await db.batch(statements);
+  return deleted!.results.length === 1;
 }
 
 /** Enabled sources whose next fetch time has come (all enabled ones when forced). */
-export async function dueSources(db: Db, now: string, opts: { force: boolean; sourceId?: string; limit: number }): Promise<SourceRow[]> {
-  const conditions = [eq(sources.enabled, true)];
-  if (opts.sourceId) conditions.push(eq(sources.id, opts.sourceId));
-  if (!opts.force) conditions.push(or(isNull(sources.nextFetchAt), lte(sources.nextFetchAt, now))!);
-  return db
-    .select()
-    .from(sources)
-    .where(and(...conditions))
-    .orderBy(sql`coalesce(${sources.nextFetchAt}, '')`, asc(sources.id))
-    .limit(opts.limit);
+export async function dueSources(db: D1Reader, now: string, opts: { force: boolean; sourceId?: string; limit: number }): Promise<SourceRow[]> {
+  const params: unknown[] = [Math.max(0, Math.floor(opts.limit))];
+  const bind = (value: unknown) => `?${params.push(value)}`;
+  const conditions = ["enabled = 1"];
+  if (opts.sourceId) conditions.push(`id = ${bind(opts.sourceId)}`);
+  if (!opts.force) conditions.push(`(next_fetch_at IS NULL OR next_fetch_at <= ${bind(now)})`);
+  const query = `SELECT ${SOURCE_COLUMNS} FROM sources WHERE ${conditions.join(" AND ")} ORDER BY coalesce(next_fetch_at, ''), id LIMIT ?1`;
+  const { results } = await db.prepare(query).bind(...params).all<StoredSource>();
+  return results.map(toRow);
 }
 
 /** Marks sources as not due until `until` (they have been handed to the refresh queue). */

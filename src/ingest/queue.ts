@@ -1,5 +1,4 @@
 import { combined, contentChanged, type ArticlesChange } from "../cache/version";
-import { database } from "../db/client";
 import { claimSources, getSource, type SourceRow } from "../db/sources";
 import { coalescingSender } from "../db/write-batches";
 import type { RefreshRunReport } from "../domain";
@@ -52,7 +51,7 @@ export async function refreshFromQueue(env: Bindings, batch: MessageBatch<Refres
       // Messages sent before sources were grouped by host name one source each.
       const ids = message.body.sourceIds ?? [(message.body as unknown as { sourceId: string }).sourceId];
       for (const id of ids) {
-        const source = await getSource(database(env.DB), id);
+        const source = await getSource(env.DB, id);
         if (source?.enabled) jobs.push({ source, message });
       }
     } catch {

@@ -1,5 +1,4 @@
 import { combined, contentChanged, type ArticlesChange } from "../cache/version";
-import { database } from "../db/client";
 import { acquireLease, releaseLease, releaseLeaseStatement, renewLease } from "../db/lease";
 import { abandonRun, extendRunStatement, finishRunStatement, startRun } from "../db/runs";
 import { dueSources } from "../db/sources";
@@ -82,7 +81,7 @@ export async function runRefresh(env: Bindings, opts: RefreshOptions): Promise<R
 
     const changed: ArticlesChange[] = [];
     const threshold = positive(env.REFRESH_FANOUT_THRESHOLD, MAX_SOURCES_PER_RUN);
-    const sources = await dueSources(database(env.DB), iso(startedMs), {
+    const sources = await dueSources(env.DB, iso(startedMs), {
       force: opts.force ?? false,
       sourceId: opts.sourceId,
       limit: env.REFRESH_QUEUE ? FANOUT_LIMIT : MAX_SOURCES_PER_RUN,

@@ -1,7 +1,6 @@
 import { type Context, Hono } from "hono";
 import { readArticle } from "../archive/read";
 import { listArticles } from "../db/articles";
-import { database } from "../db/client";
 import { searchArticles } from "../db/search";
 import { listSourcesPage } from "../db/sources";
 import type { AppEnv } from "../env";
@@ -58,7 +57,7 @@ pagesRoutes.get(`${L}/`, async (c) => {
   const url = new URL(c.req.url);
   const query = parseParams(listingPageQuery, pageQuery(url));
   const filter = toFilter(query);
-  const db = database(c.var.session());
+  const db = c.var.session();
   const [result, options] = await Promise.all([listArticles(c.var.session(), filter, toPage({ page: query.page, per_page: PER_PAGE })), siteOptions(db, locale, filter.source, await knownVersion(c))]);
   if (result.page > 1 && result.items.length === 0) throw notFound(`There is no page ${result.page}.`);
   return htmlPage(
@@ -80,7 +79,7 @@ pagesRoutes.get(`${L}/search`, async (c) => {
   const [result, options] = q
     ? await Promise.all([
         searchArticles(c.var.session(), { q, sort: query.sort, filter, page: toPage({ page: query.page, per_page: PER_PAGE }) }),
-        siteOptions(database(c.var.session()), locale, filter.source, await knownVersion(c)),
+        siteOptions(c.var.session(), locale, filter.source, await knownVersion(c)),
       ])
     : [null, { languages: [], sources: [], moreSources: false }];
   if (result && result.page > 1 && result.items.length === 0) throw notFound(`There is no page ${result.page}.`);
@@ -99,7 +98,7 @@ pagesRoutes.get(`${L}/search/advanced`, async (c) => {
   const url = new URL(c.req.url);
   const query = parseParams(searchPageQuery, pageQuery(url));
   const filter = toFilter(query);
-  const options = await siteOptions(database(c.var.session()), locale, filter.source, await knownVersion(c));
+  const options = await siteOptions(c.var.session(), locale, filter.source, await knownVersion(c));
   return htmlPage(
     c,
     <Layout locale={locale} t={t} title={t.advanced.title} switchTo={(l) => underLocale(url, l)}>
@@ -115,7 +114,7 @@ pagesRoutes.get(`${L}/sources`, async (c) => {
   const query = parseParams(sourcesPageQuery, pageQuery(url));
   const q = query.q?.trim() ?? "";
   const page = toPage({ page: query.page, per_page: SOURCES_PER_PAGE });
-  const result = await listSourcesPage(database(c.var.session()), { lang: [], prefix: q || null, enabled: null }, page);
+  const result = await listSourcesPage(c.var.session(), { lang: [], prefix: q || null, enabled: null }, page);
   if (result.page > 1 && result.items.length === 0) throw notFound(`There is no page ${result.page}.`);
   const totalPages = Math.min(Math.max(1, Math.ceil(result.total / result.perPage)), lastReachablePage(result.perPage));
   return htmlPage(

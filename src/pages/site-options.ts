@@ -1,4 +1,4 @@
-import type { Db } from "../db/articles";
+import type { D1Reader } from "../db/client";
 import { busiestSources, sourceLanguages, sourcesByIds, type SourceChoice } from "../db/sources";
 import { LOCALES, type Locale } from "../i18n/locales";
 import type { SourceOption } from "./filter-form";
@@ -28,7 +28,7 @@ interface Shared {
  */
 let memo: { version: string; shared: Promise<Shared> } | null = null;
 
-function shared(db: Db, version: string | null): Promise<Shared> {
+function shared(db: D1Reader, version: string | null): Promise<Shared> {
   if (version !== null && memo?.version === version) return memo.shared;
   const read = Promise.all([sourceLanguages(db), busiestSources(db, LISTED_SOURCES + 1)]).then(([declared, busiest]) => ({ declared, busiest }));
   if (version === null) return read;
@@ -46,7 +46,7 @@ function shared(db: Db, version: string | null): Promise<Shared> {
  * sources with the most articles plus the ones the reader has selected. Bounded queries only,
  * whatever the number of sources. `version`: the content version, or null when unknown.
  */
-export async function siteOptions(db: Db, locale: Locale, selected: string[], version: string | null): Promise<SiteOptions> {
+export async function siteOptions(db: D1Reader, locale: Locale, selected: string[], version: string | null): Promise<SiteOptions> {
   const [{ declared, busiest }, chosen] = await Promise.all([shared(db, version), sourcesByIds(db, selected)]);
   const languages = [...new Set([...LOCALES.map((l) => l.code), ...declared])];
   const listed = new Map([...busiest.slice(0, LISTED_SOURCES), ...chosen].map((s) => [s.id, { id: s.id, name: s.name }]));

@@ -1,12 +1,11 @@
 import { Hono } from "hono";
 import { countArticles } from "../db/articles";
-import { database } from "../db/client";
 import { recentRuns } from "../db/runs";
 import type { AppEnv } from "../env";
 
 /** Liveness plus a summary of the last refresh, for monitors and operators. */
 export const healthRoutes = new Hono<AppEnv>().get("/healthz", async (c) => {
-  const [articles, [last]] = await Promise.all([countArticles(database(c.var.session())), recentRuns(c.var.session(), 1)]);
+  const [articles, [last]] = await Promise.all([countArticles(c.var.session()), recentRuns(c.var.session(), 1)]);
   c.header("cache-control", "no-store");
   return c.json({
     status: "ok",

@@ -1,6 +1,5 @@
 import { Hono, type Context } from "hono";
 import { reportChange } from "./changes";
-import { database } from "../db/client";
 import { listSourceListings, upsertSources } from "../db/source-import";
 import type { AppEnv } from "../env";
 import { Problem } from "../errors/problem";
@@ -33,7 +32,7 @@ async function readOpmlBody(c: Context<AppEnv>): Promise<string> {
 
 export const opmlRoutes = new Hono<AppEnv>()
   .get("/sources.opml", requireAdmin(), async (c) => {
-    const rows = await listSourceListings(database(c.var.session()));
+    const rows = await listSourceListings(c.var.session());
     c.header("content-type", "text/x-opml; charset=utf-8");
     c.header("content-disposition", 'attachment; filename="sources.opml"');
     return c.body(renderOpml(rows, new Date()));
@@ -41,7 +40,7 @@ export const opmlRoutes = new Hono<AppEnv>()
   .post("/sources/import", requireAdmin(), async (c) => {
     const document = readOpml(await readOpmlBody(c));
     const session = c.var.session();
-    const plan = planImport(document.outlines, await listSourceListings(database(session)), c.env.ALLOW_PRIVATE_UPSTREAMS === "true");
+    const plan = planImport(document.outlines, await listSourceListings(session), c.env.ALLOW_PRIVATE_UPSTREAMS === "true");
     await upsertSources(session, plan.writes);
     const count = (status: string) => plan.results.filter((r) => r.status === status).length;
     // Listings and feeds show a source's name: cached copies of them may now be stale.

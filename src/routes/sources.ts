@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import { reportChange } from "./changes";
-import { database } from "../db/client";
 import { deleteSource, getSource, getSourceHealth, insertSource, listSourcesPage, type SourceChanges, updateSource } from "../db/sources";
 import type { AppEnv } from "../env";
 import { invalidParameters, notFound, Problem } from "../errors/problem";
@@ -31,7 +30,7 @@ export const sourcesRoutes = new Hono<AppEnv>()
     const url = publicUrl(c.req.url, c.env.PUBLIC_BASE_URL);
     const query = parseParams(sourcesQuery, queryObject(url));
     const filter = { lang: query.lang, prefix: query.q ?? null, enabled: query.enabled === undefined ? null : query.enabled === "true" };
-    const result = await listSourcesPage(database(c.var.session()), filter, toPage(query));
+    const result = await listSourcesPage(c.var.session(), filter, toPage(query));
     const { meta, links, headers } = paginate(result, url);
     const echo = { ...(query.lang.length ? { lang: query.lang } : {}), ...(query.q ? { q: query.q } : {}), ...(query.enabled ? { enabled: query.enabled } : {}) };
     c.header("cache-control", PUBLIC_CACHE_CONTROL);
@@ -41,7 +40,7 @@ export const sourcesRoutes = new Hono<AppEnv>()
     const input = parseParams(sourceCreate, await readJson(c));
     const id = input.id ?? idFromName(input.name);
     if (!id) throw invalidParameters([{ path: "id", message: "required when the name has no latin letters or digits" }]);
-    const created = await insertSource(database(c.var.session()), {
+    const created = await insertSource(c.var.session(), {
       id,
       name: input.name,
       url: checkedUrl(input.url, c.env.ALLOW_PRIVATE_UPSTREAMS === "true"),
@@ -52,7 +51,7 @@ export const sourcesRoutes = new Hono<AppEnv>()
     if (!created) throw new Problem({ status: 409, code: "conflict", title: "Conflict", detail: `A source with id ${id} already exists.` });
     await reportChange(c, { kind: "source-created", id });
     c.header("location", `/api/v1/sources/${id}`);
-    return c.json({ data: await getSourceHealth(database(c.var.session()), id) }, 201);
+    return c.json({ data: await getSourceHealth(c.var.session(), id) }, 201);
   })
   .patch("/:id", requireAdmin(), async (c) => {
     const { story_scope, story_key, ...input } = parseParams(sourcePatch, await readJson(c));
@@ -60,19 +59,19 @@ export const sourcesRoutes = new Hono<AppEnv>()
     let mapping: SourceChanges = {};
     if (story_scope !== undefined || story_key !== undefined) {
       // The pair is checked as it will be stored: a PATCH may change one half of it.
-      const current = await getSource(database(c.var.session()), id);
+      const current = await getSource(c.var.session(), id);
       if (!current) throw notFound(`No source with id ${id}.`);
       mapping = checkedMapping(story_scope === undefined ? current.storyScope : story_scope, story_key === undefined ? current.storyKey : story_key);
     }
     const changes = { ...input, ...mapping, ...(input.url !== undefined ? { url: checkedUrl(input.url, c.env.ALLOW_PRIVATE_UPSTREAMS === "true") } : {}) };
-    if (!(await updateSource(database(c.var.session()), id, changes))) throw notFound(`No source with id ${id}.`);
+    if (!(await updateSource(c.var.session(), id, changes))) throw notFound(`No source with id ${id}.`);
     await reportChange(c, { kind: "source-updated", id, fields: Object.keys(input) });
-    return c.json({ data: await getSourceHealth(database(c.var.session()), id) });
+    return c.json({ data: await getSourceHealth(c.var.session(), id) });
   })
   .delete("/:id", requireAdmin(), async (c) => {
     const id = c.req.param("id");
     const purge = parseParams(deleteQuery, queryObject(new URL(c.req.url))).purge === "true";
-    if (!(await deleteSource(database(c.var.session()), id, purge))) throw notFound(`No source with id ${id}.`);
+    if (!(await deleteSource(c.var.session(), id, purge))) throw notFound(`No source with id ${id}.`);
     await reportChange(c, { kind: "source-deleted", id });
     return c.body(null, 204);
   });

@@ -1,5 +1,4 @@
 import { contentChanged } from "../../cache/version";
-import { database } from "../../db/client";
 import { finishRunStatement, recordOutcome, startRun } from "../../db/runs";
 import { getSource } from "../../db/sources";
 import { storeArticles } from "../../db/store";
@@ -88,7 +87,7 @@ async function storePush(env: Bindings, sub: Subscription, body: Uint8Array, con
   await startRun(env.DB, report, iso(started + 60_000));
   const outcome = (o: Omit<SourceOutcome, "id" | "duration_ms">): SourceOutcome => ({ id: sub.sourceId, ...o, duration_ms: Date.now() - started });
   let result: SourceOutcome;
-  const source = await getSource(database(env.DB), sub.sourceId);
+  const source = await getSource(env.DB, sub.sourceId);
   if (!source) {
     result = outcome({ status: "skipped", http_status: null, new: 0, updated: 0, unchanged: 0, error: { code: "source_gone", message: "the source was removed" } });
   } else {
