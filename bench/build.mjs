@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
-import { loadEsbuild } from "../scripts/esbuild.mjs";
+import { bundleForNode, loadEsbuild } from "../scripts/esbuild.mjs";
 
 export { loadEsbuild };
 
@@ -63,23 +63,18 @@ export function packageOf(source) {
   return src >= 0 ? `src/${parts[src + 1]?.includes(".") ? "" : parts[src + 1]}`.replace(/\/$/, "") : "(other)";
 }
 
-const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const B64_INDEX = new Map([...B64].map((c, i) => [c, i]));
+const B64_INDEX = new Map([..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"].map((c, i) => [c, i]));
 
 /**
- * Bytes of generated code per package, read off the bundle's source map: each mapping
- * segment owns the generated text up to the next segment on its line.
+ * A source map's mappings (base64 VLQ), line by line: each segment's generated column and the
+ * index of the source it came from (-1 for none). The other fields are not needed here.
  */
-export function composition(code, map) {
-  const lines = code.split("\n");
-  const bytes = new Map();
+export function decodeMappings(mappings) {
   let sourceIndex = 0;
-  const mapLines = map.mappings.split(";");
-  for (let l = 0; l < mapLines.length && l < lines.length; l++) {
-    const line = lines[l];
+  return mappings.split(";").map((text) => {
     let column = 0;
     const segments = [];
-    for (const seg of mapLines[l].split(",")) {
+    for (const seg of text.split(",")) {
       if (!seg) continue;
       const values = [];
       let value = 0;
@@ -95,11 +90,25 @@ export function composition(code, map) {
         }
       }
       column += values[0];
+      // The source index is a delta on the previous segment's, across lines.
       if (values.length > 1) sourceIndex += values[1];
       segments.push({ column, source: values.length > 1 ? sourceIndex : -1 });
-      // Remaining fields (line, column, name) are not needed: skip them, but keep the deltas
-      // of the source index that the next segments build on.
     }
+    return segments;
+  });
+}
+
+/**
+ * Bytes of generated code per package, read off the bundle's source map: each mapping
+ * segment owns the generated text up to the next segment on its line.
+ */
+export function composition(code, map) {
+  const lines = code.split("\n");
+  const bytes = new Map();
+  const mapped = decodeMappings(map.mappings);
+  for (let l = 0; l < mapped.length && l < lines.length; l++) {
+    const line = lines[l];
+    const segments = mapped[l];
     for (let i = 0; i < segments.length; i++) {
       const s = segments[i];
       if (s.source < 0) continue;
@@ -150,27 +159,15 @@ async function assetSizes() {
  * normalizeFeed (parser comparison). Nothing here is Worker-only: sanitizing uses htmlparser2.
  */
 export async function buildNodeModules(outDir) {
-  const esbuild = await loadEsbuild();
   await mkdir(outDir, { recursive: true });
   const outfile = path.join(outDir, "app-node.mjs");
   const src = (p) => JSON.stringify(path.join(ROOT, "src", p));
-  await esbuild.build({
-    stdin: {
-      contents: [
-        `export { analyzeForIndex } from ${src("search/analyze.ts")};`,
-        `export { parseFeed } from ${src("ingest/parse/index.ts")};`,
-        `export { normalizeFeed } from ${src("ingest/normalize.ts")};`,
-      ].join("\n"),
-      resolveDir: ROOT,
-      loader: "ts",
-    },
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    outfile,
-    logLevel: "silent",
-  });
+  const entries = [
+    `export { analyzeForIndex } from ${src("search/analyze.ts")};`,
+    `export { parseFeed } from ${src("ingest/parse/index.ts")};`,
+    `export { normalizeFeed } from ${src("ingest/normalize.ts")};`,
+  ];
+  await bundleForNode(entries.join("\n"), outfile);
   return import(`${pathToFileURL(outfile).href}?t=${Date.now()}`);
 }
 

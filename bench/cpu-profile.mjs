@@ -1,47 +1,20 @@
 // The app isolate's CPU per kind of miss, from V8's sampling profiler over workerd's inspector,
 // each sample charged to the app's own source file nearest on its stack (read off the bundle's
 // source map). Used by bench/profile.mjs --cpu.
-import { packageOf } from "./build.mjs";
+import { decodeMappings, packageOf } from "./build.mjs";
 import { load, targetOf } from "./http.mjs";
 import { openSession } from "./inspector.mjs";
 
-const B64_INDEX = new Map([..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"].map((c, i) => [c, i]));
-
 /**
  * A lookup from a generated (line, column) of the bundle to the source file it came from,
- * decoded from the source map's mappings (base64 VLQ; only the source index is kept).
+ * decoded from the source map's mappings.
  */
 export function sourceLookup(map) {
-  const lines = [];
-  let sourceIndex = 0;
-  for (const text of map.mappings.split(";")) {
-    let column = 0;
-    const segments = [];
-    for (const seg of text.split(",")) {
-      if (!seg) continue;
-      const values = [];
-      let value = 0;
-      let shift = 0;
-      for (const ch of seg) {
-        const digit = B64_INDEX.get(ch);
-        value += (digit & 31) << shift;
-        if (digit & 32) shift += 5;
-        else {
-          values.push(value & 1 ? -(value >>> 1) : value >>> 1);
-          value = 0;
-          shift = 0;
-        }
-      }
-      column += values[0];
-      if (values.length > 1) sourceIndex += values[1];
-      segments.push([column, values.length > 1 ? sourceIndex : -1]);
-    }
-    lines.push(segments);
-  }
+  const lines = decodeMappings(map.mappings);
   return (line, column) => {
     const segments = lines[line] ?? [];
     let found = -1;
-    for (const [c, source] of segments) {
+    for (const { column: c, source } of segments) {
       if (c > column) break;
       found = source;
     }

@@ -9,7 +9,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { buildWorker, bundleSize, loadEsbuild, ROOT } from "./build.mjs";
+import { bundleForNode } from "../scripts/esbuild.mjs";
+import { buildWorker, bundleSize, ROOT } from "./build.mjs";
 import { feedFiles } from "./ingest.mjs";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 15);
@@ -21,7 +22,6 @@ const argValue = (name) => {
 
 /** parseFeed and normalizeFeed bundled for Node; `sanitizeFile` replaces src/ingest/sanitize.ts. */
 async function buildPipeline(outfile, sanitizeFile) {
-  const esbuild = await loadEsbuild();
   const src = (p) => JSON.stringify(path.join(ROOT, "src", p));
   const swap = {
     name: "swap-sanitizer",
@@ -31,21 +31,7 @@ async function buildPipeline(outfile, sanitizeFile) {
       );
     },
   };
-  await esbuild.build({
-    stdin: {
-      contents: `export { parseFeed } from ${src("ingest/parse/index.ts")};\nexport { normalizeFeed } from ${src("ingest/normalize.ts")};`,
-      resolveDir: ROOT,
-      loader: "ts",
-    },
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    outfile,
-    plugins: [swap],
-    nodePaths: [path.join(ROOT, "node_modules")],
-    logLevel: "silent",
-  });
+  await bundleForNode(`export { parseFeed } from ${src("ingest/parse/index.ts")};\nexport { normalizeFeed } from ${src("ingest/normalize.ts")};`, outfile, { plugins: [swap], nodePaths: [path.join(ROOT, "node_modules")] });
   return import(`${pathToFileURL(outfile).href}?t=${Date.now()}`);
 }
 

@@ -12,6 +12,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { startUpstream } from "../demo/upstream.mjs";
 import { buildWorker, RESULTS_DIR } from "./build.mjs";
+import { rng } from "./corpus.mjs";
 import { ADMIN_TOKEN, applyMigrations, COMPATIBILITY_DATE, D1_ID, startApp } from "./harness.mjs";
 
 const { values: opts } = parseArgs({
@@ -67,18 +68,8 @@ export default {
 };
 `;
 
-/** A small seeded generator, so every run asks for the same addresses. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = random(16);
+// Seeded, so every run asks for the same addresses.
+const rand = rng(16);
 /** Zipf (s = 1) over `items`: the first is read most. */
 function zipf(items) {
   const weights = items.map((_, i) => 1 / (i + 1));

@@ -9,29 +9,18 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { loadEsbuild } from "./esbuild.mjs";
+import { bundleForNode } from "./esbuild.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 export const ASSETS_DIR = path.join(ROOT, "assets");
 
 /** The generated files' names and texts, from the contracts as they are now. */
 export async function generateOpenApi() {
-  const esbuild = await loadEsbuild();
   const dir = await mkdtemp(path.join(tmpdir(), "openapi-"));
   const src = (file) => JSON.stringify(path.join(ROOT, "src", file));
   try {
     const outfile = path.join(dir, "generate.mjs");
-    await esbuild.build({
-      stdin: {
-        contents: `export { openApiDocument } from ${src("contracts.ts")};\nexport { docsPage } from ${src("routes/docs-page.ts")};`,
-        resolveDir: ROOT,
-        loader: "ts",
-      },
-      bundle: true,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      outfile,
+    await bundleForNode(`export { openApiDocument } from ${src("contracts.ts")};\nexport { docsPage } from ${src("routes/docs-page.ts")};`, outfile, {
       // The same module rules as the Worker build (wrangler.toml `[[rules]]`).
       loader: { ".toml": "text" },
       external: ["cloudflare:*"],

@@ -1,22 +1,14 @@
 import type { D1Reader } from "./client";
+import { withEnabled, type SourceRow } from "./sources";
 
 /** What an OPML export shows of a source and an import may set. */
-export interface SourceListing {
-  id: string;
-  name: string;
-  url: string;
-  homepage: string | null;
-  language: string | null;
-  storyScope: string | null;
-  storyKey: string | null;
-  enabled: boolean;
-}
+export type SourceListing = Pick<SourceRow, "id" | "name" | "url" | "homepage" | "language" | "storyScope" | "storyKey" | "enabled">;
 
 const LISTINGS_SQL = "SELECT id, name, url, homepage, language, story_scope AS storyScope, story_key AS storyKey, enabled FROM sources ORDER BY id";
 
 export async function listSourceListings(db: D1Reader): Promise<SourceListing[]> {
   const { results } = await db.prepare(LISTINGS_SQL).all<Omit<SourceListing, "enabled"> & { enabled: number }>();
-  return results.map((row) => ({ ...row, enabled: row.enabled === 1 }));
+  return results.map(withEnabled);
 }
 
 /** Rows travel as JSON in one bound string (as in the ingest store), well under D1's 2 MB per string. */

@@ -37,7 +37,9 @@ const SOURCE_COLUMNS =
 
 type StoredSource = Omit<SourceRow, "enabled"> & { enabled: number };
 
-const toRow = (row: StoredSource): SourceRow => ({ ...row, enabled: row.enabled === 1 });
+/** A row as D1 returns it (`enabled` is 0 or 1: SQLite has no booleans), as the code reads it. */
+export const withEnabled = <T extends { enabled: number }>(row: T): Omit<T, "enabled"> & { enabled: boolean } => ({ ...row, enabled: row.enabled === 1 });
+const toRow: (row: StoredSource) => SourceRow = withEnabled;
 
 function toHealth(row: SourceRow, articleCount: number): SourceHealth {
   return {
