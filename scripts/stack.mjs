@@ -26,6 +26,12 @@ async function devVars() {
   return readFile(file, "utf8");
 }
 
+/** The D1 bindings wrangler.toml declares: the live database and the period databases, all migrated alike. */
+async function d1Bindings() {
+  const toml = await readFile(path.join(root, "wrangler.toml"), "utf8");
+  return [...toml.matchAll(/\[\[d1_databases\]\]\s*\nbinding = "([A-Z0-9_]+)"/g)].map((m) => m[1]);
+}
+
 /** The cron schedule of wrangler.toml `[triggers]` (the one place it is written) and its step. */
 export async function refreshCron() {
   const toml = await readFile(path.join(root, "wrangler.toml"), "utf8");
@@ -81,13 +87,18 @@ export async function startStack({ port, persistTo, log = () => {}, progress = (
     upstream = await startUpstream({ root: path.join(root, "demo", "feeds") });
     log(`demo upstream serving feeds at ${upstream.origin}`);
 
-    log("applying D1 migrations to the local database…");
-    const migrate = wrangler(["d1", "migrations", "apply", "DB", "--local", ...persist], false);
-    let output = "";
-    migrate.stdout.on("data", (d) => (output += d));
-    migrate.stderr.on("data", (d) => (output += d));
-    const code = await new Promise((resolve) => migrate.on("exit", resolve));
-    if (code !== 0) throw new Error(`migrations failed:\n${output}`);
+    const databases = await d1Bindings();
+    log(`applying D1 migrations to the local databases (${databases.join(", ")})…`);
+    await Promise.all(
+      databases.map(async (binding) => {
+        const migrate = wrangler(["d1", "migrations", "apply", binding, "--local", ...persist], false);
+        let output = "";
+        migrate.stdout.on("data", (d) => (output += d));
+        migrate.stderr.on("data", (d) => (output += d));
+        const code = await new Promise((resolve) => migrate.on("exit", resolve));
+        if (code !== 0) throw new Error(`migrations of ${binding} failed:\n${output}`);
+      }),
+    );
 
     log("starting the Worker (wrangler's local dev server, local D1 and KV)…");
     const dev = wrangler([String(port), persistTo ?? ""], inheritWorkerOutput, devWorker, { DEV_VARS: JSON.stringify(vars) });
