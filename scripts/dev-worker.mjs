@@ -20,6 +20,10 @@ const vars = JSON.parse(process.env.DEV_VARS || "{}");
 
 const worker = await unstable_startWorker({
   config: path.join(root, "wrangler.toml"),
+  // The programmatic API does not derive this from wrangler.toml's `nodejs_compat` flag as the
+  // CLI does: without it the dev bundle leaves `node:crypto` unresolved and warns that the
+  // Worker may fail at runtime. "v2" is what the flag means at our compatibility date.
+  build: { nodejsCompatMode: "v2" },
   bindings: Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, { type: "plain_text", value: String(value) }])),
   dev: {
     server: { hostname: "127.0.0.1", port: Number(port) },
