@@ -1,5 +1,6 @@
 import { copyRows, deleteMoved, MoveSuperseded, readDueRows, type MovingRow } from "../db/shard-move";
-import { readShardMap, shardDatabase, shardOf, type ShardMap } from "../db/shards";
+import { REGISTRY_TTL_MS } from "../db/shard-registry";
+import { parseShardMap, shardDatabase, shardMapStatement, shardOf, type ShardMap } from "../db/shards";
 import type { Bindings } from "../env";
 import { archivedTexts } from "./texts";
 
@@ -55,12 +56,20 @@ interface Placed {
   db: D1Database;
 }
 
-/** The slice's leading rows whose period is registered and bound; the first that is not stops it. */
-function place(env: object, map: ShardMap, rows: readonly MovingRow[]): { placed: Placed[]; blocked: MoveBlocked | null } {
+/**
+ * A period is used once it is this old: every isolate's copy of the registry (kept for
+ * REGISTRY_TTL_MS by the refresh's writes) lists it before the first row moves into it, so a
+ * refresh never misses an item there (db/store.ts).
+ */
+export const PERIOD_SETTLE_MS = 2 * REGISTRY_TTL_MS;
+
+/** The slice's leading rows whose period is registered, settled and bound; the first that is not stops it. */
+function place(env: object, map: ShardMap, young: ReadonlySet<string>, rows: readonly MovingRow[]): { placed: Placed[]; blocked: MoveBlocked | null } {
   const placed: Placed[] = [];
   for (const row of rows) {
     const shard = shardOf(map, row.published_at);
     if (!shard) return { placed, blocked: { published_at: row.published_at, reason: "no period is registered for this date: register one (POST /api/v1/admin/shards)" } };
+    if (young.has(shard.period)) return { placed, blocked: { published_at: row.published_at, reason: `period ${shard.period} was registered less than ${PERIOD_SETTLE_MS / 60_000} minutes ago; the next run uses it` } };
     const db = shardDatabase(env, shard);
     if (!db) return { placed, blocked: { published_at: row.published_at, reason: `period ${shard.period} is bound to ${shard.binding}, which this deploy does not have` } };
     placed.push({ row, db });
@@ -85,7 +94,7 @@ const SLICE_QUERIES = 6;
  * writes that change its content, which a move into it does not: readers do not read rows
  * past the boundary, and the boundary moves in the same transaction as the deletes).
  */
-export async function moveArticles(env: Bindings, map: ShardMap, options: MoveOptions, now: string): Promise<MoveReport> {
+export async function moveArticles(env: Bindings, map: ShardMap, options: MoveOptions, now: string, young: ReadonlySet<string> = new Set()): Promise<MoveReport> {
   const report: MoveReport = { moved: 0, superseded: 0, queries: 0, done: false, blocked: null };
   const texts = archivedTexts(env.ARCHIVE);
   for (let i = 0; i < options.slices && report.queries + SLICE_QUERIES <= options.queries; i++) {
@@ -95,7 +104,7 @@ export async function moveArticles(env: Bindings, map: ShardMap, options: MoveOp
       report.done = true;
       break;
     }
-    const { placed, blocked } = place(env, map, rows);
+    const { placed, blocked } = place(env, map, young, rows);
     report.blocked = blocked;
     if (!placed.length) break;
     const archived = placed.map((p) => p.row).filter((r): r is MovingRow & { body_ref: string } => r.body_ref !== null);
@@ -118,12 +127,21 @@ export async function moveArticles(env: Bindings, map: ShardMap, options: MoveOp
   return report;
 }
 
+/** The registry, and the periods too young to use yet (PERIOD_SETTLE_MS), in one round trip. */
+export async function readRegistry(db: D1Database, now: Date): Promise<{ map: ShardMap; young: Set<string> }> {
+  const [map, young] = await db.batch<Record<string, string | null>>([
+    shardMapStatement(db),
+    db.prepare("SELECT period FROM shards WHERE created_at > ?").bind(new Date(now.getTime() - PERIOD_SETTLE_MS).toISOString()),
+  ]);
+  return { map: parseShardMap(map!.results[0] as { shards: string | null; boundary: string | null }), young: new Set(young!.results.map((r) => r.period as string)) };
+}
+
 /** The cron's step: reads the registry, and moves what LIVE_DAYS makes due (nothing when off). */
 export async function moveDue(env: Bindings, now: Date, options: Omit<MoveOptions, "before">): Promise<MoveReport | null> {
-  const map = await readShardMap(env.DB);
+  const { map, young } = await readRegistry(env.DB, now);
   const days = liveDays(env.LIVE_DAYS, map);
   if (days === null) return null;
-  const report = await moveArticles(env, map, { ...options, before: moveCutoff(days, now) }, now.toISOString());
+  const report = await moveArticles(env, map, { ...options, before: moveCutoff(days, now) }, now.toISOString(), young);
   report.queries++;
   return report;
 }

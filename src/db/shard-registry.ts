@@ -1,4 +1,4 @@
-import { readShardMap, shardDatabase, type Shard } from "./shards";
+import { readShardMap, shardDatabase, type Shard, type ShardMap } from "./shards";
 
 /**
  * The registry's writing side (admin): what each period database holds, and registering a new
@@ -121,5 +121,29 @@ export async function registerPeriod(env: { DB: D1Database }, input: NewPeriod, 
     .bind(input.period, input.startsAt, input.endsAt, input.binding, now)
     .run();
   if (!result.meta.changes) return { kind: "conflict", message: "Another period was registered at the same time with this name, binding or range." };
+  forgetShardMap();
   return null;
+}
+
+/**
+ * How long an isolate keeps the registry for the refresh's writes. The mover moves nothing into
+ * a period younger than twice this (archive/move.ts), so by the time a row sits in a period,
+ * every isolate's copy lists that period. The boundary in the copy may be stale: the store's
+ * batch checks it (db/store.ts), and a changed one makes the store read the map afresh.
+ */
+export const REGISTRY_TTL_MS = 60_000;
+let cached: { map: ShardMap; at: number } | null = null;
+
+/** The shard map for a writer: this isolate's copy (at most REGISTRY_TTL_MS old) unless `fresh`. */
+export async function writerShardMap(db: D1Database, fresh = false): Promise<ShardMap> {
+  const now = Date.now();
+  if (!fresh && cached && now - cached.at < REGISTRY_TTL_MS) return cached.map;
+  const map = await readShardMap(db);
+  cached = { map, at: now };
+  return map;
+}
+
+/** Drops this isolate's copy (a period was just registered here). */
+export function forgetShardMap(): void {
+  cached = null;
 }

@@ -7,9 +7,10 @@ export async function resetShards(): Promise<void> {
   await Promise.all([env.SHARD_1, env.SHARD_2].map((db) => db.prepare("DELETE FROM articles").run()));
 }
 
-export async function registerPeriod(period: string, startsAt: string, endsAt: string, binding: string): Promise<void> {
+/** Registers a period as if an hour ago (so the mover uses it at once), or at `createdAt`. */
+export async function registerPeriod(period: string, startsAt: string, endsAt: string, binding: string, createdAt = new Date(Date.now() - 3_600_000)): Promise<void> {
   await env.DB.prepare("INSERT INTO shards (period, starts_at, ends_at, binding, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")
-    .bind(period, startsAt, endsAt, binding, new Date().toISOString())
+    .bind(period, startsAt, endsAt, binding, createdAt.toISOString())
     .run();
 }
 
