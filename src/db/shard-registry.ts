@@ -134,13 +134,13 @@ export async function registerPeriod(env: { DB: D1Database }, input: NewPeriod, 
 export const REGISTRY_TTL_MS = 60_000;
 let cached: { map: ShardMap; at: number } | null = null;
 
-/** The shard map for a writer: this isolate's copy (at most REGISTRY_TTL_MS old) unless `fresh`. */
-export async function writerShardMap(db: D1Database, fresh = false): Promise<ShardMap> {
+/** The shard map for a writer: this isolate's copy (at most REGISTRY_TTL_MS old) unless `fresh`; `read`: whether it cost a query. */
+export async function writerShardMap(db: D1Database, fresh = false): Promise<{ map: ShardMap; read: boolean }> {
   const now = Date.now();
-  if (!fresh && cached && now - cached.at < REGISTRY_TTL_MS) return cached.map;
+  if (!fresh && cached && now - cached.at < REGISTRY_TTL_MS) return { map: cached.map, read: false };
   const map = await readShardMap(db);
   cached = { map, at: now };
-  return map;
+  return { map, read: true };
 }
 
 /** Drops this isolate's copy (a period was just registered here). */
