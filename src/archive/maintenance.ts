@@ -75,7 +75,7 @@ export async function maintainDatabase(env: Bindings, now: Date = new Date()): P
   try {
     report.budget = await checkBudget(env, now);
     if (nearBudget(report.budget)) {
-      console.warn(JSON.stringify({ level: "warn", msg: "the live database nears its budget: provision the next shard (docs/CAPACITY.md)", ...report.budget }));
+      console.warn(JSON.stringify({ level: "warn", msg: "the live database nears its budget: register the next period or lower LIVE_DAYS (docs/CAPACITY.md)", ...report.budget }));
     }
   } catch (err) {
     errors.push(`budget: ${String(err)}`);

@@ -72,7 +72,7 @@ export const adminContract: RouteContract[] = [
       operationId: "capacity",
       summary: "The live database against its size budget (admin)",
       description:
-        "D1's size of the live database, its articles and the last day's, and at that pace how many days of articles the budget (`DB_BUDGET_MB`, default 5120) holds and how many are left (negative once past it). The cron logs a warning when fewer than 14 are left: the next shard is due (docs/CAPACITY.md).",
+        "D1's size of the live database, its articles and the last day's, and at that pace how many days of articles the budget (`DB_BUDGET_MB`, default 5120) holds and how many are left (negative once past it). The cron logs a warning when fewer than 14 are left: register the next period or lower `LIVE_DAYS` (docs/CAPACITY.md). Beside it, each period database's articles and size, the articles of every database counted once, `LIVE_DAYS` in effect, and the date the mover is stopped at when no period (or no binding) is there for it.",
       security: adminSecurity,
       responses: {
         200: jsonResponse(
@@ -88,11 +88,20 @@ export const adminContract: RouteContract[] = [
                 bytes_per_article: { type: ["integer", "null"] },
                 days_held: { type: ["number", "null"] },
                 days_left: { type: ["number", "null"] },
+                live_days: { type: ["number", "null"] },
+                periods: { type: "array", items: periodSchema },
+                total_articles: { type: ["integer", "null"] },
+                move_blocked: { type: ["object", "null"], properties: { published_at: { type: "string" }, reason: { type: "string" } } },
               },
             },
             false,
           ),
-          { data: { database_bytes: 3_221_225_472, budget_bytes: 5_368_709_120, articles: 520_000, articles_last_day: 50_000, bytes_per_article: 6194, days_held: 17.3, days_left: 6.9 } },
+          {
+            data: {
+              database_bytes: 3_221_225_472, budget_bytes: 5_368_709_120, articles: 520_000, articles_last_day: 50_000, bytes_per_article: 6194, days_held: 17.3, days_left: 6.9,
+              live_days: 13, periods: [periodExample], total_articles: 920_000, move_blocked: null,
+            },
+          },
           noStore,
         ),
         ...adminFailures,

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { reportChange } from "./changes";
-import { checkBudget } from "../archive/budget";
+import { capacityReport } from "../archive/budget";
 import { archivedTexts } from "../archive/texts";
 import { reindexArticles } from "../db/reindex";
 import { recentRuns } from "../db/runs";
@@ -28,7 +28,7 @@ export const adminRoutes = new Hono<AppEnv>()
     return c.json({ data: await recentRuns(c.env.DB, q.limit) });
   })
   .get("/subscriptions", async (c) => c.json({ data: await listSubscriptions(c.env.DB) }))
-  .get("/capacity", async (c) => c.json({ data: await checkBudget(c.env) }))
+  .get("/capacity", async (c) => c.json({ data: await capacityReport(c.env) }))
   .get("/shards", async (c) => c.json({ data: await listPeriods(c.env) }))
   .post("/shards", async (c) => {
     const input = parseParams(shardCreate, await readJson(c));

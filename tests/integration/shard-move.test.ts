@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { maintainDatabase } from "../../src/archive/maintenance";
 import { liveDays, moveArticles, type MoveOptions } from "../../src/archive/move";
@@ -9,7 +9,7 @@ import { analyzeForIndex } from "../../src/search/analyze";
 import { dyingD1 } from "../support/dying-d1";
 import { faultyD1, faultyR2, type Switch } from "../support/faults";
 import { boundaryNow, readEverywhere, registerPeriod, resetShards } from "../support/shards";
-import { addSource, refreshNow, setMutableFeed } from "../support/worker";
+import { ADMIN, addSource, refreshNow, setMutableFeed } from "../support/worker";
 
 const P1 = { name: "2025-11a", starts: "2025-11-01T00:00:00Z", ends: "2025-11-09T00:00:00Z", binding: "SHARD_1" };
 const P2 = { name: "2025-11b", starts: "2025-11-09T00:00:00Z", ends: "2025-11-16T00:00:00Z", binding: "SHARD_2" };
@@ -90,6 +90,11 @@ describe("the mover", () => {
     expect(report.blocked!.reason).toContain("no period is registered");
     expect((await env.DB.prepare("SELECT published_at FROM articles").all()).results).toEqual([{ published_at: "2025-11-20T08:00:00Z" }]);
     expect(await moveWith()).toMatchObject({ moved: 0, blocked: { published_at: "2025-11-20T08:00:00Z" } });
+    // The capacity report names the date too, and counts every database.
+    const res = await SELF.fetch("http://app.test/api/v1/admin/capacity", { headers: ADMIN });
+    const { data } = (await res.json()) as { data: Record<string, unknown> & { periods: { period: string; articles: number }[] } };
+    expect(data).toMatchObject({ live_days: 13, articles: 1, total_articles: 3, move_blocked: { published_at: "2025-11-20T08:00:00Z" } });
+    expect(data.periods.map((p) => [p.period, p.articles])).toEqual([[P2.name, 0], [P1.name, 2]]);
   });
 
   it("moves stragglers (live rows before the boundary) first, by keyset order", async () => {
