@@ -123,4 +123,22 @@ describe("refresh writes of items whose articles moved", () => {
     expect(await found(env.SHARD_1, "halyard")).toBe(1);
     expect(await readEverywhere()).toHaveLength(2);
   });
+
+  it("finds an undated item's article in a recent period and adds nothing", async () => {
+    const undated = (words: string) =>
+      `<?xml version="1.0"?><!-- revision ${++revision} --><rss version="2.0"><channel><title>Undated</title><link>https://old.example.org/</link>
+<item><title>Undated ${source}</title><guid isPermaLink="false">${source}-u</guid><description>Undated ${words}.</description></item></channel></rss>`;
+    await setMutableFeed(name, undated("jib"));
+    await addSource(source, `/mutable/${name}`);
+    expect(await refresh()).toMatchObject({ new: 1 });
+    // Stored under the time it was first seen; as if that was in November 2025.
+    await env.DB.prepare("UPDATE articles SET published_at = '2025-11-12T00:00:00Z' WHERE source_id = ?").bind(source).run();
+    expect(await move()).toMatchObject({ moved: 1 });
+    await setMutableFeed(name, undated("jib"));
+    expect(await refresh()).toMatchObject({ new: 0, unchanged: 1 });
+    await setMutableFeed(name, undated("keel"));
+    expect(await refresh()).toMatchObject({ new: 0, updated: 1 });
+    expect([await count(env.DB), await count(env.SHARD_2)]).toEqual([0, 1]);
+    expect(await found(env.SHARD_2, "keel")).toBe(1);
+  });
 });
