@@ -70,7 +70,7 @@ export interface NewPeriod {
   binding: string;
 }
 
-/** Why a period cannot be registered; `field` names the input at fault when one is. */
+/** Why a period cannot be registered: the binding given is no period database (a 400), or the registry or the database disagrees (a 409). */
 export type RegisterFault =
   | { kind: "binding"; message: string }
   | { kind: "conflict"; message: string };

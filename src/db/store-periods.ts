@@ -74,7 +74,7 @@ export function boundaryGuard(db: D1Database, boundary: Boundary | null): D1Prep
     .bind(boundary ? JSON.stringify([boundary.publishedAt, boundary.pk]) : null);
 }
 
-/** What the period databases' own counters of cached answers key on (shards.version) goes up for `periods`. */
+/** The periods' `version` goes up: their content changed, and what is cached per period keys on it. */
 export function bumpPeriods(db: D1Database, periods: readonly string[]): D1PreparedStatement {
   return db.prepare("UPDATE shards SET version = version + 1 WHERE period IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(periods));
 }
