@@ -27,7 +27,7 @@ export default {
       case "/move": {
         // One cron run's share, as src/archive/maintenance.ts gives it.
         const map = await readShardMap(env.DB);
-        const options = { before: url.searchParams.get("before")!, sliceSize: 500, slices: 4, queries: 30, maxChars: 3_000_000 };
+        const options = { before: url.searchParams.get("before")!, sliceSize: 500, slices: 4, queries: 80, maxChars: 3_000_000 };
         return json(await moveArticles(env, map, options, url.searchParams.get("now")!));
       }
       case "/count": {

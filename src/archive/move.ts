@@ -1,4 +1,4 @@
-import { copyRows, deleteMoved, MoveSuperseded, readDueRows, type MovingRow } from "../db/shard-move";
+import { copyRows, deleteMoved, LIVE_BATCH_STATEMENTS, MoveSuperseded, readDueRows, type MovingRow } from "../db/shard-move";
 import { REGISTRY_TTL_MS } from "../db/shard-registry";
 import { parseShardMap, shardDatabase, shardMapStatement, shardOf, type ShardMap } from "../db/shards";
 import type { Bindings } from "../env";
@@ -29,7 +29,7 @@ export interface MoveOptions {
   sliceSize: number;
   /** Slices in this call at most. */
   slices: number;
-  /** D1 queries this call may spend; a slice is not started unless its worst case fits. */
+  /** D1 statements this call may send (each counts toward an invocation's 1,000 queries); a slice is not started unless its usual worst case fits. */
   queries: number;
   /** Characters of text per slice (title, summary, body), so a slice's rows fit the bound JSON of a few statements. */
   maxChars: number;
@@ -77,8 +77,12 @@ function place(env: object, map: ShardMap, young: ReadonlySet<string>, rows: rea
   return { placed, blocked: null };
 }
 
-/** Worst case of one slice: the live read, a copy and a check in each of two periods, the live batch. */
-const SLICE_QUERIES = 6;
+/**
+ * D1 statements of one slice in the usual worst case: the live read, in each of two periods a
+ * copy of one chunk (the stale-copy delete, unindex, upsert, index) and its check, the live
+ * batch. A slice of large bodies needs more chunks; its count is what it really sent.
+ */
+const SLICE_QUERIES = 1 + 2 * 5 + LIVE_BATCH_STATEMENTS;
 
 /**
  * Moves the oldest live articles due (stragglers before the boundary first, by keyset order)
@@ -111,8 +115,8 @@ export async function moveArticles(env: Bindings, map: ShardMap, options: MoveOp
     const bodies = archived.length ? await texts(archived) : new Map<string, string>();
     const byDb = new Map<D1Database, MovingRow[]>();
     for (const p of placed) byDb.set(p.db, [...(byDb.get(p.db) ?? []), p.row]);
-    await Promise.all([...byDb].map(([db, group]) => copyRows(db, group, bodies)));
-    report.queries += byDb.size * 2 + 1;
+    const sent = await Promise.all([...byDb].map(([db, group]) => copyRows(db, group, bodies)));
+    report.queries += sent.reduce((n, q) => n + q, 0) + LIVE_BATCH_STATEMENTS;
     const moving = placed.map((p) => p.row);
     const last = moving[moving.length - 1]!;
     try {
@@ -142,6 +146,6 @@ export async function moveDue(env: Bindings, now: Date, options: Omit<MoveOption
   const days = liveDays(env.LIVE_DAYS, map);
   if (days === null) return null;
   const report = await moveArticles(env, map, { ...options, before: moveCutoff(days, now) }, now.toISOString(), young);
-  report.queries++;
+  report.queries += 2;
   return report;
 }

@@ -91,9 +91,10 @@ export const keysOf = (rows: readonly MovingRow[]) => JSON.stringify(rows.map((r
  * then reads back that every row is there with the copied content hash and an entry. The
  * entry is built by the index writer the store uses (db/fts.ts) from title, summary and body
  * (`bodies`: the text of archived bodies, read back from R2; a row missing from it is indexed
- * by title and summary, as the reindex does). Throws when the check fails.
+ * by title and summary, as the reindex does). Throws when the check fails; returns the
+ * statements it sent (D1 counts each toward an invocation's queries).
  */
-export async function copyRows(db: D1Database, rows: readonly MovingRow[], bodies: ReadonlyMap<string, string>): Promise<void> {
+export async function copyRows(db: D1Database, rows: readonly MovingRow[], bodies: ReadonlyMap<string, string>): Promise<number> {
   const entries = rows.map((r) => {
     const entry: unknown[] = [];
     entry[FTS_FIELDS.id] = r.id;
@@ -104,14 +105,21 @@ export async function copyRows(db: D1Database, rows: readonly MovingRow[], bodie
   });
   const entryChunks = jsonChunks(entries, CHUNK_BYTES);
   const rowChunks = jsonChunks(rows.map((r) => JSON.stringify(COLUMNS.map((c) => r[c]))), CHUNK_BYTES);
-  await db.batch([
+  const statements = [
+    // A row of the same id under another pk is a stale copy (its live row went, and the article
+    // came back under a new pk): the row being moved is the article. Its trigger drops its entry.
+    db.prepare(`DELETE FROM articles WHERE id IN (SELECT ${at(1)} FROM json_each(?1) AS j) AND pk NOT IN (SELECT ${at(0)} FROM json_each(?1) AS j)`).bind(
+      JSON.stringify(rows.map((r) => [r.pk, r.id])),
+    ),
     // An earlier copy of a row whose content changed since loses its entry before the row is overwritten.
     ...entryChunks.map((chunk) => unindexChangedStatement(db, chunk)),
     ...rowChunks.map((chunk) => db.prepare(COPY).bind(chunk)),
     ...entryChunks.map((chunk) => indexStatement(db, chunk)),
-  ]);
+  ];
+  await db.batch(statements);
   const found = await db.prepare(VERIFY).bind(keysOf(rows)).first<{ n: number }>();
   if ((found?.n ?? 0) !== rows.length) throw new Error(`period database holds ${found?.n ?? 0} of ${rows.length} copied rows`);
+  return statements.length + 1;
 }
 
 /** Thrown when the live batch rolled back because a row changed (or went) since it was copied. */
@@ -124,6 +132,9 @@ export class MoveSuperseded extends Error {}
  * never back. Readers read the boundary in the same batch as their live rows, so they see each
  * row either here or in its period's database, never both and never neither.
  */
+/** Statements of the live batch below. */
+export const LIVE_BATCH_STATEMENTS = 4;
+
 export async function deleteMoved(db: D1Database, rows: readonly MovingRow[], boundary: Boundary, now: string): Promise<void> {
   const keys = keysOf(rows);
   try {

@@ -169,6 +169,21 @@ describe("the mover", () => {
     expect(await readEverywhere()).toHaveLength(2);
   });
 
+  it("replaces a stale copy of the same article under another pk instead of stopping", async () => {
+    await ingest([2]);
+    const row = (await env.DB.prepare("SELECT * FROM articles").first<Record<string, unknown>>())!;
+    // A copy left by a move whose live batch never committed, from before the article came back under a new pk.
+    await env.SHARD_1.prepare(
+      `INSERT INTO articles (pk, id, source_id, dedupe_key, title, slug, language, published_at, updated_at, fetched_at, first_seen_at, content_hash)
+         VALUES (?1, ?2, ?3, ?4, 'Old copy', 'old', 'en', ?5, ?5, ?5, ?5, 'old')`,
+    )
+      .bind((row.pk as number) + 1000, row.id, row.source_id, row.dedupe_key, row.published_at)
+      .run();
+    expect(await moveWith()).toMatchObject({ moved: 1 });
+    expect((await env.SHARD_1.prepare("SELECT pk, title FROM articles").all()).results).toEqual([{ pk: row.pk, title: row.title }]);
+    expect(await counters(env.SHARD_1)).toBe(1);
+  });
+
   it("runs in the cron after LIVE_DAYS (13 once a period is registered; off before, or when set off)", async () => {
     await ingest([2, 10]);
     const map = await readShardMap(env.DB);
