@@ -32,6 +32,8 @@ export interface Bindings extends Omit<Cloudflare.Env, "REFRESH_QUEUE"> {
   RUN_LOG_DAYS?: string;
   /** Size the live database should stay under, in MB (default 5120): the cron warns when it nears it. */
   DB_BUDGET_MB?: string;
+  /** Days an article stays in the live database before the cron moves it to its period's database (default 13 once a period is registered, off before; "off"). */
+  LIVE_DAYS?: string;
 }
 
 /** One queued unit of refresh work: sources of one host, paced together. */

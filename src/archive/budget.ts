@@ -1,5 +1,9 @@
 import { databaseFigures } from "../db/capacity";
+import { periodFigures, type PeriodStatus } from "../db/shard-registry";
+import { firstDueRow } from "../db/shard-move";
+import { shardDatabase, shardOf } from "../db/shards";
 import type { Bindings } from "../env";
+import { liveDays, moveCutoff, readRegistry, type MoveBlocked } from "./move";
 
 const DAY_MS = 86_400_000;
 const MB = 1024 * 1024;
@@ -51,7 +55,47 @@ export async function checkBudget(env: Bindings, now: Date = new Date()): Promis
   };
 }
 
-/** True when the report calls for the next shard: the budget is passed, or near at today's pace. */
+/** True when the report calls for action (a shorter LIVE_DAYS, or the next period): the budget is passed, or near at today's pace. */
 export function nearBudget(report: BudgetReport): boolean {
   return report.database_bytes >= report.budget_bytes || (report.days_left !== null && report.days_left < BUDGET_WARN_DAYS);
+}
+
+/** The budget report, and the period databases beside the live one (GET /api/v1/admin/capacity). */
+export interface CapacityReport extends BudgetReport {
+  /** LIVE_DAYS in effect: days an article stays live before it moves; null while the mover is off. */
+  live_days: number | null;
+  /** Each registered period, newest first, with its database's articles and size. */
+  periods: PeriodStatus[];
+  /** Articles in every database, each counted once (the live counters and each period's). */
+  total_articles: number | null;
+  /** The date the mover is stopped at, and why (a date with no period, or a period this deploy has no binding for). */
+  move_blocked: MoveBlocked | null;
+}
+
+/**
+ * The live database against its budget as the cron checks it (checkBudget), plus each period
+ * database's figures, read at once, and where the mover is stopped. The cron reads no period
+ * database: a year of periods would be dozens of queries each run, beside the refresh's share.
+ */
+export async function capacityReport(env: Bindings, now: Date = new Date()): Promise<CapacityReport> {
+  const [budget, { map }] = await Promise.all([checkBudget(env, now), readRegistry(env.DB, now)]);
+  const days = liveDays(env.LIVE_DAYS, map);
+  const [periods, due] = await Promise.all([
+    Promise.all(map.shards.map((s) => periodFigures(env, s))),
+    days === null ? null : firstDueRow(env.DB, moveCutoff(days, now)),
+  ]);
+  let blocked: MoveBlocked | null = null;
+  if (due) {
+    const shard = shardOf(map, due.published_at);
+    if (!shard) blocked = { published_at: due.published_at, reason: "no period is registered for this date: register one (POST /api/v1/admin/shards)" };
+    else if (!shardDatabase(env, shard)) blocked = { published_at: due.published_at, reason: `period ${shard.period} is bound to ${shard.binding}, which this deploy does not have` };
+  }
+  const counted = periods.every((p) => p.articles !== null);
+  return {
+    ...budget,
+    live_days: days,
+    periods,
+    total_articles: counted ? budget.articles + periods.reduce((n, p) => n + (p.articles ?? 0), 0) : null,
+    move_blocked: blocked,
+  };
 }

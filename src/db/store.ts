@@ -1,6 +1,9 @@
 import type { NormalizedArticle, SourceOutcome } from "../domain";
 import { byteLength, FTS_FIELDS, indexStatement, indexText, jsonChunks, jsonField, unindexChangedStatement } from "./fts";
 import { advanceFinishStatement, logStatements, OUTCOME_COLUMNS, type RunLog } from "./runs";
+import { writerShardMap } from "./shard-registry";
+import type { Boundary } from "./shards";
+import { boundaryGuard, bumpPeriods, findMoved, isGuardFailure, type MovedItem } from "./store-periods";
 import { type SendBatch, sendAlone } from "./write-batches";
 
 /** Fetch state written with the articles, in the same atomic batch. */
@@ -225,11 +228,62 @@ export interface StoredOutcome {
 }
 
 /**
+ * An item whose article moved to its period's database is updated there, in place, only when
+ * its content changed; its publication date stays (the keyset the boundary is drawn on), like
+ * its source and pk.
+ */
+const UPDATE_MOVED = `UPDATE articles SET url = ${field("url")}, title = ${field("title")}, slug = ${field("slug")}, summary = ${field("summary")},
+    content_html = ${field("contentHtml")}, content_text = ${field("contentText")}, image = ${field("image")}, author = ${field("author")},
+    tags = ${field("tags")}, language = ${field("language")}, updated_at = ?2, fetched_at = ?2, content_hash = ${field("contentHash")},
+    story_group = ${field("storyGroup")}, body_ref = NULL
+  FROM json_each(?1) AS j WHERE articles.id = ${field("id")} AND articles.content_hash IS NOT ${field("contentHash")}`;
+
+/** Writes changed moved items into their periods' databases: one batch per database (entry dropped, row updated, entry rebuilt), all at once. */
+async function writeMoved(changed: readonly MovedItem[], now: string, chunkBytes: number): Promise<{ queries: number; warnings: string[] }> {
+  const byDb = new Map<D1Database, NormalizedArticle[]>();
+  for (const m of changed) byDb.set(m.db, [...(byDb.get(m.db) ?? []), m.item]);
+  const warnings: string[] = [];
+  const sent = await Promise.all(
+    [...byDb].map(async ([db, items]) => {
+      const fitted = fitItems(items);
+      warnings.push(...fitted.warnings);
+      const groups = groupRows(fitted.rows, chunkBytes);
+      const statements = [
+        ...groups.map((g) => unindexChangedStatement(db, jsonArray(g, keyFields))),
+        ...groups.map((g) => db.prepare(UPDATE_MOVED).bind(jsonArray(g, storedFields), now)),
+        ...groups.map((g) => indexStatement(db, jsonArray(g, indexFields))),
+      ];
+      if (statements.length) await db.batch(statements);
+      return statements.length;
+    }),
+  );
+  return { queries: sent.reduce((n, q) => n + q, 0), warnings };
+}
+
+/** What the items stored in period databases add to the live write's result, and the boundary they were found under. */
+interface PeriodShare {
+  boundary: Boundary | null;
+  updated: number;
+  unchanged: number;
+  languages: string[];
+  /** Periods whose content changed: their `version` goes up in the live batch. */
+  periods: string[];
+  queries: number;
+  warnings: string[];
+}
+
+/**
  * Writes a source's items, its fetch state and (with `outcome`) its line in the run log in ONE
  * D1 batch (a transaction, one round trip): either all of it lands or none does. An item too
  * large for D1 is trimmed or skipped with a warning (fitItem), never failing the source.
  * Unchanged items cost no write; a changed item is updated in place, never duplicated, its
  * index entry dropped before and rewritten after (db/fts.ts). A 304 writes only the fetch state.
+ *
+ * With `periods` (the Worker's bindings) and a period registered, an item whose article moved
+ * to its period's database (db/store-periods.ts) is updated there and not written live; any
+ * other item is written live as before (one dated before the boundary is a straggler the mover
+ * takes next). The live batch then checks the boundary is the one the items were looked up
+ * under; if the mover moved it meanwhile, the items are looked up again (a few times at most).
  */
 export async function storeArticles(
   db: D1Database,
@@ -239,11 +293,60 @@ export async function storeArticles(
   /**
    * `chunkBytes`: smaller chunks, so tests reach the multi-chunk path with few items. `send`:
    * how the batch reaches D1 (a run merges the batches of sources ready together: write-batches.ts).
+   * `periods`: the bindings that hold the period databases.
    */
-  opts: { chunkBytes?: number; outcome?: StoredOutcome; send?: SendBatch } = {},
+  opts: { chunkBytes?: number; outcome?: StoredOutcome; send?: SendBatch; periods?: object } = {},
+): Promise<StoreResult> {
+  if (!opts.periods || !items.length) return storeLive(db, items, state, now, opts, null);
+  // Items already written into a period by an earlier attempt: they count as updated, and their period's version goes up.
+  const written = new Map<string, MovedItem>();
+  let queries = 0;
+  const warnings: string[] = [];
+  for (let attempt = 0; ; attempt++) {
+    const { map, read } = await writerShardMap(db, attempt > 0);
+    queries += read ? 1 : 0;
+    if (!map.shards.length) {
+      const live = await storeLive(db, items, state, now, opts, null);
+      return { ...live, queries: live.queries + queries };
+    }
+    const moved = await findMoved(opts.periods, map, items);
+    const changed = moved.filter((m) => m.storedHash !== m.item.contentHash);
+    const wrote = await writeMoved(changed, now, opts.chunkBytes ?? CHUNK_BYTES);
+    queries += wrote.queries + new Set(moved.map((m) => m.period)).size;
+    warnings.push(...wrote.warnings);
+    for (const m of changed) written.set(m.item.id, m);
+    const movedIds = new Set(moved.map((m) => m.item.id));
+    const updated = [...written.values()].filter((m) => movedIds.has(m.item.id));
+    const share: PeriodShare = {
+      boundary: map.boundary,
+      updated: updated.length,
+      unchanged: moved.length - updated.length,
+      languages: [...new Set(updated.flatMap((m) => [m.storedLanguage, m.item.language]))],
+      periods: [...new Set([...written.values()].map((m) => m.period))],
+      queries,
+      warnings,
+    };
+    try {
+      return await storeLive(db, items.filter((i) => !movedIds.has(i.id)), state, now, opts, share);
+    } catch (err) {
+      if (!isGuardFailure(err) || attempt >= 2) throw err;
+    }
+  }
+}
+
+/** The live database's share of a store, one batch (see storeArticles); `share`: what the period databases took. */
+async function storeLive(
+  db: D1Database,
+  items: NormalizedArticle[],
+  state: SourceStateUpdate | PushedItems,
+  now: string,
+  opts: { chunkBytes?: number; outcome?: StoredOutcome; send?: SendBatch },
+  share: PeriodShare | null,
 ): Promise<StoreResult> {
   const statements: D1PreparedStatement[] = [];
-  const { rows, warnings } = fitItems(items);
+  const fitted = fitItems(items);
+  const rows = fitted.rows;
+  const warnings = [...fitted.warnings, ...(share?.warnings ?? [])];
   const chunkBytes = opts.chunkBytes ?? CHUNK_BYTES;
   const groups = groupRows(rows, chunkBytes);
   // About 60 bytes an item: one chunk unless a feed lists some 16,000 items.
@@ -252,7 +355,7 @@ export async function storeArticles(
   const outcome = opts.outcome;
   // The outcome's counts are read in the batch when one plan covers every item; otherwise it
   // is written from the plans' sums right after.
-  const outcomeInBatch = outcome && keyChunks.length <= 1;
+  const outcomeInBatch = outcome && keyChunks.length <= 1 && !(share && share.updated + share.unchanged > 0);
   if (outcomeInBatch) {
     const warned = warnings.length ? JSON.stringify(warnings) : null;
     statements.push(db.prepare(OUTCOME).bind(keyChunks[0] ?? "[]", outcome.log.runId, state.sourceId, outcome.status, outcome.httpStatus, outcome.durationMs, warned));
@@ -274,6 +377,11 @@ export async function storeArticles(
         ),
     );
   }
+  if (share) {
+    // After the plans, so their results keep their places; the batch is one transaction either way.
+    statements.push(boundaryGuard(db, share.boundary));
+    if (share.periods.length) statements.push(bumpPeriods(db, share.periods));
+  }
   if (!statements.length) return { new: 0, updated: 0, unchanged: 0, warnings, queries: 0, languages: [] };
   const bytes = rows.reduce((n, r) => n + r.bytes, 0);
   const results = (await (opts.send ?? sendAlone(db))(statements, bytes)) as D1Result<{ inserted: number; updated: number; languages: string | null }>[];
@@ -286,7 +394,12 @@ export async function storeArticles(
     for (const language of JSON.parse(plan?.languages ?? "[]") as string[]) languages.add(language);
   }
   counts.unchanged = rows.length - counts.new - counts.updated;
-  let queries = statements.length;
+  if (share) {
+    counts.updated += share.updated;
+    counts.unchanged += share.unchanged;
+    for (const language of share.languages) languages.add(language);
+  }
+  let queries = statements.length + (share?.queries ?? 0);
   if (outcome && !outcomeInBatch) {
     const line: SourceOutcome = {
       id: state.sourceId, status: outcome.status, http_status: outcome.httpStatus, ...counts, error: null, duration_ms: outcome.durationMs,

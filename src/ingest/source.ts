@@ -130,7 +130,7 @@ export async function fetchSource(env: Bindings, source: SourceRow, limits: Fetc
         status: "ok",
         nextFetchAt: nextFetchAfterSuccess(Date.now(), { ttlMinutes: feed.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds }, stretch),
         bodyDigest: digest,
-      }, now, { outcome: logOutcome, send });
+      }, now, { outcome: logOutcome, send, periods: env });
       const subscribed = await followHub(env, source.id, discoverHub(fetched.link, feed, fetched.finalUrl), Date.now()).catch((err) => {
         console.error(JSON.stringify({ level: "error", msg: "websub subscription failed", source: source.id, error: String(err) }));
         return 1;

@@ -1,8 +1,32 @@
-import { adminFailures, adminSecurity, envelope, header, jsonResponse, ref, sharedResponse, type RouteContract } from "../http/openapi";
-import { reindexQuery, refreshQuery, resanitizeQuery, runsQuery } from "./admin.input";
+import { adminFailures, adminSecurity, envelope, header, jsonResponse, jsonSchema, problemExample, problemResponse, ref, sharedResponse, type RouteContract } from "../http/openapi";
+import { reindexQuery, refreshQuery, resanitizeQuery, runsQuery, shardCreate } from "./admin.input";
 import { examples as ex } from "./schemas";
 
 const noStore = { "Cache-Control": header("`no-store`") };
+
+const periodSchema = {
+  type: "object",
+  properties: {
+    period: { type: "string" },
+    starts_at: { type: "string", description: "Inclusive, ISO 8601 UTC" },
+    ends_at: { type: "string", description: "Exclusive" },
+    binding: { type: "string", description: "The D1 binding of the period's database in wrangler.toml" },
+    version: { type: "integer", description: "Goes up on every write into the period's database after its move (an old-dated item a feed still carries)" },
+    bound: { type: "boolean", description: "Whether this deploy has that binding" },
+    articles: { type: ["integer", "null"], description: "Articles in the period's database; null when it cannot be read" },
+    database_bytes: { type: ["integer", "null"], description: "D1's size of the period's database; null when it cannot be read" },
+  },
+};
+const periodExample = {
+  period: "2026-11a",
+  starts_at: "2026-11-01T00:00:00Z",
+  ends_at: "2026-11-09T00:00:00Z",
+  binding: "SHARD_1",
+  version: 0,
+  bound: true,
+  articles: 400_000,
+  database_bytes: 2_387_600_000,
+};
 
 export const adminContract: RouteContract[] = [
   {
@@ -48,7 +72,7 @@ export const adminContract: RouteContract[] = [
       operationId: "capacity",
       summary: "The live database against its size budget (admin)",
       description:
-        "D1's size of the live database, its articles and the last day's, and at that pace how many days of articles the budget (`DB_BUDGET_MB`, default 5120) holds and how many are left (negative once past it). The cron logs a warning when fewer than 14 are left: the next shard is due (docs/CAPACITY.md).",
+        "D1's size of the live database, its articles and the last day's, and at that pace how many days of articles the budget (`DB_BUDGET_MB`, default 5120) holds and how many are left (negative once past it). The cron logs a warning when fewer than 14 are left: register the next period or lower `LIVE_DAYS` (docs/CAPACITY.md). Beside it, each period database's articles and size, the articles of every database counted once, `LIVE_DAYS` in effect, and the date the mover is stopped at when no period (or no binding) is there for it.",
       security: adminSecurity,
       responses: {
         200: jsonResponse(
@@ -64,14 +88,76 @@ export const adminContract: RouteContract[] = [
                 bytes_per_article: { type: ["integer", "null"] },
                 days_held: { type: ["number", "null"] },
                 days_left: { type: ["number", "null"] },
+                live_days: { type: ["number", "null"] },
+                periods: { type: "array", items: periodSchema },
+                total_articles: { type: ["integer", "null"] },
+                move_blocked: { type: ["object", "null"], properties: { published_at: { type: "string" }, reason: { type: "string" } } },
               },
             },
             false,
           ),
-          { data: { database_bytes: 3_221_225_472, budget_bytes: 5_368_709_120, articles: 520_000, articles_last_day: 50_000, bytes_per_article: 6194, days_held: 17.3, days_left: 6.9 } },
+          {
+            data: {
+              database_bytes: 3_221_225_472, budget_bytes: 5_368_709_120, articles: 520_000, articles_last_day: 50_000, bytes_per_article: 6194, days_held: 17.3, days_left: 6.9,
+              live_days: 13, periods: [periodExample], total_articles: 920_000, move_blocked: null,
+            },
+          },
           noStore,
         ),
         ...adminFailures,
+      },
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/admin/shards",
+    operation: {
+      operationId: "listShards",
+      summary: "Period databases and the move boundary (admin)",
+      description:
+        "Every registered publication period, newest first, with its database's articles and size, and the move boundary: articles whose (`published_at`, `pk`) sorts before it live in their period's database, the rest in the live database. `boundary` is null while nothing has moved (docs/CAPACITY.md).",
+      security: adminSecurity,
+      responses: {
+        200: jsonResponse(
+          "The periods and the boundary",
+          envelope(
+            {
+              type: "object",
+              properties: {
+                periods: { type: "array", items: periodSchema },
+                boundary: { type: ["object", "null"], properties: { published_at: { type: "string" }, pk: { type: "integer" } } },
+              },
+            },
+            false,
+          ),
+          { data: { periods: [periodExample], boundary: { published_at: "2026-11-06T17:21:09Z", pk: 5_210_377 } } },
+          noStore,
+        ),
+        ...adminFailures,
+      },
+    },
+  },
+  {
+    method: "post",
+    path: "/api/v1/admin/shards",
+    operation: {
+      operationId: "registerShard",
+      summary: "Register a publication period and the database that will hold it (admin)",
+      description:
+        "The mover (a cron step) moves articles older than `LIVE_DAYS` into the database of their period; an article whose date no period covers stops it until one is registered. A period starting at `0000-01-01T00:00:00Z` is the home of the oldest articles. The binding must be a D1 database of this deploy other than `DB`, migrated like the live one, holding no other period and no article outside the range; periods do not overlap.",
+      security: adminSecurity,
+      requestBody: {
+        required: true,
+        content: { "application/json": { schema: jsonSchema(shardCreate, "input"), example: { period: "2026-11a", starts_at: "2026-11-01T00:00:00Z", ends_at: "2026-11-09T00:00:00Z", binding: "SHARD_1" } } },
+      },
+      responses: {
+        201: jsonResponse("Registered", envelope(periodSchema, false), { data: { ...periodExample, articles: 0, database_bytes: 12_288 } }, { ...noStore, Location: header("`/api/v1/admin/shards`") }),
+        400: sharedResponse("BadRequest"),
+        ...adminFailures,
+        409: problemResponse(
+          "The period would overlap another, its name or binding is taken, or the database is not migrated like the live one or holds articles outside the range.",
+          problemExample(409, "conflict", "Conflict", "The range meets period 2026-11a (2026-11-01T00:00:00Z to 2026-11-09T00:00:00Z); periods do not overlap.", "/api/v1/admin/shards"),
+        ),
       },
     },
   },

@@ -1,15 +1,18 @@
 import { Hono } from "hono";
 import { reportChange } from "./changes";
-import { checkBudget } from "../archive/budget";
+import { capacityReport } from "../archive/budget";
 import { archivedTexts } from "../archive/texts";
 import { reindexArticles } from "../db/reindex";
 import { recentRuns } from "../db/runs";
+import { listPeriods, registerPeriod } from "../db/shard-registry";
 import { listSubscriptions } from "../db/websub";
 import type { AppEnv } from "../env";
 import { resanitizeArticles } from "../ingest/resanitize";
 import { runRefresh } from "../ingest/run";
+import { invalidParameters, Problem } from "../errors/problem";
+import { readJson } from "../http/json-body";
 import { parseParams, queryObject } from "../http/params";
-import { reindexQuery, refreshQuery, resanitizeQuery, runsQuery } from "./admin.input";
+import { reindexQuery, refreshQuery, resanitizeQuery, runsQuery, shardCreate } from "./admin.input";
 import { requireAdmin } from "./middleware";
 
 export const adminRoutes = new Hono<AppEnv>()
@@ -25,7 +28,19 @@ export const adminRoutes = new Hono<AppEnv>()
     return c.json({ data: await recentRuns(c.env.DB, q.limit) });
   })
   .get("/subscriptions", async (c) => c.json({ data: await listSubscriptions(c.env.DB) }))
-  .get("/capacity", async (c) => c.json({ data: await checkBudget(c.env) }))
+  .get("/capacity", async (c) => c.json({ data: await capacityReport(c.env) }))
+  .get("/shards", async (c) => c.json({ data: await listPeriods(c.env) }))
+  .post("/shards", async (c) => {
+    const input = parseParams(shardCreate, await readJson(c));
+    if (input.starts_at >= input.ends_at) throw invalidParameters([{ path: "ends_at", message: "must be after starts_at" }]);
+    const fault = await registerPeriod(c.env, { period: input.period, startsAt: input.starts_at, endsAt: input.ends_at, binding: input.binding }, new Date().toISOString());
+    if (fault?.kind === "binding") throw invalidParameters([{ path: "binding", message: fault.message }]);
+    if (fault) throw new Problem({ status: 409, code: "conflict", title: "Conflict", detail: fault.message });
+    // A new period changes no answer: nothing is in its database until the mover fills it.
+    const { periods } = await listPeriods(c.env);
+    c.header("location", "/api/v1/admin/shards");
+    return c.json({ data: periods.find((p) => p.period === input.period) }, 201);
+  })
   .post("/reindex", async (c) => {
     const q = parseParams(reindexQuery, queryObject(new URL(c.req.url)));
     const report = await reindexArticles(c.env.DB, q, archivedTexts(c.env.ARCHIVE));

@@ -89,3 +89,8 @@ export function faultyD1(db: D1Database, replica: Switch, primary: Switch = repl
     });
   return reader(db, primary);
 }
+
+/** An R2 bucket whose reads and writes fail as R2 does when it cannot be reached. */
+export function faultyR2(bucket: R2Bucket, when: Switch): R2Bucket {
+  return failing(bucket, when, () => new Error("R2 operation failed: 503 Service Unavailable"), new Set(["get", "head", "put", "delete", "list"]));
+}

@@ -122,6 +122,8 @@ export function hostileRoutes(): Record<string, Route> {
   };
   // One name per test that edits a feed: test files run in parallel against this one server.
   const invalidation = ["inv-en", "inv-fr", "inv-ko", ...Array.from({ length: 12 }, (_, i) => `fan-${i}`), "tiers"];
+  // The period mover's and old-dated refresh tests (shard-move*.test.ts).
+  invalidation.push(...Array.from({ length: 16 }, (_, i) => `mover-${i + 1}`));
   for (const name of ["a", "b", "c", "d", "e", "f", "g", "h", "j", "k", "archive-1", "archive-2", "archive-3", "archive-4", "archive-5", "archive-6", "archive-7", ...invalidation]) {
     routes[`/mutable/${name}`] = (req, res) => {
       if (req.method === "PUT") {

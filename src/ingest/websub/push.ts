@@ -95,7 +95,7 @@ async function storePush(env: Bindings, sub: Subscription, body: Uint8Array, con
       const feed = parseFeed(body, { url: sub.topic, contentType });
       const items = await normalizeFeed(feed, { id: source.id, url: sub.topic, language: source.language, storyScope: source.storyScope, storyKey: source.storyKey });
       // The polled feed's validators, schedule and health are kept: a push says nothing about them.
-      const { queries: _, warnings, ...counts } = await storeArticles(env.DB, items, { sourceId: source.id, status: "pushed" }, iso(Date.now()));
+      const { queries: _, warnings, ...counts } = await storeArticles(env.DB, items, { sourceId: source.id, status: "pushed" }, iso(Date.now()), { periods: env });
       const ok = outcome({ status: "ok", http_status: null, ...counts, error: null });
       result = warnings.length ? { ...ok, warnings } : ok;
     } catch (err) {
