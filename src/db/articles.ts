@@ -1,5 +1,8 @@
 import type { ArticleDetail, ArticleFilter, ArticleSummary, PageRequest, ResultPage } from "../domain";
 import type { D1Reader } from "./client";
+import { spanDated, type DatedQueries } from "./shard-pages";
+import { boundSql, nameSources, periodsOf, type Side } from "./shard-read";
+import { NO_SHARDS, parseShardMap, shardMapStatement, shardsMeeting, type Boundary } from "./shards";
 
 /**
  * An article summary as stored: the one row shape the listing, the detail (SUMMARY_SQL, below)
@@ -36,6 +39,16 @@ export const SUMMARY_SQL = "a.id, a.slug, a.title, a.summary, a.language, a.publ
  * Both statements use every parameter (D1 refuses extra bindings).
  */
 export function listingStatements(filter: ArticleFilter, page: PageRequest): { page: string; total: string; params: unknown[] } {
+  const limit = Math.max(1, Math.floor(page.perPage));
+  const offset = Math.max(0, Math.floor((page.page - 1) * page.perPage));
+  return listingSql(filter, offset, limit);
+}
+
+/**
+ * As listingStatements, by offset and limit, and optionally on one side of the period boundary
+ * (db/shard-read.ts): a bounded total is a count, since the counters cannot be bounded.
+ */
+function listingSql(filter: ArticleFilter, offset: number, limit: number, bound?: { boundary: Boundary; side: Side }): { page: string; total: string; params: unknown[] } {
   const params: unknown[] = [];
   const bind = (value: unknown) => `?${params.push(value)}`;
   const where: string[] = [];
@@ -53,28 +66,83 @@ export function listingStatements(filter: ArticleFilter, page: PageRequest): { p
   // Dates are inclusive calendar days in UTC; ISO strings compare in time order.
   if (filter.from) where.push(`published_at >= ${bind(`${filter.from}T00:00:00Z`)}`);
   if (filter.to) where.push(`published_at <= ${bind(`${filter.to}T23:59:59Z`)}`);
+  if (bound) where.push(boundSql(bound.boundary, bound.side, bind));
   const conditions = where.length ? ` WHERE ${where.join(" AND ")}` : "";
   const total =
-    filter.from || filter.to
+    filter.from || filter.to || bound
       ? `SELECT count(*) FROM articles${conditions}`
       : `SELECT coalesce(sum(n), 0) FROM article_counts${counters.length ? ` WHERE ${counters.join(" AND ")}` : ""}`;
-  const limit = Math.max(1, Math.floor(page.perPage));
-  const offset = Math.max(0, Math.floor((page.page - 1) * page.perPage));
   const keys = `SELECT pk FROM articles${conditions} ORDER BY published_at DESC, pk DESC LIMIT ${limit} OFFSET ${offset}`;
   return {
     page:
-      `SELECT (${total}) AS total, ${SUMMARY_SQL} FROM (${keys}) p CROSS JOIN articles a ON a.pk = p.pk ` +
+      `SELECT (${total}) AS total, a.pk, ${SUMMARY_SQL} FROM (${keys}) p CROSS JOIN articles a ON a.pk = p.pk ` +
       "LEFT JOIN sources s ON s.id = a.source_id ORDER BY a.published_at DESC, a.pk DESC",
-    total: `SELECT (${total}) AS total`,
+    total: `SELECT (${total}) AS n`,
     params,
   };
 }
 
-/** Newest first, with the exact total for the same filters: one statement (two past the last page). */
+type ListedRow = SummaryRow & { pk: number; total: number };
+
+/** The listing's parts for a page across periods (db/shard-pages.ts). */
+function listingQueries(filter: ArticleFilter): DatedQueries<ListedRow> {
+  const prepared = (s: { params: unknown[] }, sql: string, db: D1Reader) => db.prepare(sql).bind(...s.params);
+  return {
+    filterKey: `list:${JSON.stringify(filter)}`,
+    liveAfterCount: (db, boundary) => {
+      const s = listingSql(filter, 0, 1, { boundary, side: "after" });
+      return prepared(s, s.total, db);
+    },
+    liveBefore: (db, boundary, limit) => {
+      const s = listingSql(filter, 0, limit, { boundary, side: "before" });
+      return prepared(s, s.page, db);
+    },
+    liveTotal: (db) => {
+      const s = listingSql(filter, 0, 1);
+      return prepared(s, s.total, db);
+    },
+    periodCount: (db, boundary) => {
+      const s = listingSql(filter, 0, 1, boundary ? { boundary, side: "before" } : undefined);
+      return prepared(s, s.total, db);
+    },
+    periodPage: (db, boundary, offset, limit) => {
+      const s = listingSql(filter, offset, limit, boundary ? { boundary, side: "before" } : undefined);
+      return prepared(s, s.page, db);
+    },
+  };
+}
+
+/** A filter's date range as the instants the shard map compares. */
+export const filterTimes = (filter: { from: string | null; to: string | null }) =>
+  [filter.from ? `${filter.from}T00:00:00Z` : null, filter.to ? `${filter.to}T23:59:59Z` : null] as const;
+
+/**
+ * Newest first, with the exact total for the same filters: one statement (two past the last
+ * page). Given a reader that spans periods, the shard map rides in the same batch, and nothing
+ * more is read while nothing has moved.
+ */
 export async function listArticles(db: D1Reader, filter: ArticleFilter, page: PageRequest): Promise<ResultPage<ArticleSummary>> {
   const statements = listingStatements(filter, page);
-  const { results } = await db.prepare(statements.page).bind(...statements.params).all<SummaryRow & { total: number }>();
-  const total = results[0]?.total ?? (await db.prepare(statements.total).bind(...statements.params).first<{ total: number }>())?.total ?? 0;
+  const periods = periodsOf(db);
+  const pageStatement = db.prepare(statements.page).bind(...statements.params);
+  let results: ListedRow[];
+  let map = NO_SHARDS;
+  if (periods) {
+    const [mapResult, pageResult] = await db.batch([shardMapStatement(db), pageStatement]);
+    map = parseShardMap(mapResult!.results[0] as Parameters<typeof parseShardMap>[0]);
+    results = pageResult!.results as ListedRow[];
+  } else {
+    results = (await pageStatement.all<ListedRow>()).results;
+  }
+  const shards = map.boundary ? shardsMeeting(map, ...filterTimes(filter)) : [];
+  if (periods && map.boundary && shards.length) {
+    const limit = Math.max(1, Math.floor(page.perPage));
+    const offset = Math.max(0, Math.floor((page.page - 1) * page.perPage));
+    const spanned = await spanDated(db, periods, map.boundary, shards, listingQueries(filter), { rows: results, total: results[0]?.total ?? null }, offset, limit);
+    const named = await nameSources(db, spanned.rows);
+    return { items: named.map(toSummary), total: spanned.total, page: page.page, perPage: page.perPage };
+  }
+  const total = results[0]?.total ?? (await db.prepare(statements.total).bind(...statements.params).first<{ n: number }>())?.n ?? 0;
   return { items: results.map(toSummary), total, page: page.page, perPage: page.perPage };
 }
 
