@@ -1,5 +1,6 @@
 import type { ArticleDetail, ArticleFilter, ArticleSummary, PageRequest, ResultPage } from "../domain";
 import type { D1Reader } from "./client";
+import { findInPeriods, mergeTranslations, nearTranslations } from "./shard-detail";
 import { spanDated, type DatedQueries } from "./shard-pages";
 import { boundSql, nameSources, periodsOf, type Side } from "./shard-read";
 import { NO_SHARDS, parseShardMap, shardMapStatement, shardsMeeting, type Boundary } from "./shards";
@@ -168,11 +169,19 @@ const MAX_TRANSLATIONS = 50;
  * than two in series (the second needed the first's story group). The sitemaps read a story's
  * translations in this same order and bound (db/sitemaps.ts).
  */
-const DETAIL_SQL =
-  `SELECT ${SUMMARY_SQL}, a.content_html, a.content_text, a.updated_at, a.fetched_at, a.tags, a.body_ref, a.content_hash, ` +
+const detailSql = (bounded = "") =>
+  `SELECT ${SUMMARY_SQL}, a.content_html, a.content_text, a.updated_at, a.fetched_at, a.tags, a.body_ref, a.content_hash, a.story_group, ` +
   "(SELECT json_group_array(json_object('language', t.language, 'id', t.id, 'slug', t.slug)) FROM " +
   `(SELECT language, id, slug FROM articles WHERE story_group = a.story_group AND language <> a.language ORDER BY language, id LIMIT ${MAX_TRANSLATIONS}) t) AS translations ` +
-  "FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.id = ?1 LIMIT 1";
+  `FROM articles a LEFT JOIN sources s ON s.id = a.source_id WHERE a.id = ?1${bounded} LIMIT 1`;
+const DETAIL_SQL = detailSql();
+
+/** The detail's statement in a period database, bounded when the boundary is inside the period. */
+function periodDetail(db: D1Reader, id: string, bound: Boundary | null): D1PreparedStatement {
+  if (!bound) return db.prepare(DETAIL_SQL).bind(id);
+  const params: unknown[] = [id];
+  return db.prepare(detailSql(` AND ${boundSql(bound, "before", (v) => `?${params.push(v)}`, "a.")}`)).bind(...params);
+}
 
 interface DetailRow extends SummaryRow {
   content_html: string;
@@ -182,12 +191,40 @@ interface DetailRow extends SummaryRow {
   tags: string;
   body_ref: string | null;
   content_hash: string;
+  story_group: string | null;
   translations: string;
 }
 
+/**
+ * Live first, with the shard map in the same batch when the reader spans periods; an id not in
+ * live is looked for in the periods (db/shard-detail.ts). Translations in other databases than
+ * the article's are added from those within TRANSLATION_REACH_MS of it.
+ */
 export async function getStoredArticle(db: D1Reader, id: string): Promise<StoredArticle | null> {
-  const found = await db.prepare(DETAIL_SQL).bind(id).first<DetailRow>();
+  const periods = periodsOf(db);
+  if (!periods) {
+    const found = await db.prepare(DETAIL_SQL).bind(id).first<DetailRow>();
+    return found ? toStored(found) : null;
+  }
+  const [mapResult, rowResult] = await db.batch([shardMapStatement(db), db.prepare(DETAIL_SQL).bind(id)]);
+  const map = parseShardMap(mapResult!.results[0] as Parameters<typeof parseShardMap>[0]);
+  let found = (rowResult!.results[0] as DetailRow | undefined) ?? null;
+  let home = "live";
+  if (!found && map.boundary) {
+    const hit = await findInPeriods<DetailRow>(periods, map, (d, bound) => periodDetail(d, id, bound));
+    if (hit) [found, home] = [(await nameSources(db, [hit.row]))[0]!, hit.period];
+  }
   if (!found) return null;
+  const stored = toStored(found);
+  if (found.story_group && map.boundary) {
+    const story = { group: found.story_group, language: found.language, publishedAt: found.published_at };
+    const more = await nearTranslations(db, periods, map, story, home, MAX_TRANSLATIONS);
+    if (more) stored.article.translations = mergeTranslations([stored.article.translations, more], MAX_TRANSLATIONS);
+  }
+  return stored;
+}
+
+function toStored(found: DetailRow): StoredArticle {
   const article: ArticleDetail = {
     ...toSummary(found),
     content_html: found.content_html,

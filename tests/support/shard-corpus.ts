@@ -13,6 +13,9 @@ export const PERIODS: TestPeriod[] = [
   { period: "2026-10b", startsAt: "2026-10-16T00:00:00Z", endsAt: "2026-11-01T00:00:00Z", binding: "SHARD_2" },
 ];
 
+/** Corpus article i's id (ids are 16 hex digits, as the API's). */
+export const cid = (i: number) => `${"a".repeat(14)}${String(i).padStart(2, "0")}`;
+
 const LANGS = ["en", "fr", "ru"];
 const WORDS = ["Flood warning for the delta", "School opening in the hills", "Harvest report from the valley"];
 
@@ -23,12 +26,14 @@ function corpus(): { a: NormalizedArticle[]; b: NormalizedArticle[] } {
     // Every seventh article shares its predecessor's time.
     const step = i % 7 === 6 ? i - 1 : i;
     const publishedAt = new Date(Date.UTC(2026, 9, 1, 3) + step * 20 * 3_600_000).toISOString().replace(".000Z", "Z");
-    const story = `story-${Math.floor(i / 2)}`;
-    const article = item(`art-${String(i).padStart(2, "0")}`, {
+    // Stories of two or three languages; 17 and 18 straddle the periods' edge, 33 and 35
+    // the boundary.
+    const story = i === 18 ? "story-8" : i === 35 ? "story-16" : i % 4 < 2 ? `story-${Math.floor(i / 2)}` : null;
+    const article = item(cid(i), {
       title: `${WORDS[i % 3]} ${i}`,
       language: LANGS[i % 3]!,
       publishedAt,
-      story: i % 4 < 2 ? story : null,
+      story,
       body: i % 5 === 0 ? `Rain and a flood of letters, item ${i}.` : undefined,
     });
     (i % 2 ? b : a).push(article);
@@ -38,7 +43,7 @@ function corpus(): { a: NormalizedArticle[]; b: NormalizedArticle[] } {
   return { a: shuffle(a), b: shuffle(b) };
 }
 
-export const STRAGGLER = item("late-01", { title: "Flood warning for the delta, filed late", language: "en", publishedAt: "2026-10-05T12:00:00Z" });
+export const STRAGGLER = item("bbbbbbbbbbbbbb01", { title: "Flood warning for the delta, filed late", language: "en", publishedAt: "2026-10-05T12:00:00Z" });
 
 /** Stores the corpus in the live database. */
 export async function storeCorpus(): Promise<void> {
@@ -57,11 +62,11 @@ const pkOf = async (id: string) => (await env.DB.prepare("SELECT pk, published_a
  * not deleted it yet leaves it.
  */
 export async function moveCorpus(): Promise<{ publishedAt: string; pk: number }> {
-  const edge = await pkOf("art-34");
-  const tie = await pkOf("art-33");
-  if (edge.published_at !== tie.published_at) throw new Error("corpus: art-33 and art-34 should share a time");
+  const edge = await pkOf(cid(34));
+  const tie = await pkOf(cid(33));
+  if (edge.published_at !== tie.published_at) throw new Error("corpus: articles 33 and 34 should share a time");
   const boundary = { publishedAt: edge.published_at, pk: Math.max(edge.pk, tie.pk) };
-  const keep = [(await pkOf(STRAGGLER.id)).pk, (await pkOf("art-07")).pk];
+  const keep = [(await pkOf(STRAGGLER.id)).pk, (await pkOf(cid(7))).pk];
   await movePeriods(PERIODS, boundary, { keep, copiedOnly: [boundary.pk] });
   return boundary;
 }
