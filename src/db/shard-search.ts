@@ -1,0 +1,57 @@
+import type { SearchPlanInput, Statement } from "../search/plan";
+import type { SummaryRow } from "./articles";
+import type { D1Reader } from "./client";
+import { openPeriods, periodCounts, type DatedQueries } from "./shard-pages";
+import type { PeriodDatabases } from "./shard-read";
+import type { Boundary, Shard } from "./shards";
+
+/** A search row as the plan's page statements give it: the summary, its key and its rank. */
+export type HitRow = SummaryRow & { pk: number; tier?: number; score?: number };
+
+/** The plan of one statement pair, with some of its inputs changed (search.ts's closure over the request). */
+type Plan = (over?: Partial<SearchPlanInput>) => { page: Statement; total: Statement };
+
+const prepare = (db: D1Reader, s: Statement) => db.prepare(s.sql).bind(...s.params);
+const before = (b: Boundary | null) => (b ? { bound: { publishedAt: b.publishedAt, pk: b.pk, side: "before" as const } } : {});
+
+/** Search by date (or everything but a word) across periods: the listing's parts, planned by search/plan.ts. */
+export function datedSearch(plan: Plan, filterKey: string): DatedQueries<HitRow> {
+  return {
+    filterKey: `search:${filterKey}`,
+    liveAfterCount: (db, b) => prepare(db, plan({ bound: { publishedAt: b.publishedAt, pk: b.pk, side: "after" } }).total),
+    liveBefore: (db, b, limit) => prepare(db, plan({ sort: "date", offset: 0, limit, ...before(b) }).page),
+    liveTotal: (db) => prepare(db, plan().total),
+    periodCount: (db, b) => prepare(db, plan(before(b)).total),
+    periodPage: (db, b, offset, limit) => prepare(db, plan({ sort: "date", offset, limit, ...before(b) }).page),
+  };
+}
+
+interface Span {
+  db: D1Reader;
+  periods: PeriodDatabases;
+  boundary: Boundary;
+  shards: Shard[];
+  plan: Plan;
+}
+
+/**
+ * Search by relevance across periods: each database ranks its own matches (its newest
+ * RANK_WINDOW first, by its own bm25 statistics) and gives its top offset+limit; these are
+ * merged on (tier, score) and the page cut from the merge. The set of matches and the total are
+ * exact; the order across databases is approximate, since bm25 scores rest on each database's
+ * own word statistics and each has its own newest window.
+ */
+export async function spanRelevance(span: Span, first: { rows: HitRow[]; total: number }, offset: number, limit: number): Promise<{ rows: HitRow[]; total: number }> {
+  const open = openPeriods(span.periods, span.boundary, span.shards);
+  const top = { offset: 0, limit: offset + limit };
+  const filterKey = `search:relevance:${JSON.stringify(span.plan().total)}`;
+  const [counts, live, ...lists] = await Promise.all([
+    periodCounts(open, span.boundary, filterKey, (p) => prepare(p.db, span.plan(before(p.bound)).total)),
+    offset === 0 ? first.rows : prepare(span.db, span.plan(top).page).all<HitRow>().then((r) => r.results),
+    ...open.map((p) => prepare(p.db, span.plan({ ...top, ...before(p.bound) }).page).all<HitRow>().then((r) => r.results)),
+  ]);
+  const merged = [live, ...lists]
+    .flat()
+    .sort((x, y) => (x.tier ?? 0) - (y.tier ?? 0) || (x.score ?? 0) - (y.score ?? 0) || y.pk - x.pk);
+  return { rows: merged.slice(offset, offset + limit), total: first.total + counts.reduce((a, b) => a + b, 0) };
+}
