@@ -1,7 +1,7 @@
 import type { ArticleDetail, ArticleFilter, ArticleSummary, PageRequest, ResultPage } from "../domain";
 import type { D1Reader } from "./client";
 import { findInPeriods, mergeTranslations, nearTranslations } from "./shard-detail";
-import { spanDated, type DatedQueries } from "./shard-pages";
+import { openPeriods, periodCounts, spanDated, type DatedQueries } from "./shard-pages";
 import { boundSql, nameSources, periodsOf, type Side } from "./shard-read";
 import { NO_SHARDS, parseShardMap, shardMapStatement, shardsMeeting, type Boundary } from "./shards";
 
@@ -256,7 +256,20 @@ function parseTags(json: string): string[] {
   }
 }
 
-/** Every stored article: a sum over the per-(language, source) counters (migration 0003). */
+/**
+ * Every stored article: a sum over the per-(language, source) counters (migration 0003), in live
+ * and, given a reader that spans them, in the periods (bounded in the boundary's period).
+ */
 export async function countArticles(db: D1Reader): Promise<number> {
-  return (await db.prepare("SELECT coalesce(sum(n), 0) AS n FROM article_counts").first<{ n: number }>())?.n ?? 0;
+  const periods = periodsOf(db);
+  const counters = db.prepare("SELECT coalesce(sum(n), 0) AS n FROM article_counts");
+  if (!periods) return (await counters.first<{ n: number }>())?.n ?? 0;
+  const [mapResult, liveResult] = await db.batch([shardMapStatement(db), counters]);
+  const map = parseShardMap(mapResult!.results[0] as Parameters<typeof parseShardMap>[0]);
+  const live = (liveResult!.results[0] as { n: number } | undefined)?.n ?? 0;
+  if (!map.boundary) return live;
+  const all: ArticleFilter = { lang: [], source: [], from: null, to: null };
+  const open = openPeriods(periods, map.boundary, shardsMeeting(map));
+  const counts = await periodCounts(open, map.boundary, `list:${JSON.stringify(all)}`, (p) => listingQueries(all).periodCount(p.db, p.bound));
+  return counts.reduce((a, b) => a + b, live);
 }

@@ -68,5 +68,6 @@ describe("the listing across period databases", () => {
     expect(body.meta.total).toBe(result.total);
     expect(body.data).toEqual(result.items);
     expect(body.data.map((a: ArticleSummary) => a.source.name)).toContain("Source B");
+    expect((await getJson("/healthz")).body.articles).toBe(result.total);
   });
 });
