@@ -208,19 +208,19 @@ export async function getStoredArticle(db: D1Reader, id: string): Promise<Stored
   }
   const [mapResult, rowResult] = await db.batch([shardMapStatement(db), db.prepare(DETAIL_SQL).bind(id)]);
   const map = parseShardMap(mapResult!.results[0] as Parameters<typeof parseShardMap>[0]);
-  let found = (rowResult!.results[0] as DetailRow | undefined) ?? null;
-  let home = "live";
-  if (!found && map.boundary) {
-    const hit = await findInPeriods<DetailRow>(periods, map, (d, bound) => periodDetail(d, id, bound));
-    if (hit) [found, home] = [(await nameSources(db, [hit.row]))[0]!, hit.period];
-  }
-  if (!found) return null;
-  const stored = toStored(found);
-  if (found.story_group && map.boundary) {
-    const story = { group: found.story_group, language: found.language, publishedAt: found.published_at };
-    const more = await nearTranslations(db, periods, map, story, home, MAX_TRANSLATIONS);
-    if (more) stored.article.translations = mergeTranslations([stored.article.translations, more], MAX_TRANSLATIONS);
-  }
+  const live = (rowResult!.results[0] as DetailRow | undefined) ?? null;
+  const hit = live ? { row: live, period: "live" } : map.boundary ? await findInPeriods<DetailRow>(periods, map, (d, bound) => periodDetail(d, id, bound)) : null;
+  if (!hit) return null;
+  const found = hit.row;
+  // The source's name (a period's sources table is empty) and the story's languages in the
+  // databases near the article, in one round trip.
+  const story = found.story_group && map.boundary ? { group: found.story_group, language: found.language, publishedAt: found.published_at } : null;
+  const [[named], more] = await Promise.all([
+    nameSources(db, [found]),
+    story ? nearTranslations(db, periods, map, story, hit.period, MAX_TRANSLATIONS) : null,
+  ]);
+  const stored = toStored(named!);
+  if (more) stored.article.translations = mergeTranslations([stored.article.translations, more], MAX_TRANSLATIONS);
   return stored;
 }
 
