@@ -57,7 +57,7 @@ const pkOf = async (id: string) => (await env.DB.prepare("SELECT pk, published_a
 
 /**
  * Moves the corpus's October articles before the boundary (inside the second period, on a row
- * that shares its time with another) to the period databases; the straggler and one other row
+ * that shares its time with another) to the period databases; the straggler and four other rows
  * stay in live, and the boundary's own row is also copied into its period, as a move that has
  * not deleted it yet leaves it.
  */
@@ -66,7 +66,8 @@ export async function moveCorpus(): Promise<{ publishedAt: string; pk: number }>
   const tie = await pkOf(cid(33));
   if (edge.published_at !== tie.published_at) throw new Error("corpus: articles 33 and 34 should share a time");
   const boundary = { publishedAt: edge.published_at, pk: Math.max(edge.pk, tie.pk) };
-  const keep = [(await pkOf(STRAGGLER.id)).pk, (await pkOf(cid(7))).pk];
+  // Stragglers: the late item, and rows at the start, middle and end of the moved span.
+  const keep = await Promise.all([STRAGGLER.id, cid(0), cid(7), cid(20), cid(32)].map(async (id) => (await pkOf(id)).pk));
   await movePeriods(PERIODS, boundary, { keep, copiedOnly: [boundary.pk] });
   return boundary;
 }
