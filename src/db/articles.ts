@@ -2,7 +2,7 @@ import type { ArticleDetail, ArticleFilter, ArticleSummary, PageRequest, ResultP
 import type { D1Reader } from "./client";
 import { findInPeriods, mergeTranslations, nearTranslations } from "./shard-detail";
 import { openPeriods, periodCounts, spanDated, type DatedQueries } from "./shard-pages";
-import { boundSql, nameSources, periodsOf, type Side } from "./shard-read";
+import { boundSql, nameSources, periodsOf } from "./shard-read";
 import { NO_SHARDS, parseShardMap, shardMapStatement, shardsMeeting, type Boundary } from "./shards";
 
 /**
@@ -46,10 +46,17 @@ export function listingStatements(filter: ArticleFilter, page: PageRequest): { p
 }
 
 /**
- * As listingStatements, by offset and limit, and optionally on one side of the period boundary
- * (db/shard-read.ts): a bounded total is a count, since the counters cannot be bounded.
+ * As listingStatements, by offset and limit, and optionally only the rows before the period
+ * boundary (db/shard-read.ts): a bounded total is a count, since the counters cannot be bounded.
  */
-function listingSql(filter: ArticleFilter, offset: number, limit: number, bound?: { boundary: Boundary; side: Side }): { page: string; total: string; params: unknown[] } {
+function listingSql(
+  filter: ArticleFilter,
+  offset: number,
+  limit: number,
+  before?: Boundary,
+  /** False: the page's rows without the total (a period's is counted apart, and cached). */
+  pageTotal = true,
+): { page: string; total: string; params: unknown[] } {
   const params: unknown[] = [];
   const bind = (value: unknown) => `?${params.push(value)}`;
   const where: string[] = [];
@@ -67,16 +74,16 @@ function listingSql(filter: ArticleFilter, offset: number, limit: number, bound?
   // Dates are inclusive calendar days in UTC; ISO strings compare in time order.
   if (filter.from) where.push(`published_at >= ${bind(`${filter.from}T00:00:00Z`)}`);
   if (filter.to) where.push(`published_at <= ${bind(`${filter.to}T23:59:59Z`)}`);
-  if (bound) where.push(boundSql(bound.boundary, bound.side, bind));
+  if (before) where.push(boundSql(before, bind));
   const conditions = where.length ? ` WHERE ${where.join(" AND ")}` : "";
   const total =
-    filter.from || filter.to || bound
+    filter.from || filter.to || before
       ? `SELECT count(*) FROM articles${conditions}`
       : `SELECT coalesce(sum(n), 0) FROM article_counts${counters.length ? ` WHERE ${counters.join(" AND ")}` : ""}`;
   const keys = `SELECT pk FROM articles${conditions} ORDER BY published_at DESC, pk DESC LIMIT ${limit} OFFSET ${offset}`;
   return {
     page:
-      `SELECT (${total}) AS total, a.pk, ${SUMMARY_SQL} FROM (${keys}) p CROSS JOIN articles a ON a.pk = p.pk ` +
+      `SELECT ${pageTotal ? `(${total})` : "NULL"} AS total, a.pk, ${SUMMARY_SQL} FROM (${keys}) p CROSS JOIN articles a ON a.pk = p.pk ` +
       "LEFT JOIN sources s ON s.id = a.source_id ORDER BY a.published_at DESC, a.pk DESC",
     total: `SELECT (${total}) AS n`,
     params,
@@ -90,12 +97,15 @@ function listingQueries(filter: ArticleFilter): DatedQueries<ListedRow> {
   const prepared = (s: { params: unknown[] }, sql: string, db: D1Reader) => db.prepare(sql).bind(...s.params);
   return {
     filterKey: `list:${JSON.stringify(filter)}`,
+    // The live total (the counters, without dates) less the rows before the boundary (few:
+    // stragglers, on the date index), rather than counting every live row after it.
     liveAfterCount: (db, boundary) => {
-      const s = listingSql(filter, 0, 1, { boundary, side: "after" });
-      return prepared(s, s.total, db);
+      const all = listingSql(filter, 0, 1);
+      const before = listingSql(filter, 0, 1, boundary);
+      return prepared(before, `SELECT (${all.total}) - (${before.total}) AS n`, db);
     },
     liveBefore: (db, boundary, limit) => {
-      const s = listingSql(filter, 0, limit, { boundary, side: "before" });
+      const s = listingSql(filter, 0, limit, boundary, false);
       return prepared(s, s.page, db);
     },
     liveTotal: (db) => {
@@ -103,11 +113,11 @@ function listingQueries(filter: ArticleFilter): DatedQueries<ListedRow> {
       return prepared(s, s.total, db);
     },
     periodCount: (db, boundary) => {
-      const s = listingSql(filter, 0, 1, boundary ? { boundary, side: "before" } : undefined);
+      const s = listingSql(filter, 0, 1, boundary ?? undefined);
       return prepared(s, s.total, db);
     },
     periodPage: (db, boundary, offset, limit) => {
-      const s = listingSql(filter, offset, limit, boundary ? { boundary, side: "before" } : undefined);
+      const s = listingSql(filter, offset, limit, boundary ?? undefined, false);
       return prepared(s, s.page, db);
     },
   };
@@ -180,7 +190,7 @@ const DETAIL_SQL = detailSql();
 function periodDetail(db: D1Reader, id: string, bound: Boundary | null): D1PreparedStatement {
   if (!bound) return db.prepare(DETAIL_SQL).bind(id);
   const params: unknown[] = [id];
-  return db.prepare(detailSql(` AND ${boundSql(bound, "before", (v) => `?${params.push(v)}`, "a.")}`)).bind(...params);
+  return db.prepare(detailSql(` AND ${boundSql(bound, (v) => `?${params.push(v)}`, "a.")}`)).bind(...params);
 }
 
 interface DetailRow extends SummaryRow {

@@ -55,7 +55,7 @@ export async function nearTranslations(
   const lookup = (db: D1Reader, bound: Boundary | null) => {
     const params: unknown[] = [story.group, story.language];
     const bind = (v: unknown) => `?${params.push(v)}`;
-    const bounded = bound ? ` AND ${boundSql(bound, "before", bind)}` : "";
+    const bounded = bound ? ` AND ${boundSql(bound, bind)}` : "";
     return db
       .prepare(`SELECT language, id, slug FROM articles WHERE story_group = ?1 AND language <> ?2${bounded} ORDER BY language, id LIMIT ${max}`)
       .bind(...params)

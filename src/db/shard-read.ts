@@ -31,19 +31,14 @@ export function periodsOf(db: D1Reader): PeriodDatabases | null {
   return (db as SpanningReader).periods ?? null;
 }
 
-/** Which side of the boundary a statement reads. */
-export type Side = "before" | "after";
-
 /**
- * The SQL condition for one side of the boundary keyset, on `alias` (e.g. "a."), its two values
- * bound once each through `bind` (numbered parameters, used twice).
+ * The SQL condition "sorts before the boundary" on `alias` (e.g. "a."), its two values bound once
+ * each through `bind` (numbered parameters, used twice).
  */
-export function boundSql(boundary: Boundary, side: Side, bind: (value: unknown) => string, alias = ""): string {
+export function boundSql(boundary: Boundary, bind: (value: unknown) => string, alias = ""): string {
   const at = bind(boundary.publishedAt);
   const pk = bind(boundary.pk);
-  return side === "before"
-    ? `(${alias}published_at < ${at} OR (${alias}published_at = ${at} AND ${alias}pk < ${pk}))`
-    : `(${alias}published_at > ${at} OR (${alias}published_at = ${at} AND ${alias}pk >= ${pk}))`;
+  return `(${alias}published_at < ${at} OR (${alias}published_at = ${at} AND ${alias}pk < ${pk}))`;
 }
 
 /**

@@ -85,7 +85,7 @@ async function spanSitemap(db: D1Reader, periods: PeriodDatabases, map: ShardMap
   const moved = await Promise.all(
     reached.map((p) => {
       const params: unknown[] = [after, upTo];
-      const bounded = p.bound ? ` AND ${boundSql(p.bound, "before", (v) => `?${params.push(v)}`, "a.")}` : "";
+      const bounded = p.bound ? ` AND ${boundSql(p.bound, (v) => `?${params.push(v)}`, "a.")}` : "";
       return p.db.prepare(rangeSql(bounded)).bind(...params).all<RangeRow>().then((r) => r.results.map((row) => ({ row, home: p.shard.period })));
     }),
   );
@@ -129,7 +129,7 @@ async function storyNeighbours(db: D1Reader, periods: PeriodDatabases, map: Shar
   await Promise.all(
     [...wanted].map(async ([name, w]) => {
       const params: unknown[] = [JSON.stringify([...w.groups])];
-      const bounded = w.bound ? ` AND ${boundSql(w.bound, "before", (v) => `?${params.push(v)}`)}` : "";
+      const bounded = w.bound ? ` AND ${boundSql(w.bound, (v) => `?${params.push(v)}`)}` : "";
       const { results } = await w.db
         .prepare(`SELECT story_group, language, id, slug FROM articles WHERE story_group IN (SELECT value FROM json_each(?1))${bounded}`)
         .bind(...params)

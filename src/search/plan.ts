@@ -39,10 +39,10 @@ export interface SearchPlanInput {
   /** The last year an article can be dated in (by default that of now + MAX_DATE_AHEAD_MS): where an open `to` ends. */
   latestYear?: number;
   /**
-   * Only the rows on one side of a keyset (published_at, pk): a period database is read before
-   * the period boundary, the live database's parts on either side of it (db/shard-pages.ts).
+   * Only the rows that sort before this keyset (published_at, pk): a period database is read
+   * up to the period boundary, and the live database's stragglers (db/shard-pages.ts).
    */
-  bound?: { publishedAt: string; pk: number; side: "before" | "after" };
+  bound?: { publishedAt: string; pk: number };
   /** Overrides of RANK_WINDOW / DATE_WALK_MATCHES, so tests can reach every branch with few rows. */
   tuning?: { rankWindow?: number; dateWalkMatches?: number };
 }
@@ -90,13 +90,11 @@ function scopeSql(scope: SearchScope, p: Params): string {
   return clauses.join(" AND ");
 }
 
-/** One side of the keyset, each value bound once. */
+/** Rows before the keyset, each value bound once. */
 function boundSql(bound: NonNullable<SearchPlanInput["bound"]>, p: Params): string {
   const at = p.add(bound.publishedAt);
   const pk = p.add(bound.pk);
-  return bound.side === "before"
-    ? `(a.published_at < ${at} OR (a.published_at = ${at} AND a.pk < ${pk}))`
-    : `(a.published_at > ${at} OR (a.published_at = ${at} AND a.pk >= ${pk}))`;
+  return `(a.published_at < ${at} OR (a.published_at = ${at} AND a.pk < ${pk}))`;
 }
 
 /**
@@ -164,8 +162,11 @@ export function searchStatements(input: SearchPlanInput): { page: Statement; tot
   const dates = dateTokens && dateTokens.length === 0 ? ["d0"] : dateTokens;
   p.add(input.exclude ? words : [words, scopeMatch({ languages, sources, dates })].filter(Boolean).join(" AND "));
   // The articles-table form of the scope, for what walks or counts articles rather than matches.
+  // The bound's parameters come after the scope's, so a bounded statement numbers the scope's
+  // as the unbounded one does (db/shard-search.ts subtracts one count from the other).
+  const scoped = scopeSql(input.scope, p);
   const bound = input.bound ? boundSql(input.bound, p) : "";
-  const scope = [scopeSql(input.scope, p), bound].filter(Boolean).join(" AND ");
+  const scope = [scoped, bound].filter(Boolean).join(" AND ");
   const limit = Math.max(1, Math.floor(input.limit));
   const offset = Math.max(0, Math.floor(input.offset));
   const window = Math.max(1, Math.floor(input.tuning?.rankWindow ?? RANK_WINDOW));
