@@ -14,6 +14,8 @@ export interface SearchRequest {
   sort: "relevance" | "date";
   filter: ArticleFilter;
   page: PageRequest;
+  /** The plan's test overrides (search/plan.ts), so tests reach its tiers with few rows. */
+  tuning?: SearchPlanInput["tuning"];
 }
 
 const SUMMARY_SNIPPET = 240;
@@ -42,7 +44,7 @@ export async function searchArticles(db: D1Reader, req: SearchRequest): Promise<
   const offset = (req.page.page - 1) * req.page.perPage;
   const limit = req.page.perPage;
   const plan = (over: Partial<SearchPlanInput> = {}) =>
-    searchStatements({ expression, exclude: parsed.match === null, sort: req.sort, scope, limit, offset, ...over });
+    searchStatements({ expression, exclude: parsed.match === null, sort: req.sort, scope, limit, offset, tuning: req.tuning, ...over });
   const { page, total } = plan();
   const statements = [db.prepare(page.sql).bind(...page.params), db.prepare(total.sql).bind(...total.params)];
   const periods = periodsOf(db);
@@ -56,7 +58,7 @@ export async function searchArticles(db: D1Reader, req: SearchRequest): Promise<
   if (periods && map.boundary && shards.length) {
     const span = { db, periods, boundary: map.boundary, shards, plan };
     found = parsed.match !== null && req.sort === "relevance"
-      ? await spanRelevance(span, found, offset, limit)
+      ? await spanRelevance(span, found, offset, limit, req.tuning?.rankWindow)
       : await spanDated(db, periods, map.boundary, shards, datedSearch(plan, JSON.stringify({ expression, exclude: parsed.match === null, scope })), found, offset, limit);
     found.rows = await nameSources(db, found.rows);
   }

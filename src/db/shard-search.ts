@@ -1,4 +1,4 @@
-import type { SearchPlanInput, Statement } from "../search/plan";
+import { RANK_WINDOW, type SearchPlanInput, type Statement } from "../search/plan";
 import type { SummaryRow } from "./articles";
 import type { D1Reader } from "./client";
 import { openPeriods, periodCounts, type DatedQueries } from "./shard-pages";
@@ -40,22 +40,40 @@ interface Span {
   plan: Plan;
 }
 
+/** A window no database reaches: every match in one tier, ranked by score alone. */
+const WHOLE = 2 ** 31 - 1;
+
 /**
- * Search by relevance across periods: each database ranks its own matches (its newest
- * RANK_WINDOW first, by its own bm25 statistics) and gives its top offset+limit; these are
- * merged on (tier, score) and the page cut from the merge. The set of matches and the total are
- * exact; the order across databases is approximate, since bm25 scores rest on each database's
- * own word statistics and each has its own newest window.
+ * Search by relevance across periods. The newest RANK_WINDOW matches rank first (search/plan.ts);
+ * across databases that window is live's matches, then the periods' newest first (a moved row is
+ * older than live's, the periods newest first), so each period is told how many of its newest
+ * matches are still inside it (from the counts: usually cached), and a period wholly outside is
+ * ranked as one tier and placed after. Each database gives its top offset+limit in that order;
+ * they are merged on (tier, score) and the page cut from the merge. The set of matches and the
+ * total are exact; the order across databases is approximate: bm25 scores rest on each
+ * database's own word statistics.
  */
-export async function spanRelevance(span: Span, first: { rows: HitRow[]; total: number }, offset: number, limit: number): Promise<{ rows: HitRow[]; total: number }> {
+export async function spanRelevance(span: Span, first: { rows: HitRow[]; total: number }, offset: number, limit: number, window = RANK_WINDOW): Promise<{ rows: HitRow[]; total: number }> {
   const open = openPeriods(span.periods, span.boundary, span.shards);
   const top = { offset: 0, limit: offset + limit };
   const filterKey = `search:relevance:${JSON.stringify(span.plan().total)}`;
-  const [counts, live, ...lists] = await Promise.all([
+  const [counts, live] = await Promise.all([
     periodCounts(open, span.boundary, filterKey, (p) => prepare(p.db, span.plan(before(p.bound)).total)),
     offset === 0 ? first.rows : prepare(span.db, span.plan(top).page).all<HitRow>().then((r) => r.results),
-    ...open.map((p) => prepare(p.db, span.plan({ ...top, ...before(p.bound) }).page).all<HitRow>().then((r) => r.results)),
   ]);
+  let newer = first.total;
+  const lists = await Promise.all(
+    open.map((p, i) => {
+      const inside = window - newer;
+      newer += counts[i]!;
+      // Wholly inside or wholly outside the window: one tier, by score; else its own split.
+      const tuning = { rankWindow: inside > 0 && inside < counts[i]! ? inside : WHOLE };
+      const tier = inside > 0 ? null : 1;
+      return prepare(p.db, span.plan({ ...top, ...before(p.bound), tuning }).page)
+        .all<HitRow>()
+        .then((r) => (tier === null ? r.results : r.results.map((row) => ({ ...row, tier }))));
+    }),
+  );
   const merged = [live, ...lists]
     .flat()
     .sort((x, y) => (x.tier ?? 0) - (y.tier ?? 0) || (x.score ?? 0) - (y.score ?? 0) || y.pk - x.pk);

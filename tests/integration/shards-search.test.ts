@@ -88,3 +88,30 @@ describe("search across period databases", () => {
     expect(body.data.some((h: SearchHit) => h.highlight.title.includes("<mark>"))).toBe(true);
   });
 });
+
+describe("the newest-matches window across period databases", () => {
+  it("holds live's matches, then the newest period's newest ones: no period match ranks above it otherwise", async () => {
+    const db = spanning(env.DB, env);
+    const all = await searchArticles(db, { q: "flood", sort: "relevance", filter: NO_FILTER, page: { page: 1, perPage: 100 } });
+    const where = async (id: string) => {
+      const inLive = await env.DB.prepare("SELECT pk FROM articles WHERE id = ?1").bind(id).first<{ pk: number }>();
+      if (inLive) return { id, db: "live", pk: inLive.pk };
+      const second = await env.SHARD_2.prepare("SELECT pk FROM articles WHERE id = ?1").bind(id).first<{ pk: number }>();
+      return second ? { id, db: "SHARD_2", pk: second.pk } : { id, db: "SHARD_1", pk: 0 };
+    };
+    const placed = await Promise.all(all.items.map((h) => where(h.id)));
+    const live = placed.filter((p) => p.db === "live");
+    const newestMoved = placed.filter((p) => p.db === "SHARD_2").sort((a, b) => b.pk - a.pk).slice(0, 2);
+    expect(live.length).toBeGreaterThan(2);
+    expect(newestMoved).toHaveLength(2);
+    const window = live.length + 2;
+    const tuning = { rankWindow: window };
+    const ranked = await searchArticles(db, { q: "flood", sort: "relevance", filter: NO_FILTER, page: { page: 1, perPage: 100 }, tuning });
+    expect(ranked.total).toBe(all.total);
+    expect(new Set(ranked.items.slice(0, window).map((h) => h.id))).toEqual(new Set([...live, ...newestMoved].map((p) => p.id)));
+    // A window that live fills alone: its first hits are live's.
+    const small = await searchArticles(db, { q: "flood", sort: "relevance", filter: NO_FILTER, page: { page: 1, perPage: 100 }, tuning: { rankWindow: 2 } });
+    const first = await Promise.all(small.items.slice(0, 2).map((h) => where(h.id)));
+    expect(first.map((p) => p.db)).toEqual(["live", "live"]);
+  });
+});
