@@ -109,13 +109,15 @@ async function periodSpans(open: ReturnType<typeof openPeriods>, boundary: Bound
  * siblings of its group in another language.
  */
 async function storyNeighbours(db: D1Reader, periods: PeriodDatabases, map: ShardMap, rows: { row: RangeRow; home: string }[]): Promise<Translation[][]> {
-  const boundary = map.boundary!;
+  const open = openPeriods(periods, map.boundary!, shardsMeeting(map));
   const wanted = new Map<string, { db: D1Reader; bound: Boundary | null; groups: Set<string> }>();
   const near = rows.map(({ row, home }) => {
     if (!row.story_group) return [];
     const at = Date.parse(row.published_at);
     const iso = (ms: number) => new Date(ms).toISOString();
-    const around = openPeriods(periods, boundary, shardsMeeting(map, iso(at - TRANSLATION_REACH_MS), iso(at + TRANSLATION_REACH_MS)));
+    // The periods meeting [at - reach, at + reach], as shardsMeeting picks them.
+    const [from, to] = [iso(at - TRANSLATION_REACH_MS), iso(at + TRANSLATION_REACH_MS)];
+    const around = open.filter((p) => p.shard.endsAt > from && p.shard.startsAt <= to);
     const names = [...(home === "live" ? [] : ["live"]), ...around.map((p) => p.shard.period).filter((n) => n !== home)];
     for (const name of names) {
       const p = around.find((x) => x.shard.period === name);
