@@ -1,15 +1,21 @@
 import type { ArticleFilter, PageRequest, ResultPage, SearchHit } from "../domain";
 import { highlight } from "../search/highlight";
-import { searchStatements, type SearchScope } from "../search/plan";
+import { searchStatements, type SearchPlanInput, type SearchScope } from "../search/plan";
 import { parseSearchQuery } from "../search/query";
-import { toSummary, type SummaryRow } from "./articles";
+import { filterTimes, toSummary } from "./articles";
 import type { D1Reader } from "./client";
+import { datedSearch, spanRelevance, type HitRow } from "./shard-search";
+import { spanDated } from "./shard-pages";
+import { nameSources, periodsOf } from "./shard-read";
+import { NO_SHARDS, parseShardMap, shardMapStatement, shardsMeeting } from "./shards";
 
 export interface SearchRequest {
   q: string;
   sort: "relevance" | "date";
   filter: ArticleFilter;
   page: PageRequest;
+  /** The plan's test overrides (search/plan.ts), so tests reach its tiers with few rows. */
+  tuning?: SearchPlanInput["tuning"];
 }
 
 const SUMMARY_SNIPPET = 240;
@@ -35,21 +41,33 @@ export async function searchArticles(db: D1Reader, req: SearchRequest): Promise<
   if (!languages || !sources || !expression) return empty;
 
   const scope: SearchScope = { languages, sources, from: req.filter.from, to: req.filter.to };
-  const { page, total } = searchStatements({
-    expression,
-    exclude: parsed.match === null,
-    sort: req.sort,
-    scope,
-    limit: req.page.perPage,
-    offset: (req.page.page - 1) * req.page.perPage,
-  });
-  const [rows, count] = await db.batch([db.prepare(page.sql).bind(...page.params), db.prepare(total.sql).bind(...total.params)]);
-  const hits = (rows!.results as unknown as SummaryRow[]).map((r) => ({
+  const offset = (req.page.page - 1) * req.page.perPage;
+  const limit = req.page.perPage;
+  const plan = (over: Partial<SearchPlanInput> = {}) =>
+    searchStatements({ expression, exclude: parsed.match === null, sort: req.sort, scope, limit, offset, tuning: req.tuning, ...over });
+  const { page, total } = plan();
+  const statements = [db.prepare(page.sql).bind(...page.params), db.prepare(total.sql).bind(...total.params)];
+  const periods = periodsOf(db);
+  // Across periods, the shard map rides in the same batch (db/shard-read.ts).
+  const results = await db.batch(periods ? [shardMapStatement(db), ...statements] : statements);
+  const map = periods ? parseShardMap(results.shift()!.results[0] as Parameters<typeof parseShardMap>[0]) : NO_SHARDS;
+  const [rows, count] = results as [D1Result<HitRow>, D1Result<{ n: number }>];
+  const liveTotal = Math.max(0, count.results[0]?.n ?? 0);
+  const shards = map.boundary ? shardsMeeting(map, ...filterTimes(scope)) : [];
+  let found: { rows: HitRow[]; total: number } = { rows: rows.results, total: liveTotal };
+  if (periods && map.boundary && shards.length) {
+    const span = { db, periods, boundary: map.boundary, shards, plan };
+    found = parsed.match !== null && req.sort === "relevance"
+      ? await spanRelevance(span, found, offset, limit, req.tuning?.rankWindow)
+      : await spanDated(db, periods, map.boundary, shards, datedSearch(plan, JSON.stringify({ expression, exclude: parsed.match === null, scope })), found, offset, limit);
+    found.rows = await nameSources(db, found.rows);
+  }
+  const hits = found.rows.map((r) => ({
     ...toSummary(r),
     highlight: {
       title: highlight(r.title, parsed.terms),
       summary: highlight(r.summary, parsed.terms, { maxLength: SUMMARY_SNIPPET }),
     },
   }));
-  return { ...empty, items: hits, total: Math.max(0, (count!.results[0] as { n: number } | undefined)?.n ?? 0) };
+  return { ...empty, items: hits, total: found.total };
 }

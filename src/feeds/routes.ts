@@ -1,6 +1,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { listArticles } from "../db/articles";
 import { searchArticles } from "../db/search";
+import { spanning } from "../db/shard-read";
 import type { ArticleSummary } from "../domain";
 import type { AppEnv } from "../env";
 import { notFound } from "../errors/problem";
@@ -46,9 +47,10 @@ export const feedsRoutes = new Hono<AppEnv>().get("/:file", async (c) => {
   const url = publicUrl(c.req.url, c.env.PUBLIC_BASE_URL);
   const query = parseParams(feedQuery, queryObject(url));
   const page = { page: 1, perPage: query.per_page };
+  const db = spanning(c.var.session(), c.env);
   const items: ArticleSummary[] = query.q
-    ? (await searchArticles(c.var.session(), { q: query.q, sort: "date", filter: toFilter(query), page })).items
-    : (await listArticles(c.var.session(), toFilter(query), page)).items;
+    ? (await searchArticles(db, { q: query.q, sort: "date", filter: toFilter(query), page })).items
+    : (await listArticles(db, toFilter(query), page)).items;
   const [title, description] = TITLES[locale];
   const name = LOCALES.find((l) => l.code === locale)!.name;
   const info: FeedInfo = {

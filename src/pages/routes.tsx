@@ -2,6 +2,7 @@ import { type Context, Hono } from "hono";
 import { readArticle } from "../archive/read";
 import { listArticles } from "../db/articles";
 import { searchArticles } from "../db/search";
+import { spanning } from "../db/shard-read";
 import { listSourcesPage } from "../db/sources";
 import type { AppEnv } from "../env";
 import { notFound } from "../errors/problem";
@@ -58,7 +59,7 @@ pagesRoutes.get(`${L}/`, async (c) => {
   const query = parseParams(listingPageQuery, pageQuery(url));
   const filter = toFilter(query);
   const db = c.var.session();
-  const [result, options] = await Promise.all([listArticles(c.var.session(), filter, toPage({ page: query.page, per_page: PER_PAGE })), siteOptions(db, locale, filter.source, await knownVersion(c))]);
+  const [result, options] = await Promise.all([listArticles(spanning(c.var.session(), c.env), filter, toPage({ page: query.page, per_page: PER_PAGE })), siteOptions(db, locale, filter.source, await knownVersion(c))]);
   if (result.page > 1 && result.items.length === 0) throw notFound(`There is no page ${result.page}.`);
   return htmlPage(
     c,
@@ -78,7 +79,7 @@ pagesRoutes.get(`${L}/search`, async (c) => {
   const q = query.q?.trim() ?? "";
   const [result, options] = q
     ? await Promise.all([
-        searchArticles(c.var.session(), { q, sort: query.sort, filter, page: toPage({ page: query.page, per_page: PER_PAGE }) }),
+        searchArticles(spanning(c.var.session(), c.env), { q, sort: query.sort, filter, page: toPage({ page: query.page, per_page: PER_PAGE }) }),
         siteOptions(c.var.session(), locale, filter.source, await knownVersion(c)),
       ])
     : [null, { languages: [], sources: [], moreSources: false }];
@@ -130,7 +131,7 @@ pagesRoutes.get(`${L}/news/:id/:slug?`, async (c) => {
   const t = messages(locale);
   const url = publicUrl(c.req.url, c.env.PUBLIC_BASE_URL);
   const id = c.req.param("id");
-  const article = ARTICLE_ID.test(id) ? await readArticle(c.var.session(), c.env.ARCHIVE, id) : null;
+  const article = ARTICLE_ID.test(id) ? await readArticle(spanning(c.var.session(), c.env), c.env.ARCHIVE, id) : null;
   if (!article) throw notFound(`No article with id ${id}.`);
   // One address per article and locale: outdated or missing slugs move to the current one.
   if (c.req.param("slug") !== article.slug) return c.redirect(`${articlePath(locale, article)}${url.search}`, 301);

@@ -32,7 +32,8 @@ export const articlesContract: RouteContract[] = [
     operation: {
       operationId: "getArticle",
       summary: "One article with its sanitized body and translations",
-      description: "Any id that names no article, whatever its form, is a 404 problem.",
+      description:
+        "Any id that names no article, whatever its form, is a 404 problem. `translations` lists the story's other languages; once older articles live in period databases (docs/CAPACITY.md), only those in the article's database or in one within three days of it.",
       parameters: [pathParameter("id", ex.article.id), ...readParameters],
       responses: {
         200: jsonResponse("The article", envelope(ref("ArticleDetail"), false), { data: ex.articleDetail, meta: { locale: "en" } }, { ...readHeaders, "Last-Modified": header("When the article last changed") }),

@@ -1,11 +1,12 @@
 import { Hono } from "hono";
 import { countArticles } from "../db/articles";
 import { recentRuns } from "../db/runs";
+import { spanning } from "../db/shard-read";
 import type { AppEnv } from "../env";
 
 /** Liveness plus a summary of the last refresh, for monitors and operators. */
 export const healthRoutes = new Hono<AppEnv>().get("/healthz", async (c) => {
-  const [articles, [last]] = await Promise.all([countArticles(c.var.session()), recentRuns(c.var.session(), 1)]);
+  const [articles, [last]] = await Promise.all([countArticles(spanning(c.var.session(), c.env)), recentRuns(c.var.session(), 1)]);
   c.header("cache-control", "no-store");
   return c.json({
     status: "ok",

@@ -38,6 +38,11 @@ export interface SearchPlanInput {
   offset: number;
   /** The last year an article can be dated in (by default that of now + MAX_DATE_AHEAD_MS): where an open `to` ends. */
   latestYear?: number;
+  /**
+   * Only the rows that sort before this keyset (published_at, pk): a period database is read
+   * up to the period boundary, and the live database's stragglers (db/shard-pages.ts).
+   */
+  bound?: { publishedAt: string; pk: number };
   /** Overrides of RANK_WINDOW / DATE_WALK_MATCHES, so tests can reach every branch with few rows. */
   tuning?: { rankWindow?: number; dateWalkMatches?: number };
 }
@@ -60,7 +65,7 @@ const MATCH = `${FTS} MATCH ?1`;
 const SCORE = `bm25(${FTS}, ${TITLE_WEIGHT}, 1, 0)`;
 const DATE_ORDER = "a.published_at DESC, a.pk DESC";
 const COLUMNS =
-  "a.id, a.slug, a.title, a.summary, a.language, a.published_at, a.url, a.image, a.source_id, s.name AS source_name";
+  "a.id, a.slug, a.title, a.summary, a.language, a.published_at, a.url, a.image, a.source_id, s.name AS source_name, a.pk AS pk";
 
 /** Numbered parameters, so a value bound once can appear in several places. */
 class Params {
@@ -83,6 +88,13 @@ function scopeSql(scope: SearchScope, p: Params): string {
   if (scope.from) clauses.push(`a.published_at >= ${p.add(`${scope.from}T00:00:00Z`)}`);
   if (scope.to) clauses.push(`a.published_at <= ${p.add(`${scope.to}T23:59:59Z`)}`);
   return clauses.join(" AND ");
+}
+
+/** Rows before the keyset, each value bound once. */
+function boundSql(bound: NonNullable<SearchPlanInput["bound"]>, p: Params): string {
+  const at = p.add(bound.publishedAt);
+  const pk = p.add(bound.pk);
+  return `(a.published_at < ${at} OR (a.published_at = ${at} AND a.pk < ${pk}))`;
 }
 
 /**
@@ -121,20 +133,20 @@ function relevanceParts(matches: string, limit: number, offset: number, window: 
  * the scope's conditions as well (they are already in the match set), so the planner walks
  * the scope's (language/source/date) index rather than every article's date.
  */
-function dateParts(walkScope: string, limit: number, offset: number, walkAbove: number): string[] {
+function dateParts(walkScope: string, limit: number, offset: number, walkAbove: number, bound: string): string[] {
   const many = `(SELECT n FROM match_count) > ${walkAbove}`;
   const walk = walkScope ? `articles a WHERE ${walkScope} AND` : "articles a INDEXED BY articles_published_idx WHERE";
   return [
     `SELECT a.pk AS pk, 0 AS tier, 0 AS score FROM ${walk} +a.pk IN (SELECT rowid FROM ${FTS} WHERE ${MATCH}) ` +
       `ORDER BY ${DATE_ORDER} LIMIT CASE WHEN ${many} THEN ${limit} ELSE 0 END OFFSET ${offset}`,
-    `SELECT a.pk AS pk, 0 AS tier, 0 AS score FROM ${matchesSql(true)} ORDER BY ${DATE_ORDER} LIMIT CASE WHEN ${many} THEN 0 ELSE ${limit} END OFFSET ${offset}`,
+    `SELECT a.pk AS pk, 0 AS tier, 0 AS score FROM ${matchesSql(true)}${bound ? ` AND ${bound}` : ""} ORDER BY ${DATE_ORDER} LIMIT CASE WHEN ${many} THEN 0 ELSE ${limit} END OFFSET ${offset}`,
   ];
 }
 
 /** The page's rows joined to their articles; CROSS JOIN keeps the few page rows outermost. */
 function pageSql(parts: string[], order: string, prefix = ""): string {
   const rows = parts.map((s) => `SELECT pk, tier, score FROM (${s})`).join(" UNION ALL ");
-  return `${prefix}SELECT ${COLUMNS} FROM (${rows}) p CROSS JOIN articles a ON a.pk = p.pk LEFT JOIN sources s ON s.id = a.source_id ORDER BY ${order}`;
+  return `${prefix}SELECT ${COLUMNS}, p.tier AS tier, p.score AS score FROM (${rows}) p CROSS JOIN articles a ON a.pk = p.pk LEFT JOIN sources s ON s.id = a.source_id ORDER BY ${order}`;
 }
 
 export function searchStatements(input: SearchPlanInput): { page: Statement; total: Statement } {
@@ -150,7 +162,11 @@ export function searchStatements(input: SearchPlanInput): { page: Statement; tot
   const dates = dateTokens && dateTokens.length === 0 ? ["d0"] : dateTokens;
   p.add(input.exclude ? words : [words, scopeMatch({ languages, sources, dates })].filter(Boolean).join(" AND "));
   // The articles-table form of the scope, for what walks or counts articles rather than matches.
-  const scope = scopeSql(input.scope, p);
+  // The bound's parameters come after the scope's, so a bounded statement numbers the scope's
+  // as the unbounded one does (db/shard-search.ts subtracts one count from the other).
+  const scoped = scopeSql(input.scope, p);
+  const bound = input.bound ? boundSql(input.bound, p) : "";
+  const scope = [scoped, bound].filter(Boolean).join(" AND ");
   const limit = Math.max(1, Math.floor(input.limit));
   const offset = Math.max(0, Math.floor(input.offset));
   const window = Math.max(1, Math.floor(input.tuning?.rankWindow ?? RANK_WINDOW));
@@ -171,11 +187,13 @@ export function searchStatements(input: SearchPlanInput): { page: Statement; tot
       total: statement(`SELECT (SELECT count(*) FROM articles a${scope ? ` WHERE ${scope}` : ""}) - (SELECT count(*) FROM ${excluded}) AS n`),
     };
   }
-  const total = statement(`SELECT ${matchCount} AS n`);
+  // Bounded, the matches are counted against the keyset in the articles table.
+  const total = statement(bound ? `SELECT (SELECT count(*) FROM ${matchesSql(true)} AND ${bound}) AS n` : `SELECT ${matchCount} AS n`);
   if (input.sort === "date") {
     // Counted once, read by both branches' LIMITs.
     const prefix = `WITH match_count(n) AS MATERIALIZED (SELECT count(*) FROM ${FTS} WHERE ${MATCH}) `;
-    return { page: statement(pageSql(dateParts(scope, limit, offset, walkAbove), DATE_ORDER, prefix)), total };
+    return { page: statement(pageSql(dateParts(scope, limit, offset, walkAbove, bound), DATE_ORDER, prefix)), total };
   }
-  return { page: statement(pageSql(relevanceParts(matchesSql(), limit, offset, window), "p.tier, p.score, p.pk DESC")), total };
+  const matches = bound ? `${matchesSql(true)} AND ${bound}` : matchesSql();
+  return { page: statement(pageSql(relevanceParts(matches, limit, offset, window), "p.tier, p.score, p.pk DESC")), total };
 }

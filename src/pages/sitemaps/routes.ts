@@ -1,5 +1,6 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { responseCache } from "../../cache/response-cache";
+import { spanning } from "../../db/shard-read";
 import { lastArticleKey, newsArticles, sitemapArticles } from "../../db/sitemaps";
 import type { AppEnv } from "../../env";
 import { notFound } from "../../errors/problem";
@@ -63,7 +64,7 @@ sitemapRoutes.use(NEWS_PATH, sitemapLocale(), responseCache());
 
 sitemapRoutes.get(INDEX_PATH, async (c) => {
   const { origin } = publicUrl(c.req.url, c.env.PUBLIC_BASE_URL);
-  const files = Math.max(1, Math.ceil((await lastArticleKey(c.var.session())) / SITEMAP_SPAN));
+  const files = Math.max(1, Math.ceil((await lastArticleKey(spanning(c.var.session(), c.env))) / SITEMAP_SPAN));
   // Past INDEX_LIMIT files the site needs an index per locale; that is some 14 million articles.
   const perLocale = Math.min(files, Math.floor(INDEX_LIMIT / LOCALES.length));
   const locs = LOCALES.flatMap(({ code }) => Array.from({ length: perLocale }, (_, i) => origin + filePath(code, i + 1)));
@@ -75,7 +76,7 @@ sitemapRoutes.get("/sitemaps/:file", async (c) => {
   if (!match) throw notFound(`No sitemap at ${c.req.path}; the sitemap index ${INDEX_PATH} lists them all.`);
   const locale = match[1] as Locale;
   const n = Number(match[2]);
-  const db = c.var.session();
+  const db = spanning(c.var.session(), c.env);
   if (n > 1 && (n - 1) * SITEMAP_SPAN >= (await lastArticleKey(db))) throw notFound(`There is no sitemap ${n} yet; the sitemap index ${INDEX_PATH} lists them all.`);
   const { origin } = publicUrl(c.req.url, c.env.PUBLIC_BASE_URL);
   const entries: PageEntry[] = [];
