@@ -124,6 +124,24 @@ export async function rssBytes(pid) {
 }
 
 /**
+ * CPU seconds (user + system) the process has used so far, or null if it cannot be read. On
+ * this stack workerd runs the Worker, local D1, KV and the Cache API in one process, so the
+ * difference over a load run divided by its requests is what one request costs the machine,
+ * all of it: a figure that moves far less with other processes' load than a rate does.
+ */
+export async function cpuSeconds(pid) {
+  if (!pid) return null;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Starts the production bundle in workerd.
  * @param {{ scriptPath: string, d1Dir: string, kvDir: string, bindings?: Record<string,string>,
  *           wrapper?: string, hello?: boolean, extraWorkers?: object[], inspector?: boolean,
@@ -201,6 +219,7 @@ export async function startApp({ scriptPath, d1Dir, kvDir, bindings = {}, wrappe
     pid,
     db: () => mf.getD1Database("DB", "app"),
     rss: () => rssBytes(pid),
+    cpu: () => cpuSeconds(pid),
     /** The inspector WebSocket URL of the app isolate (needs `inspector: true`). */
     inspectorUrl: async () => {
       const { targetUrl } = await import("./inspector.mjs");
