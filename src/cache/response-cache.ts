@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { entryFrom, type CachedEntry } from "./entry";
+import { deferWrite } from "./admission";
 import { sharedKeys, tiersOf } from "./keys";
 import { dependenciesOf, stampOf } from "./partitions";
 import { admitted, location, tooManyRequests, withoutUnknownParams } from "./policy";
@@ -36,7 +37,8 @@ export interface ResponseCacheOptions {
  * kinds each tier keeps: keys.ts; partitions.ts), or was retired so lately that it may answer
  * while it is rebuilt (stale.ts: the response says `fwd=stale`, and the Worker's fetch handler
  * starts the rebuild). Otherwise the handler runs, and its 200 response gets a content ETag and
- * is stored in the tiers its kind uses after it has been sent. `Cache-Status` marks every
+ * is stored in the tiers its kind uses after it has been sent, or on its second request
+ * (admission.ts). `Cache-Status` marks every
  * response that went through here, which is what the isolate memory tier in front of the app
  * (memory-tier.ts) keeps. A tier that fails or is slow is passed over; with no content version
  * to key on, the handler answers uncached.
@@ -52,14 +54,19 @@ export function responseCache(options: ResponseCacheOptions = {}): MiddlewareHan
     const canonical = known ? withoutUnknownParams(url, known) : null;
     if (canonical) c.req.raw = new Request(canonical, request);
     const filed = canonical ?? url;
-    const answer = async (fault: CacheFault | null, store: ((entry: CachedEntry) => Promise<unknown>) | null, version: number) => {
+    const answer = async (fault: CacheFault | null, store: ((entry: CachedEntry) => Promise<unknown>) | null, version: number, onSecond = false) => {
       await admit(c, request, "miss");
       await next();
       if (c.res.status !== 200) return;
       const body = new Uint8Array(await c.res.arrayBuffer());
       const headers = new Headers(c.res.headers);
       if (!headers.has("etag")) headers.set("etag", await entityTag(body));
-      if (store) c.executionCtx.waitUntil(store(entryFrom(version, headers, body)));
+      if (store) {
+        const entry = entryFrom(version, headers, body);
+        const write = () => store(entry);
+        // Left to the answer's second request where its kind says so (admission.ts).
+        if (!(onSecond && deferWrite(request, write))) c.executionCtx.waitUntil(write());
+      }
       headers.set(CACHE_STATUS_HEADER, missStatus(fault, store !== null));
       c.res = new Response(body, { status: 200, headers });
     };
@@ -81,7 +88,8 @@ export function responseCache(options: ResponseCacheOptions = {}): MiddlewareHan
         c.res = replay(shared.entry, shared.tier, fresh === "stale");
       } else {
         const fault = shared.entry ? null : shared.fault;
-        await answer(fault, (entry) => Promise.all([tiers.edge ? writeEdge(keys, entry) : null, tiers.kv ? writeKv(c.env.CACHE, keys, entry) : null]), version);
+        const store = (entry: CachedEntry) => Promise.all([tiers.edge ? writeEdge(keys, entry) : null, tiers.kv ? writeKv(c.env.CACHE, keys, entry) : null]);
+        await answer(fault, store, version, tiers.onSecond);
       }
     }
     if (canonical && c.res.status === 200) c.res.headers.set("content-location", location(canonical));
