@@ -36,7 +36,7 @@ function withDeadline<T>(call: () => Promise<T>, again: () => Promise<T>): Promi
       atPrimary();
       return;
     }
-    first.then((value) => {
+    Promise.resolve(first).then((value) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
