@@ -141,6 +141,9 @@ export function tiersOf(url: URL): Tiers {
   return TIERS[kindOf(url)];
 }
 
+/** Whether every kind is kept in isolate memory: then no address needs parsing to say so. */
+export const EVERY_KIND_IN_MEMORY = Object.values(TIERS).every((tiers) => tiers.memory);
+
 const LONG_PATH_BYTES = 400;
 const encoder = new TextEncoder();
 
@@ -163,7 +166,9 @@ async function sha256Hex(text: string): Promise<string> {
 export async function sharedKeys(locale: string, url: URL): Promise<{ kv: string; edge: string }> {
   const path = sortedPath(url);
   const whole = `${url.origin}${path}`;
-  const digest = encoder.encode(whole).length > LONG_PATH_BYTES ? await sha256Hex(whole) : null;
+  // A UTF-16 unit is at most 3 bytes of UTF-8: most addresses are known short without encoding them.
+  const long = whole.length * 3 > LONG_PATH_BYTES && encoder.encode(whole).length > LONG_PATH_BYTES;
+  const digest = long ? await sha256Hex(whole) : null;
   return {
     kv: `resp:${locale}:${digest ? `#${digest}` : whole}`,
     edge: `${url.origin}/__response-cache/${locale}${digest ? `/%23${digest}` : path}`,

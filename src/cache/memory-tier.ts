@@ -2,7 +2,7 @@ import type { Bindings } from "../env";
 import type { SharedWrite } from "./admission";
 import { ByteLru } from "./memory-lru";
 import { admitted, BODY_HEADERS, countsWhenCached, keyCoversVary, negotiatesLocale, NEVER_REPLAYED, notModified } from "./policy";
-import { tiersOf } from "./keys";
+import { EVERY_KIND_IN_MEMORY, tiersOf } from "./keys";
 import { dependenciesOf, epochOf, stampOf } from "./partitions";
 import { freshness, isRebuild } from "./stale";
 import { CACHE_STATUS_HEADER, hitStatus, servedStale, staleStatus } from "./status";
@@ -139,7 +139,7 @@ export interface Kept {
 export async function rememberResponse(lookup: MemoryLookup, request: Request, response: Response, share: SharedWrite | null = null): Promise<Kept> {
   const notKept = { response, share };
   if (!lookup.key || request.method !== "GET" || response.status !== 200 || !response.headers.has(CACHE_STATUS_HEADER)) return notKept;
-  if (servedStale(response) || !tiersOf(new URL(request.url)).memory) return notKept;
+  if (servedStale(response) || !(EVERY_KIND_IN_MEMORY || tiersOf(new URL(request.url)).memory)) return notKept;
   if (response.headers.has("content-location") || !keyCoversVary(response.headers.get("vary"), lookup.negotiated)) return notKept;
   const body = new Uint8Array(await response.arrayBuffer());
   const headers = [...response.headers].filter(([name]) => !NEVER_REPLAYED.has(name));
