@@ -75,7 +75,8 @@ import { LOCALES } from "../i18n/locales";
  * a miss after D1 (two storage writes, each more CPU than the D1 read itself on the local stack:
  * BENCHMARKS.md), and an answer asked for once is never read back from a shared tier. Every kind
  * does this, listings included: an address many read is asked for again within moments, so its
- * write is only moved, not lost, and another isolate that misses meanwhile costs one D1 read.
+ * write is only moved, not lost, and another isolate that misses meanwhile costs one D1 read
+ * (after a change, it serves its retired entry stale and rebuilds it, as above).
  * Written at once instead: the rebuild of a stale entry (it replaces what readers were served),
  * and an answer memory does not keep (over MEMORY_ENTRY_BYTES, or filed under another address),
  * whose second request would never reach memory.
