@@ -51,6 +51,7 @@ const floorEp = { key: "d1_floor", label: "floor: 1 D1 round trip, no app code",
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  const startLoad = (await import("node:os")).loadavg()[0].toFixed(2);
   const log = (s) => process.stderr.write(`${s}\n`);
   const abDir = path.join(RESULTS_DIR, ".ab");
   log(`building this checkout and ${opts.against}…`);
@@ -71,29 +72,37 @@ async function main() {
     const rows = [];
     for (const ep of eps) {
       const runs = { before: [], after: [] };
+      const cpu = { before: 0, after: 0 };
       for (const side of ["before", "after"]) await load(instances[side].origin, () => targetOf(ep), { seconds: 1, connections: opts.connections });
       for (let round = 0; round < opts.rounds; round++) {
         const order = round % 2 ? ["after", "before"] : ["before", "after"];
-        for (const side of order) runs[side].push(await load(instances[side].origin, () => targetOf(ep), { seconds: opts.seconds, connections: opts.connections }));
+        for (const side of order) {
+          const start = await instances[side].cpu();
+          runs[side].push(await load(instances[side].origin, () => targetOf(ep), { seconds: opts.seconds, connections: opts.connections }));
+          // Work a request left behind (writes after the answer) is charged to the next round's start at worst.
+          cpu[side] += (await instances[side].cpu()) - start;
+        }
       }
       const merged = { before: mergeRuns(runs.before), after: mergeRuns(runs.after) };
+      for (const side of ["before", "after"]) merged[side].cpuMs = merged[side].total ? (1000 * cpu[side]) / merged[side].total : 0;
       const serial = ep.kind === "uncached" && opts.serial > 0 ? await interleavedServiceTimes([instances.before.origin, instances.after.origin], ep, { count: opts.serial, block: 5 }) : null;
       rows.push({ ep, ...merged, serial });
       const s = serial ? `; 1 connection p50 ${serial[0].p50.toFixed(1)} → ${serial[1].p50.toFixed(1)} ms` : "";
-      log(`    ${ep.label.padEnd(44)} ${Math.round(merged.before.rps)} → ${Math.round(merged.after.rps)} req/s, p50 ${merged.before.p50} → ${merged.after.p50} ms, p99 ${merged.before.p99} → ${merged.after.p99} ms${s}`);
+      log(`    ${ep.label.padEnd(44)} ${Math.round(merged.before.rps)} → ${Math.round(merged.after.rps)} req/s, p50 ${merged.before.p50} → ${merged.after.p50} ms, p99 ${merged.before.p99} → ${merged.after.p99} ms, workerd CPU ${merged.before.cpuMs.toFixed(2)} → ${merged.after.cpuMs.toFixed(2)} ms/request${s}`);
     }
     const floor = rows[0];
     const ratio = (r, side) => (floor[side].rps ? r[side].rps / floor[side].rps : 0);
     const lines = [
-      `| row (${sizeLabel(opts.size)}, ${opts.connections} connections) | before req/s | ÷ D1 floor | p50 / p99 ms | after req/s | ÷ D1 floor | p50 / p99 ms | p99 ÷ p50 after | 1 connection p50 ms, before → after |`,
-      "|---|---|---|---|---|---|---|---|---|",
+      `| row (${sizeLabel(opts.size)}, ${opts.connections} connections) | before req/s | ÷ D1 floor | p50 / p99 ms | after req/s | ÷ D1 floor | p50 / p99 ms | p99 ÷ p50 after | 1 connection p50 ms, before → after | workerd CPU ms per request, before → after |`,
+      "|---|---|---|---|---|---|---|---|---|---|",
     ];
     for (const r of rows) {
       const cell = (side) => `${Math.round(r[side].rps)} | ${ratio(r, side).toFixed(2)}× | ${r[side].p50} / ${r[side].p99}`;
       const serial = r.serial ? `${r.serial[0].p50.toFixed(1)} → ${r.serial[1].p50.toFixed(1)}` : "";
-      lines.push(`| ${r.ep.label} | ${cell("before")} | ${cell("after")} | ${r.after.p50 ? (r.after.p99 / r.after.p50).toFixed(1) : ""}× | ${serial} |`);
+      lines.push(`| ${r.ep.label} | ${cell("before")} | ${cell("after")} | ${r.after.p50 ? (r.after.p99 / r.after.p50).toFixed(1) : ""}× | ${serial} | ${r.before.cpuMs.toFixed(2)} → ${r.after.cpuMs.toFixed(2)} |`);
     }
-    process.stdout.write(`\nbefore = ${opts.against}, after = this checkout; ${opts.rounds} alternating rounds of ${opts.seconds} s each\n\n${lines.join("\n")}\n`);
+    const { loadavg } = await import("node:os");
+    process.stdout.write(`\nbefore = ${opts.against}, after = this checkout; ${opts.rounds} alternating rounds of ${opts.seconds} s each; load average ${startLoad} at the start, ${loadavg()[0].toFixed(2)} at the end\n\n${lines.join("\n")}\n`);
   } finally {
     for (const i of Object.values(instances)) await i.dispose().catch(() => {});
     await rm(scratch, { recursive: true, force: true });

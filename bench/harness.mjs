@@ -15,6 +15,9 @@ export const KV_FLOOR_PATH = "/__bench/kv";
 export const D1_FLOOR_PATH = "/__bench/d1";
 export const STATIC_FLOOR_PATH = "/__bench/static";
 export const HEADERS_FLOOR_PATH = "/__bench/headers";
+/** What a miss must pay on this platform beside D1: the shared-tier lookups, and a write after it. */
+export const MISS_READS_FLOOR_PATH = "/__bench/miss-reads";
+export const MISS_PUT_FLOOR_PATH = "/__bench/miss-put";
 
 /** The header set a cached API answer carries (content, cache, paging, CORS, security). */
 export const APP_LIKE_HEADERS = [
@@ -47,14 +50,31 @@ export default {
 
 /**
  * Floors of the local runtime, for reading the app's figures: what two KV reads (a cache hit
- * reads the content version and the entry) and one D1 round trip cost here, with no app code.
+ * reads the content version and the entry) and one D1 round trip cost here, with no app code;
+ * and what a miss must pay beside its D1 round trip: a Cache API and a KV lookup that find
+ * nothing (a miss of a kind kept in KV, answered at once), or a Cache API lookup and a Cache API
+ * put of a 7 KB entry after the answer (a miss written at once, as before admission.ts).
  * (The hello worker also serves a 10 KB static body, the cost of bytes alone, and a 7 KB JSON
  * body with the headers a cached API answer carries, the floor of any cached response.)
  */
 const PROBE_WORKER = `const VALUE = "x".repeat(10240);
+const ENTRY = "x".repeat(7168);
+// Every lookup is of a key never written, as a miss's is.
+const RUN = Math.random().toString(36).slice(2);
+let n = 0;
 export default {
-  async fetch(request, env) {
+  async fetch(request, env, ctx) {
     const { pathname } = new URL(request.url);
+    if (pathname === "${MISS_READS_FLOOR_PATH}" || pathname === "${MISS_PUT_FLOOR_PATH}") {
+      const key = "https://floor.test/" + RUN + "/" + n++;
+      await caches.default.match(key);
+      if (pathname === "${MISS_READS_FLOOR_PATH}") await env.CACHE.get("bench:miss:" + key);
+      const row = await env.DB.prepare("SELECT 1 AS one").first();
+      if (pathname === "${MISS_PUT_FLOOR_PATH}") {
+        ctx.waitUntil(caches.default.put(key, new Response(ENTRY, { headers: { "cache-control": "max-age=600" } })));
+      }
+      return new Response(JSON.stringify(row), { headers: { "content-type": "application/json" } });
+    }
     if (pathname === "${KV_FLOOR_PATH}") {
       await env.CACHE.get("bench:probe-version");
       let hit = await env.CACHE.getWithMetadata("bench:probe", "text");
@@ -124,6 +144,24 @@ export async function rssBytes(pid) {
 }
 
 /**
+ * CPU seconds (user + system) the process has used so far, or null if it cannot be read. On
+ * this stack workerd runs the Worker, local D1, KV and the Cache API in one process, so the
+ * difference over a load run divided by its requests is what one request costs the machine,
+ * all of it: a figure that moves far less with other processes' load than a rate does.
+ */
+export async function cpuSeconds(pid) {
+  if (!pid) return null;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Starts the production bundle in workerd.
  * @param {{ scriptPath: string, d1Dir: string, kvDir: string, bindings?: Record<string,string>,
  *           wrapper?: string, hello?: boolean, extraWorkers?: object[], inspector?: boolean,
@@ -176,7 +214,7 @@ export async function startApp({ scriptPath, d1Dir, kvDir, bindings = {}, wrappe
               modules: true,
               script: PROBE_WORKER,
               ...common,
-              routes: [`*${KV_FLOOR_PATH}`, `*${D1_FLOOR_PATH}`],
+              routes: [`*${KV_FLOOR_PATH}`, `*${D1_FLOOR_PATH}`, `*${MISS_READS_FLOOR_PATH}`, `*${MISS_PUT_FLOOR_PATH}`],
               d1Databases: { DB: D1_ID },
               kvNamespaces: ["CACHE"],
             },
@@ -201,6 +239,7 @@ export async function startApp({ scriptPath, d1Dir, kvDir, bindings = {}, wrappe
     pid,
     db: () => mf.getD1Database("DB", "app"),
     rss: () => rssBytes(pid),
+    cpu: () => cpuSeconds(pid),
     /** The inspector WebSocket URL of the app isolate (needs `inspector: true`). */
     inspectorUrl: async () => {
       const { targetUrl } = await import("./inspector.mjs");

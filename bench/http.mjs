@@ -6,7 +6,7 @@
 import http from "node:http";
 import { Worker } from "node:worker_threads";
 import autocannon from "autocannon";
-import { APP_LIKE_HEADERS, D1_FLOOR_PATH, HEADERS_FLOOR_PATH, HELLO_PATH, KV_FLOOR_PATH, STATIC_FLOOR_PATH } from "./harness.mjs";
+import { APP_LIKE_HEADERS, D1_FLOOR_PATH, HEADERS_FLOOR_PATH, HELLO_PATH, KV_FLOOR_PATH, MISS_PUT_FLOOR_PATH, MISS_READS_FLOOR_PATH, STATIC_FLOOR_PATH } from "./harness.mjs";
 import { BROAD_WORD, MEDIUM_WORD, NARROW_WORD } from "./words.mjs";
 import { median } from "./stats.mjs";
 
@@ -21,6 +21,8 @@ export function endpoints({ detailId }) {
     { key: "headers_floor", label: `floor: 7 KB JSON + ${APP_LIKE_HEADERS.length} headers, no app code`, path: HEADERS_FLOOR_PATH, kind: "baseline" },
     { key: "kv_floor", label: "floor: 2 KV reads, no app code", path: KV_FLOOR_PATH, kind: "baseline" },
     { key: "d1_floor", label: "floor: 1 D1 round trip, no app code", path: D1_FLOOR_PATH, kind: "baseline" },
+    { key: "miss_reads_floor", label: "floor: Cache API miss + KV miss + 1 D1 round trip, no app code", path: MISS_READS_FLOOR_PATH, kind: "baseline" },
+    { key: "miss_put_floor", label: "floor: Cache API miss + 1 D1 round trip + Cache API put, no app code", path: MISS_PUT_FLOOR_PATH, kind: "baseline" },
     { key: "listing_cached", label: "listing, cached", path: "/api/v1/articles?per_page=10", kind: "cached" },
     { key: "detail_cached", label: "detail, cached", path: detailId ? `/api/v1/articles/${detailId}` : null, kind: "cached" },
     { key: "page_cached", label: "HTML page /en/, cached", path: "/en/", kind: "cached" },

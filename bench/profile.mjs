@@ -100,11 +100,16 @@ export default {
       for (const [k, v] of url.searchParams) config[k] = v === "true";
       return new Response(JSON.stringify(config), { headers: { "content-type": "application/json" } });
     }
-    if (!config.record) return app.fetch(request, env, ctx);
+    // The wrapped bindings serve unrecorded requests too: the skip modes must reach KV under load.
+    const wrappedEnv = { ...env, DB: d1(env.DB), CACHE: kv(env.CACHE) };
+    if (!config.record) {
+      current = null;
+      return app.fetch(request, wrappedEnv, ctx);
+    }
     const rec = { t0: now(), path: url.pathname + url.search, spans: [], statements: 0, rowsRead: 0, rowsWritten: 0, d1Duration: 0, responded: false, waits: [] };
     current = rec;
     const wrappedCtx = { waitUntil: (p) => { rec.waits.push(p); ctx.waitUntil(p); }, passThroughOnException: () => ctx.passThroughOnException() };
-    const response = await app.fetch(request, { ...env, DB: d1(env.DB), CACHE: kv(env.CACHE) }, wrappedCtx);
+    const response = await app.fetch(request, wrappedEnv, wrappedCtx);
     const body = await response.arrayBuffer();
     rec.responded = true;
     rec.answeredMs = now() - rec.t0;

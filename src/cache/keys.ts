@@ -69,6 +69,18 @@ import { LOCALES } from "../i18n/locales";
  * one write a second per key, so it keeps only what many locations read. A kind without KV is
  * not looked up there either (a read that cannot find anything still costs).
  *
+ * When the shared tiers get an answer (`onSecond`, admission.ts): memory keeps a miss's answer
+ * at once; the Cache API and KV get it on its SECOND request in that isolate (its first memory
+ * hit while fresh schedules the write, after the answer). A shared write is the largest cost of
+ * a miss after D1 (two storage writes, each more CPU than the D1 read itself on the local stack:
+ * BENCHMARKS.md), and an answer asked for once is never read back from a shared tier. Every kind
+ * does this, listings included: an address many read is asked for again within moments, so its
+ * write is only moved, not lost, and another isolate that misses meanwhile costs one D1 read
+ * (after a change, it serves its retired entry stale and rebuilds it, as above).
+ * Written at once instead: the rebuild of a stale entry (it replaces what readers were served),
+ * and an answer memory does not keep (over MEMORY_ENTRY_BYTES, or filed under another address),
+ * whose second request would never reach memory.
+ *
  * Writes: D1 holds the versions; KV gets a copy at most once per second however many writers
  * bump at once (version.ts, `publishVersions`); a copy that could not be written is written by
  * the next cron. Coherence: the isolate that bumps serves by the new versions at once. Other
@@ -93,17 +105,19 @@ export interface Tiers {
   memory: boolean;
   edge: boolean;
   kv: boolean;
+  /** Written to the shared tiers (edge, KV) on the second request in an isolate, not the first (admission.ts). */
+  onSecond: boolean;
 }
 
 /** The one decision of which tiers keep which kind of answer (the table above). */
 export const TIERS: Readonly<Record<AnswerKind, Tiers>> = {
-  listing: { memory: true, edge: true, kv: true },
-  "listing-deep": { memory: true, edge: true, kv: false },
-  feed: { memory: true, edge: true, kv: true },
-  sources: { memory: true, edge: true, kv: true },
-  sitemap: { memory: true, edge: true, kv: true },
-  detail: { memory: true, edge: true, kv: false },
-  search: { memory: true, edge: true, kv: false },
+  listing: { memory: true, edge: true, kv: true, onSecond: true },
+  "listing-deep": { memory: true, edge: true, kv: false, onSecond: true },
+  feed: { memory: true, edge: true, kv: true, onSecond: true },
+  sources: { memory: true, edge: true, kv: true, onSecond: true },
+  sitemap: { memory: true, edge: true, kv: true, onSecond: true },
+  detail: { memory: true, edge: true, kv: false, onSecond: true },
+  search: { memory: true, edge: true, kv: false, onSecond: true },
 };
 
 const LOCALE = `/(?:${LOCALES.map((l) => l.code).join("|")})`;
@@ -128,6 +142,9 @@ export function tiersOf(url: URL): Tiers {
   return TIERS[kindOf(url)];
 }
 
+/** Whether every kind is kept in isolate memory: then no address needs parsing to say so. */
+export const EVERY_KIND_IN_MEMORY = Object.values(TIERS).every((tiers) => tiers.memory);
+
 const LONG_PATH_BYTES = 400;
 const encoder = new TextEncoder();
 
@@ -150,7 +167,9 @@ async function sha256Hex(text: string): Promise<string> {
 export async function sharedKeys(locale: string, url: URL): Promise<{ kv: string; edge: string }> {
   const path = sortedPath(url);
   const whole = `${url.origin}${path}`;
-  const digest = encoder.encode(whole).length > LONG_PATH_BYTES ? await sha256Hex(whole) : null;
+  // A UTF-16 unit is at most 3 bytes of UTF-8: most addresses are known short without encoding them.
+  const long = whole.length * 3 > LONG_PATH_BYTES && encoder.encode(whole).length > LONG_PATH_BYTES;
+  const digest = long ? await sha256Hex(whole) : null;
   return {
     kv: `resp:${locale}:${digest ? `#${digest}` : whole}`,
     edge: `${url.origin}/__response-cache/${locale}${digest ? `/%23${digest}` : path}`,

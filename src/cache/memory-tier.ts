@@ -1,7 +1,8 @@
 import type { Bindings } from "../env";
+import type { SharedWrite } from "./admission";
 import { ByteLru } from "./memory-lru";
 import { admitted, BODY_HEADERS, countsWhenCached, keyCoversVary, negotiatesLocale, NEVER_REPLAYED, notModified } from "./policy";
-import { tiersOf } from "./keys";
+import { EVERY_KIND_IN_MEMORY, tiersOf } from "./keys";
 import { dependenciesOf, epochOf, stampOf } from "./partitions";
 import { freshness, isRebuild } from "./stale";
 import { CACHE_STATUS_HEADER, hitStatus, servedStale, staleStatus } from "./status";
@@ -43,6 +44,8 @@ interface Remembered {
   etag: string | null;
   /** A hit on it still counts against the rate limit (policy.ts), decided once when stored. */
   counted: boolean;
+  /** The shared-tier write its first fresh hit starts (admission.ts); null once started. */
+  share: SharedWrite | null;
 }
 
 const memory = new ByteLru<Remembered>(MEMORY_BYTES, MEMORY_ENTRY_BYTES);
@@ -58,6 +61,8 @@ export interface MemoryLookup {
   version: number;
   /** Whether the key holds Accept-Language, so a response may vary on it. */
   negotiated: boolean;
+  /** The shared-tier write this hit admits (admission.ts): the caller runs it after the answer. */
+  share?: SharedWrite | null;
 }
 
 export const NONE: MemoryLookup = { response: null, stale: false, key: null, version: 0, negotiated: false };
@@ -103,27 +108,39 @@ export async function lookupMemory(request: Request, env: Bindings): Promise<Mem
   if (fresh === "retired") return miss;
   if (found.counted && !(await admitted(env, request, "hit"))) return NONE;
   const stale = fresh === "stale";
+  // A second request for a fresh entry admits it to the shared tiers; a stale one is rebuilt instead.
+  const share = stale ? null : found.share;
+  if (share) found.share = null;
   if (notModified(found.etag, request.headers.get("if-none-match"))) {
-    return { response: new Response(null, { status: 304, headers: found.notModified }), stale, key, version, negotiated };
+    return { response: new Response(null, { status: 304, headers: found.notModified }), stale, key, version, negotiated, share };
   }
   let headers = found.headers;
   if (stale) {
     headers = new Headers(headers);
     headers.set(CACHE_STATUS_HEADER, staleStatus("memory"));
   }
-  return { response: new Response(request.method === "HEAD" ? null : found.body, { status: 200, headers }), stale, key, version, negotiated };
+  return { response: new Response(request.method === "HEAD" ? null : found.body, { status: 200, headers }), stale, key, version, negotiated, share };
+}
+
+/** The response to send, and the shared-tier write the memory tier did not take (run it now). */
+export interface Kept {
+  response: Response;
+  share: SharedWrite | null;
 }
 
 /**
  * Keeps a response the shared cache handled (it says so in `Cache-Status`) where its kind is
- * kept in memory (keys.ts, TIERS); returns it unchanged. An answer filed under another address
+ * kept in memory (keys.ts, TIERS), with the shared-tier write its first hit starts (`share`,
+ * admission.ts); returns the response unchanged. An answer filed under another address
  * (`Content-Location`: the request carried parameters the route ignores) is not kept under this
- * one, so invented parameters fill no memory; nor is a stale one (its rebuild will be).
+ * one, so invented parameters fill no memory; nor is a stale one (its rebuild will be). An
+ * answer not kept hands its write back.
  */
-export async function rememberResponse(lookup: MemoryLookup, request: Request, response: Response): Promise<Response> {
-  if (!lookup.key || request.method !== "GET" || response.status !== 200 || !response.headers.has(CACHE_STATUS_HEADER)) return response;
-  if (servedStale(response) || !tiersOf(new URL(request.url)).memory) return response;
-  if (response.headers.has("content-location") || !keyCoversVary(response.headers.get("vary"), lookup.negotiated)) return response;
+export async function rememberResponse(lookup: MemoryLookup, request: Request, response: Response, share: SharedWrite | null = null): Promise<Kept> {
+  const notKept = { response, share };
+  if (!lookup.key || request.method !== "GET" || response.status !== 200 || !response.headers.has(CACHE_STATUS_HEADER)) return notKept;
+  if (servedStale(response) || !(EVERY_KIND_IN_MEMORY || tiersOf(new URL(request.url)).memory)) return notKept;
+  if (response.headers.has("content-location") || !keyCoversVary(response.headers.get("vary"), lookup.negotiated)) return notKept;
   const body = new Uint8Array(await response.arrayBuffer());
   const headers = [...response.headers].filter(([name]) => !NEVER_REPLAYED.has(name));
   const entry: Remembered = {
@@ -133,8 +150,10 @@ export async function rememberResponse(lookup: MemoryLookup, request: Request, r
     version: lookup.version,
     etag: response.headers.get("etag"),
     counted: countsWhenCached(request.url),
+    share,
   };
-  const bytes = headers.reduce((n, [name, value]) => n + name.length + value.length, body.length + lookup.key.length);
-  memory.set(lookup.key, entry, bytes);
-  return new Response(body, response);
+  // An entry waiting for its shared write also holds the shared entry's copy of the body.
+  const bytes = headers.reduce((n, [name, value]) => n + name.length + value.length, body.length * (share ? 2 : 1) + lookup.key.length);
+  const kept = memory.set(lookup.key, entry, bytes);
+  return { response: new Response(body, response), share: kept ? null : share };
 }

@@ -59,6 +59,18 @@ async function settled(path: string): Promise<Response> {
   return res;
 }
 
+/**
+ * A miss and then a memory hit, each settled: an answer reaches the shared tiers on its second
+ * request (admission.ts). Returns the miss.
+ */
+async function sharedBy(path: string): Promise<Response> {
+  const miss = await settled(path);
+  const hit = await settled(path);
+  expect(cacheOf(miss), path).toBe("MISS");
+  expect(tierOf(hit), path).toBe("memory");
+  return miss;
+}
+
 /** The version the answer at `path` is filed under now, as every isolate reads it from KV. */
 const version = async (path = "/api/v1/articles") => {
   const versions = JSON.parse((await env.CACHE.get(CONTENT_VERSION_KEY)) ?? '{"floor":0,"parts":{}}');
@@ -89,7 +101,7 @@ describe("the response cache", () => {
   });
 
   it("shares one stored entry between orderings of the same query", async () => {
-    const first = await settled("/api/v1/articles?lang=en&source=pub&per_page=2");
+    const first = await sharedBy("/api/v1/articles?lang=en&source=pub&per_page=2");
     const reordered = await get("/api/v1/articles?per_page=2&source=pub&lang=en");
     expect(cacheOf(first)).toBe("MISS");
     expect(cacheOf(reordered)).toBe("HIT");
@@ -117,8 +129,7 @@ describe("the response cache", () => {
   });
 
   it("stores a response in KV with the current version and in the location's Cache API", async () => {
-    const res = await settled("/api/v1/articles?source=pub&per_page=7");
-    expect(cacheOf(res)).toBe("MISS");
+    const res = await sharedBy("/api/v1/articles?source=pub&per_page=7");
     const keys = await sharedKeys("en", new URL("http://app.test/api/v1/articles?per_page=7&source=pub"));
     expect(keys.kv).toBe("resp:en:http://app.test/api/v1/articles?per_page=7&source=pub");
     const stored = await env.CACHE.get(keys.kv);
@@ -172,7 +183,7 @@ describe("the response cache", () => {
     // A saved search as a feed: feeds are kept in KV (searches are not, keys.ts).
     const path = `/feeds/en.json?q=${q}`;
     expect(path.length).toBeGreaterThan(512);
-    const first = await settled(path);
+    const first = await sharedBy(path);
     expect(first.status).toBe(200);
     const keys = await sharedKeys("en", new URL(`http://app.test${path}`));
     expect(new TextEncoder().encode(keys.kv).length).toBeLessThanOrEqual(512);

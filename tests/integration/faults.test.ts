@@ -96,8 +96,11 @@ describe("a failing or slow KV", () => {
 describe("a failing Cache API", () => {
   it("is passed over for KV, which answers", async () => {
     const path = fresh();
-    const stored = await call(await freshWorker(), faulty(), path);
+    const first = await freshWorker();
+    const stored = await call(first, faulty(), path);
     expect(stored.headers.get("cache-status")).toBe("edge-news; fwd=uri-miss; stored");
+    // Its second request admits it to the shared tiers (admission.ts).
+    expect((await call(first, faulty(), path)).headers.get("cache-status")).toBe("edge-news; hit; detail=memory");
     const edge: Switch = { fault: "error" };
     const restore = faultyEdgeCache(edge);
     try {

@@ -87,6 +87,8 @@ describe("which tiers keep which answer", () => {
       const res = await fetchSettled(path);
       expect(res.status, path).toBe(200);
       expect(cacheOf(res), path).toBe("MISS");
+      // The second request is what admits an answer to the shared tiers.
+      expect(tierOf(await fetchSettled(path)), path).toBe("memory");
       const keys = await sharedKeys("en", new URL(`http://app.test${path}`));
       expect((await kvAnswers()).includes(keys.kv), path).toBe(inKv);
       // Every kind is kept by this location's Cache API, so the next request here is a hit.
@@ -105,13 +107,50 @@ describe("which tiers keep which answer", () => {
   });
 });
 
+describe("admission to the shared tiers: on the second request", () => {
+  it("keeps an answer asked for once out of the Cache API and KV, and writes it when it is asked for again", async () => {
+    const path = "/api/v1/articles?source=tiers&per_page=2&lang=en";
+    const keys = await sharedKeys("en", new URL(`http://app.test${path}`));
+    const isolate = await otherIsolate();
+    const miss = await callIn(isolate, path);
+    expect(status(miss)).toBe("edge-news; fwd=uri-miss; stored");
+    expect(await caches.default.match(keys.edge)).toBeUndefined();
+    expect(await kvAnswers()).not.toContain(keys.kv);
+
+    const hit = await callIn(isolate, path);
+    expect(status(hit)).toBe("edge-news; hit; detail=memory");
+    expect(await hit.text()).toBe(await miss.text());
+    expect(await caches.default.match(keys.edge)).toBeDefined();
+    expect(await kvAnswers()).toContain(keys.kv);
+    // Once: a third request writes nothing more.
+    const { bindings, keys: puts } = watchedKv("put");
+    expect(tierOf(await callIn(isolate, path, bindings))).toBe("memory");
+    expect(puts).toHaveLength(0);
+    // Another isolate of this location now reads it from the Cache API.
+    expect(tierOf(await callIn(await otherIsolate(), path))).toBe("edge");
+  });
+
+  it("writes at once an answer memory does not keep (filed under another address)", async () => {
+    const path = "/api/v1/articles?source=tiers&per_page=3&lang=en&utm_source=letter";
+    const keys = await sharedKeys("en", new URL("http://app.test/api/v1/articles?source=tiers&per_page=3&lang=en"));
+    const miss = await callIn(await otherIsolate(), path);
+    expect(status(miss)).toBe("edge-news; fwd=uri-miss; stored");
+    expect(await caches.default.match(keys.edge)).toBeDefined();
+    expect(await kvAnswers()).toContain(keys.kv);
+  });
+});
+
 describe("stale-while-revalidate after a refresh", () => {
   it("serves the entry a refresh retired, marked stale, and the next read gets the new content", async () => {
     await edition("second");
     const listing = "/api/v1/articles?source=tiers&per_page=3";
     const id = (await getJsonSettled("/api/v1/articles?source=tiers&per_page=1")).body.data[0].id as string;
     const detail = `/api/v1/articles/${id}`;
-    for (const path of [listing, detail]) expect(await (await fetchSettled(path)).text()).toContain("second");
+    for (const path of [listing, detail]) {
+      expect(await (await fetchSettled(path)).text()).toContain("second");
+      // Asked for twice, so it is in the shared tiers (admission.ts).
+      await fetchSettled(path);
+    }
 
     await edition("third");
     // The isolate that refreshed serves what it wrote at once; another one knows only KV.
@@ -138,6 +177,7 @@ describe("stale-while-revalidate after a refresh", () => {
 
   it("rebuilds a stale entry once however many readers get it at once", async () => {
     const path = "/api/v1/articles?source=tiers&per_page=4";
+    await fetchSettled(path);
     await fetchSettled(path);
     await edition("fourth");
     const keys = await sharedKeys("en", new URL(`http://app.test${path}`));
