@@ -10,7 +10,8 @@ export const refreshQuery = z.object({
 });
 export const runsQuery = z.object({ limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20) });
 /** `live` or a registered period: the database an admin walk works in. */
-const shard = z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]{0,31}$/, "must be live or a period's name (1-32 characters a-z, 0-9, . _ -)")));
+export const shardName = z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]{0,31}$/, "must be live or a period's name (1-32 characters a-z, 0-9, . _ -)"));
+const shard = z.optional(shardName);
 export const reindexQuery = z.object({
   shard,
   cursor: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 0),
