@@ -35,7 +35,10 @@ const instant = z.string().check(
 
 /** POST /admin/shards: a publication period and the D1 binding of the database that will hold it. */
 export const shardCreate = z.object({
-  period: z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]{0,31}$/, "must be 1-32 characters a-z, 0-9, . _ -")),
+  period: z.string().check(
+    z.regex(/^[a-z0-9][a-z0-9._-]{0,31}$/, "must be 1-32 characters a-z, 0-9, . _ -"),
+    z.refine((s) => s !== "live", "live names the live database (?shard=live); choose another name"),
+  ),
   starts_at: instant,
   ends_at: instant,
   binding: z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must be a binding name: letters, digits and _, not starting with a digit")),
