@@ -1,6 +1,6 @@
-import { copyRows, deleteMoved, LIVE_BATCH_STATEMENTS, MoveSuperseded, readDueRows, type MovingRow } from "../db/shard-move";
+import { copiesPast, copyRows, deleteCopies, deleteMoved, LIVE_BATCH_STATEMENTS, MoveSuperseded, orphanedCopies, readDueRows, type MovingRow } from "../db/shard-move";
 import { REGISTRY_TTL_MS } from "../db/shard-registry";
-import { parseShardMap, shardDatabase, shardMapStatement, shardOf, type ShardMap } from "../db/shards";
+import { beforeBoundary, parseShardMap, shardDatabase, shardMapStatement, shardOf, type Boundary, type ShardMap } from "../db/shards";
 import type { Bindings } from "../env";
 import { archivedTexts } from "./texts";
 
@@ -45,6 +45,8 @@ export interface MoveReport {
   moved: number;
   /** Rows copied but left live because a refresh changed them meanwhile (the next slice copies them again). */
   superseded: number;
+  /** Copies deleted from period databases because their live row went before its move (a purge). */
+  orphans: number;
   queries: number;
   /** True when nothing due is left live. */
   done: boolean;
@@ -78,11 +80,42 @@ function place(env: object, map: ShardMap, young: ReadonlySet<string>, rows: rea
 }
 
 /**
- * D1 statements of one slice in the usual worst case: the live read, in each of two periods a
- * copy of one chunk (the stale-copy delete, unindex, upsert, index) and its check, the live
- * batch. A slice of large bodies needs more chunks; its count is what it really sent.
+ * D1 statements of one slice in the usual worst case: the live read, in each of two periods the
+ * sweep's read, a copy of one chunk (the stale-copy delete, unindex, upsert, index) and its
+ * check, the live batch. A slice of large bodies needs more chunks, a sweep that finds orphans
+ * two more; its count is what it really sent.
  */
-const SLICE_QUERIES = 1 + 2 * 5 + LIVE_BATCH_STATEMENTS;
+const SLICE_QUERIES = 1 + 2 * 6 + LIVE_BATCH_STATEMENTS;
+
+/**
+ * Deletes orphaned copies (db/shard-move.ts, `orphanedCopies`) from the bound periods between
+ * the boundary and the slice's last row, before the slice's live batch moves the boundary past
+ * them: a copy whose live row a purge deleted after the copy was made. Returns the statements
+ * sent and the copies deleted.
+ */
+async function sweepOrphans(env: Bindings, map: ShardMap, boundary: Boundary | null, until: string): Promise<{ queries: number; deleted: number }> {
+  const periods = map.shards.flatMap((s) => {
+    const db = s.startsAt <= until && (!boundary || s.endsAt > boundary.publishedAt) ? shardDatabase(env, s) : null;
+    return db ? [db] : [];
+  });
+  const copies = await Promise.all(periods.map((db) => copiesPast(db, boundary)));
+  let queries = periods.length;
+  const found = copies.flat();
+  if (!found.length) return { queries, deleted: 0 };
+  const orphans = new Set(await orphanedCopies(env.DB, found));
+  queries++;
+  let deleted = 0;
+  await Promise.all(
+    periods.map((db, i) => {
+      const pks = copies[i]!.filter((c) => orphans.has(c.pk)).map((c) => c.pk);
+      if (!pks.length) return;
+      queries++;
+      deleted += pks.length;
+      return deleteCopies(db, pks);
+    }),
+  );
+  return { queries, deleted };
+}
 
 /**
  * Moves the oldest live articles due (stragglers before the boundary first, by keyset order)
@@ -99,8 +132,9 @@ const SLICE_QUERIES = 1 + 2 * 5 + LIVE_BATCH_STATEMENTS;
  * past the boundary, and the boundary moves in the same transaction as the deletes).
  */
 export async function moveArticles(env: Bindings, map: ShardMap, options: MoveOptions, now: string, young: ReadonlySet<string> = new Set()): Promise<MoveReport> {
-  const report: MoveReport = { moved: 0, superseded: 0, queries: 0, done: false, blocked: null };
+  const report: MoveReport = { moved: 0, superseded: 0, orphans: 0, queries: 0, done: false, blocked: null };
   const texts = archivedTexts(env.ARCHIVE);
+  let boundary = map.boundary;
   for (let i = 0; i < options.slices && report.queries + SLICE_QUERIES <= options.queries; i++) {
     const rows = await readDueRows(env.DB, options.before, options.sliceSize, options.maxChars);
     report.queries++;
@@ -111,6 +145,9 @@ export async function moveArticles(env: Bindings, map: ShardMap, options: MoveOp
     const { placed, blocked } = place(env, map, young, rows);
     report.blocked = blocked;
     if (!placed.length) break;
+    const sweep = await sweepOrphans(env, map, boundary, placed[placed.length - 1]!.row.published_at);
+    report.queries += sweep.queries;
+    report.orphans += sweep.deleted;
     const archived = placed.map((p) => p.row).filter((r): r is MovingRow & { body_ref: string } => r.body_ref !== null);
     const bodies = archived.length ? await texts(archived) : new Map<string, string>();
     const byDb = new Map<D1Database, MovingRow[]>();
@@ -120,8 +157,11 @@ export async function moveArticles(env: Bindings, map: ShardMap, options: MoveOp
     const moving = placed.map((p) => p.row);
     const last = moving[moving.length - 1]!;
     try {
-      await deleteMoved(env.DB, moving, { publishedAt: last.published_at, pk: last.pk + 1 }, now);
+      const next = { publishedAt: last.published_at, pk: last.pk + 1 };
+      await deleteMoved(env.DB, moving, next, now);
       report.moved += moving.length;
+      // The boundary never goes back (deleteMoved): a slice of stragglers leaves it where it was.
+      if (!boundary || !beforeBoundary(next, boundary.publishedAt, boundary.pk)) boundary = next;
     } catch (err) {
       if (!(err instanceof MoveSuperseded)) throw err;
       report.superseded += moving.length;

@@ -122,6 +122,50 @@ export async function copyRows(db: D1Database, rows: readonly MovingRow[], bodie
   return statements.length + 1;
 }
 
+/** Copies in a period database read per sweep at most: after a failed run, a slice or two. */
+const SWEEP_LIMIT = 1000;
+
+/**
+ * Copies at or past `boundary` in a period database (readers do not read them): rows copied
+ * whose live delete has not committed yet. `boundary` may be older than the live one; the
+ * live check below tells the rows moved since apart.
+ */
+export async function copiesPast(db: D1Database, boundary: Boundary | null): Promise<{ pk: number; published_at: string }[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT pk, published_at FROM articles INDEXED BY articles_published_idx
+        WHERE published_at > ?1 OR (published_at = ?1 AND pk >= ?2) ORDER BY published_at, pk LIMIT ${SWEEP_LIMIT}`,
+    )
+    .bind(boundary?.publishedAt ?? "", boundary?.pk ?? 0)
+    .all<{ pk: number; published_at: string }>();
+  return results;
+}
+
+/**
+ * Of those copies, the ones whose live row went (a source purged between a copy and its live
+ * batch, whose guard then rolled back): orphans that readers would list once the boundary
+ * passed them. The live boundary is read in the same statement, so a copy that another move
+ * has meanwhile made readable is not one of them. A row gone from live is never moved again,
+ * so its copy stays an orphan until deleted.
+ */
+export async function orphanedCopies(live: D1Database, copies: readonly { pk: number; published_at: string }[]): Promise<number[]> {
+  if (!copies.length) return [];
+  const { results } = await live
+    .prepare(
+      `SELECT ${at(0)} AS pk FROM json_each(?1) AS j
+        WHERE NOT EXISTS (SELECT 1 FROM articles AS a WHERE a.pk = ${at(0)})
+          AND NOT EXISTS (SELECT 1 FROM shard_boundary AS b WHERE b.id = 1 AND (b.published_at > ${at(1)} OR (b.published_at = ${at(1)} AND b.pk > ${at(0)})))`,
+    )
+    .bind(JSON.stringify(copies.map((c) => [c.pk, c.published_at])))
+    .all<{ pk: number }>();
+  return results.map((r) => r.pk);
+}
+
+/** Deletes orphaned copies from a period database (their triggers drop entries and counters). */
+export async function deleteCopies(db: D1Database, pks: readonly number[]): Promise<void> {
+  await db.prepare("DELETE FROM articles WHERE pk IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(pks)).run();
+}
+
 /** Thrown when the live batch rolled back because a row changed (or went) since it was copied. */
 export class MoveSuperseded extends Error {}
 

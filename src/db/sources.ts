@@ -220,11 +220,16 @@ export async function updateSource(db: D1Reader, id: string, changes: SourceChan
 const DELETE_SQL = "DELETE FROM sources WHERE id = ?1 RETURNING id";
 const PURGE_SQL = "DELETE FROM articles WHERE source_id = ?1";
 
-/** Removes a source; its articles stay unless `purge` (the FTS rows follow by trigger). */
-export async function deleteSource(db: D1Reader, id: string, purge: boolean): Promise<boolean> {
+/**
+ * Removes a source from the live database; its live articles stay unless `purge` (the FTS rows
+ * follow by trigger). `source`: whether it existed; `articles`: live articles purged (a purge
+ * repeated after the source went still removes what is left of it). Articles in period
+ * databases are the caller's (db/shard-purge.ts).
+ */
+export async function deleteSource(db: D1Reader, id: string, purge: boolean): Promise<{ source: boolean; articles: number }> {
   const statements = [db.prepare(DELETE_SQL).bind(id), ...(purge ? [db.prepare(PURGE_SQL).bind(id)] : [])];
-  const [deleted] = await db.batch(statements);
-  return deleted!.results.length === 1;
+  const [deleted, purged] = await db.batch(statements);
+  return { source: deleted!.results.length === 1, articles: purged?.meta.changes ?? 0 };
 }
 
 /** Enabled sources whose next fetch time has come (all enabled ones when forced). */

@@ -1,6 +1,10 @@
 import { adminFailures, adminSecurity, envelope, header, jsonResponse, jsonSchema, problemExample, problemResponse, ref, sharedResponse, type RouteContract } from "../http/openapi";
-import { reindexQuery, refreshQuery, resanitizeQuery, runsQuery, shardCreate } from "./admin.input";
+import * as z from "zod/mini";
+import { reindexQuery, refreshQuery, resanitizeQuery, runsQuery, shardCreate, shardName } from "./admin.input";
 import { examples as ex } from "./schemas";
+
+// What the document says of these inputs; registered here, where only the document is built.
+z.globalRegistry.add(shardName, { description: "The database to work in: `live` (the default) or a registered period" });
 
 const noStore = { "Cache-Control": header("`no-store`") };
 
@@ -26,6 +30,16 @@ const periodExample = {
   bound: true,
   articles: 400_000,
   database_bytes: 2_387_600_000,
+};
+
+/** The period databases' part of the reindex and re-sanitize descriptions. */
+const WALK =
+  "Each call works in one database: `shard` is `live` (the default) or a registered period (`GET /api/v1/admin/shards`); an unknown period, or one whose binding this deploy lacks, is a 400 naming it. " +
+  "To walk every database, start without `shard` and call again with `shard` set to `next_shard` and `cursor` to `next_cursor` (0 when null) until `next_shard` is null: the live database, then the periods newest first. " +
+  "A period's `version` goes up when its walk changes what readers get from it.";
+const walkFields = {
+  shard: { type: "string", description: "The database this call worked in: `live` or a period" },
+  next_shard: { type: ["string", "null"], description: "The database to call next to walk them all (this one while `next_cursor` is set); null after the last" },
 };
 
 export const adminContract: RouteContract[] = [
@@ -165,15 +179,21 @@ export const adminContract: RouteContract[] = [
     method: "post",
     path: "/api/v1/admin/reindex",
     query: reindexQuery,
-    queryExamples: { cursor: 0, limit: 1000 },
+    queryExamples: { shard: "live", cursor: 0, limit: 1000 },
     operation: {
       operationId: "reindex",
       summary: "Rebuild the search index from the articles table, a slice at a time (admin)",
       description:
-        "Call again with `cursor` set to the returned `next_cursor` until it is null. Archived bodies are read back from the archive, so an archived article is indexed by every word of its body; while the archive cannot be read the call is a 503: call again with the same `cursor`.",
+        "Call again with `cursor` set to the returned `next_cursor` until it is null. Archived bodies are read back from the archive, so an archived article is indexed by every word of its body; while the archive cannot be read the call is a 503: call again with the same `cursor`. " +
+        WALK,
       security: adminSecurity,
       responses: {
-        200: jsonResponse("One slice indexed", envelope({ type: "object", properties: { indexed: { type: "integer" }, next_cursor: { type: ["integer", "null"] } } }, false), { data: { indexed: 1000, next_cursor: 1000 } }, noStore),
+        200: jsonResponse(
+          "One slice indexed",
+          envelope({ type: "object", properties: { indexed: { type: "integer" }, next_cursor: { type: ["integer", "null"] }, ...walkFields } }, false),
+          { data: { indexed: 1000, next_cursor: 1000, shard: "live", next_shard: "live" } },
+          noStore,
+        ),
         400: sharedResponse("BadRequest"),
         ...adminFailures,
         503: sharedResponse("StorageUnavailable"),
@@ -184,18 +204,19 @@ export const adminContract: RouteContract[] = [
     method: "post",
     path: "/api/v1/admin/resanitize",
     query: resanitizeQuery,
-    queryExamples: { cursor: 0, limit: 100 },
+    queryExamples: { shard: "2026-11a", cursor: 0, limit: 100 },
     operation: {
       operationId: "resanitize",
       summary: "Re-sanitize stored article bodies with the current sanitizer, a slice at a time (admin)",
       description:
-        "Rewrites `content_html`, `content_text`, a body-derived summary and the search row of each article in the slice whose body the current sanitizer changes. Call again with `cursor` set to the returned `next_cursor` until it is null. Cached answers are invalidated when `changed` is above 0.",
+        "Rewrites `content_html`, `content_text`, a body-derived summary and the search row of each article in the slice whose body the current sanitizer changes. Call again with `cursor` set to the returned `next_cursor` until it is null. Cached answers are invalidated when `changed` is above 0. " +
+        WALK,
       security: adminSecurity,
       responses: {
         200: jsonResponse(
           "One slice processed",
-          envelope({ type: "object", properties: { processed: { type: "integer" }, changed: { type: "integer" }, next_cursor: { type: ["integer", "null"] } } }, false),
-          { data: { processed: 100, changed: 3, next_cursor: 100 } },
+          envelope({ type: "object", properties: { processed: { type: "integer" }, changed: { type: "integer" }, next_cursor: { type: ["integer", "null"] }, ...walkFields } }, false),
+          { data: { processed: 100, changed: 3, next_cursor: 100, shard: "2026-11a", next_shard: "2026-11a" } },
           noStore,
         ),
         400: sharedResponse("BadRequest"),

@@ -9,12 +9,17 @@ export const refreshQuery = z.object({
   force: z.optional(z.enum(["true", "false"])),
 });
 export const runsQuery = z.object({ limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20) });
+/** `live` or a registered period: the database an admin walk works in. */
+export const shardName = z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]{0,31}$/, "must be live or a period's name (1-32 characters a-z, 0-9, . _ -)"));
+const shard = z.optional(shardName);
 export const reindexQuery = z.object({
+  shard,
   cursor: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 0),
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_REINDEX_LIMIT)), 1000),
 });
 
 export const resanitizeQuery = z.object({
+  shard,
   cursor: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 0),
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_RESANITIZE_LIMIT)), 100),
 });
@@ -30,7 +35,10 @@ const instant = z.string().check(
 
 /** POST /admin/shards: a publication period and the D1 binding of the database that will hold it. */
 export const shardCreate = z.object({
-  period: z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]{0,31}$/, "must be 1-32 characters a-z, 0-9, . _ -")),
+  period: z.string().check(
+    z.regex(/^[a-z0-9][a-z0-9._-]{0,31}$/, "must be 1-32 characters a-z, 0-9, . _ -"),
+    z.refine((s) => s !== "live", "live names the live database (?shard=live); choose another name"),
+  ),
   starts_at: instant,
   ends_at: instant,
   binding: z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, "must be a binding name: letters, digits and _, not starting with a digit")),

@@ -5,6 +5,7 @@ import { archivedTexts } from "../archive/texts";
 import { reindexArticles } from "../db/reindex";
 import { recentRuns } from "../db/runs";
 import { listPeriods, registerPeriod } from "../db/shard-registry";
+import { bumpPeriods } from "../db/store-periods";
 import { listSubscriptions } from "../db/websub";
 import type { AppEnv } from "../env";
 import { resanitizeArticles } from "../ingest/resanitize";
@@ -13,6 +14,7 @@ import { invalidParameters, Problem } from "../errors/problem";
 import { readJson } from "../http/json-body";
 import { parseParams, queryObject } from "../http/params";
 import { reindexQuery, refreshQuery, resanitizeQuery, runsQuery, shardCreate } from "./admin.input";
+import { nextShard, walkTarget } from "./admin.shard";
 import { requireAdmin } from "./middleware";
 
 export const adminRoutes = new Hono<AppEnv>()
@@ -43,15 +45,23 @@ export const adminRoutes = new Hono<AppEnv>()
   })
   .post("/reindex", async (c) => {
     const q = parseParams(reindexQuery, queryObject(new URL(c.req.url)));
-    const report = await reindexArticles(c.env.DB, q, archivedTexts(c.env.ARCHIVE));
-    // Cached search pages were built from the old index.
-    if (report.next_cursor === null) await reportChange(c, { kind: "search-index" });
-    return c.json({ data: report });
+    const target = await walkTarget(c.env, q.shard);
+    const report = await reindexArticles(target.db, q, archivedTexts(c.env.ARCHIVE));
+    if (report.next_cursor === null) {
+      // Cached search pages (and a period's cached counts) were built from the old index.
+      if (target.period) await bumpPeriods(c.env.DB, [target.period]).run();
+      await reportChange(c, { kind: "search-index" });
+    }
+    return c.json({ data: { ...report, shard: target.name, next_shard: nextShard(target, report.next_cursor) } });
   })
   .post("/resanitize", async (c) => {
     const q = parseParams(resanitizeQuery, queryObject(new URL(c.req.url)));
-    const report = await resanitizeArticles(c.env.DB, q);
-    // Cached answers and pages still hold the bodies as they were.
-    if (report.changed > 0) await reportChange(c, { kind: "articles", stored: report.changed });
-    return c.json({ data: report });
+    const target = await walkTarget(c.env, q.shard);
+    const report = await resanitizeArticles(target.db, q);
+    if (report.changed > 0) {
+      // Cached answers and pages still hold the bodies as they were.
+      if (target.period) await bumpPeriods(c.env.DB, [target.period]).run();
+      await reportChange(c, { kind: "articles", stored: report.changed });
+    }
+    return c.json({ data: { ...report, shard: target.name, next_shard: nextShard(target, report.next_cursor) } });
   });

@@ -168,9 +168,29 @@ export const sourcesContract: RouteContract[] = [
     operation: {
       operationId: "deleteSource",
       summary: "Remove a source (admin); its articles stay unless purge=true",
+      description:
+        "With `purge=true` the source's articles are removed from the live database and from every period database (their periods' `version` goes up). " +
+        "The live database goes first, in one transaction with the source. If a period database cannot be reached (or this deploy lacks its binding), the answer is a 503 `purge_incomplete` problem naming each such period: " +
+        "the source and its live articles are deleted, those periods still hold some of its articles, and repeating the request (it purges the periods even once the source is gone) finishes the job. " +
+        "A 204 means nothing of the source is left anywhere; a 404, that there was nothing to remove.",
       security: adminSecurity,
       parameters: [pathParameter("id", "un-news-en")],
-      responses: { 204: { description: "Removed" }, 400: sharedResponse("BadRequest"), ...adminFailures, 404: sharedResponse("NotFound") },
+      responses: {
+        204: { description: "Removed" },
+        400: sharedResponse("BadRequest"),
+        ...adminFailures,
+        404: sharedResponse("NotFound"),
+        503: problemResponse(
+          "The purge reached the live database but not every period database; repeat the request until it answers 204.",
+          problemExample(
+            503,
+            "purge_incomplete",
+            "Purge incomplete",
+            "Source un-news-en and its articles in the live database are deleted, but period database 2026-11a (SHARD_1: its database could not be reached) still holds some of its articles: repeat this request until it answers 204.",
+            "/api/v1/sources/un-news-en",
+          ),
+        ),
+      },
     },
   },
 ];

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { reportChange } from "./changes";
+import { type PeriodFault, purgePeriods } from "../db/shard-purge";
 import { deleteSource, getSource, getSourceHealth, insertSource, listSourcesPage, type SourceChanges, updateSource } from "../db/sources";
 import type { AppEnv } from "../env";
 import { invalidParameters, notFound, Problem } from "../errors/problem";
@@ -23,6 +24,23 @@ function checkedUrl(raw: string, allowPrivate: boolean): string {
   const check = checkUpstreamUrl(raw, allowPrivate);
   if (!check.ok) throw invalidParameters([{ path: "url", message: check.reason }]);
   return check.url.href;
+}
+
+/**
+ * A purge that reached the live database but not every period database: the source and its
+ * live articles are gone, the named periods still hold some of its articles. Repeating the
+ * request finishes it (it purges periods even once the source is gone), so an admin can rely
+ * on a 204 meaning nothing of the source is left anywhere.
+ */
+function purgeIncomplete(id: string, existed: boolean, failed: PeriodFault[]): Problem {
+  const periods = failed.map((f) => `${f.period} (${f.binding}: ${f.reason})`).join(", ");
+  return new Problem({
+    status: 503,
+    code: "purge_incomplete",
+    title: "Purge incomplete",
+    detail: `${existed ? `Source ${id} and its articles in the live database are deleted` : `Source ${id} was already deleted`}, but period database${failed.length > 1 ? "s" : ""} ${periods} still hold${failed.length > 1 ? "" : "s"} some of its articles: repeat this request until it answers 204.`,
+    headers: { "retry-after": "60" },
+  });
 }
 
 export const sourcesRoutes = new Hono<AppEnv>()
@@ -71,7 +89,12 @@ export const sourcesRoutes = new Hono<AppEnv>()
   .delete("/:id", requireAdmin(), async (c) => {
     const id = c.req.param("id");
     const purge = parseParams(deleteQuery, queryObject(new URL(c.req.url))).purge === "true";
-    if (!(await deleteSource(c.var.session(), id, purge))) throw notFound(`No source with id ${id}.`);
-    await reportChange(c, { kind: "source-deleted", id });
+    // Live first: once the source is gone no refresh adds to it, and anything the mover moves
+    // before this batch is in a period database by the time the periods are purged below.
+    const live = await deleteSource(c.var.session(), id, purge);
+    const periods = purge ? await purgePeriods(c.env, id) : { removed: 0, failed: [] };
+    if (!live.source && !live.articles && !periods.removed && !periods.failed.length) throw notFound(`No source with id ${id}.`);
+    if (live.source || live.articles || periods.removed) await reportChange(c, { kind: "source-deleted", id });
+    if (periods.failed.length) throw purgeIncomplete(id, live.source, periods.failed);
     return c.body(null, 204);
   });

@@ -31,7 +31,7 @@ describe("POST /api/v1/admin/reindex", () => {
 
     const res = await reindex();
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ data: { indexed: articles, next_cursor: null } });
+    expect(await res.json()).toEqual({ data: { indexed: articles, next_cursor: null, shard: "live", next_shard: null } });
     expect(await count("SELECT count(*) AS n FROM articles_fts")).toBe(articles);
     // The rebuild made earlier cached answers unreachable.
     expect(await total("inondations")).toBe(1);

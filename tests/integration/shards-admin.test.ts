@@ -35,6 +35,9 @@ describe("registering periods (admin)", () => {
   it("says which field is wrong: malformed input, a reversed range, a binding that is no period database", async () => {
     const bad = await problem(await post({ period: "Nov!", starts_at: "2026-11-31T00:00:00Z", ends_at: "yesterday", binding: "9x" }), 400);
     expect(bad.errors?.map((e) => e.path).sort()).toEqual(["binding", "ends_at", "period", "starts_at"]);
+    // "live" names the live database where the admin walks take ?shard=.
+    const live = await problem(await post(period("live", "2026-11-01T00:00:00Z", "2026-11-09T00:00:00Z", "SHARD_1")), 400);
+    expect(live.errors?.map((e) => e.path)).toEqual(["period"]);
     const reversed = await problem(await post(period("p", "2026-11-09T00:00:00Z", "2026-11-01T00:00:00Z", "SHARD_1")), 400);
     expect(reversed.errors).toEqual([{ path: "ends_at", message: "must be after starts_at" }]);
     for (const binding of ["SHARD_404", "ADMIN_TOKEN", "CACHE", "DB"]) {
