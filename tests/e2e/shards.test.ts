@@ -89,10 +89,9 @@ async function exactAddresses(ids: string[]): Promise<string[]> {
 }
 
 /**
- * Search by relevance: the order across databases is approximate (docs/CAPACITY.md), so what is
- * compared is the total and the set of results with each one's shown fields (highlight included),
- * over every page; the order of the first page is compared too when every match is live or every
- * match moved (where it is exact), which the test does not rely on.
+ * Search by relevance: the order across databases is approximate (bm25 statistics are per
+ * database: docs/CAPACITY.md), so what is compared is the total and the set of results over
+ * every page, each with its shown fields (highlight included), not their order.
  */
 async function relevanceAnswer(q: string): Promise<{ total: number; results: Record<string, unknown> }> {
   const address = `/api/v1/search?per_page=10&q=${encodeURIComponent(q)}`;
