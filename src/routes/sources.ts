@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { reportChange } from "./changes";
-import { spanning } from "../db/shard-read";
 import { deleteSource, getSource, getSourceHealth, insertSource, listSourcesPage, type SourceChanges, updateSource } from "../db/sources";
+import { spanning } from "../db/shard-read";
 import type { AppEnv } from "../env";
 import { invalidParameters, notFound, Problem } from "../errors/problem";
 import { checkUpstreamUrl } from "../ingest/upstream-url";
