@@ -89,16 +89,16 @@ export async function startStack({ port, persistTo, log = () => {}, progress = (
 
     const databases = await d1Bindings();
     log(`applying D1 migrations to the local databases (${databases.join(", ")})…`);
-    await Promise.all(
-      databases.map(async (binding) => {
-        const migrate = wrangler(["d1", "migrations", "apply", binding, "--local", ...persist], false);
-        let output = "";
-        migrate.stdout.on("data", (d) => (output += d));
-        migrate.stderr.on("data", (d) => (output += d));
-        const code = await new Promise((resolve) => migrate.on("exit", resolve));
-        if (code !== 0) throw new Error(`migrations of ${binding} failed:\n${output}`);
-      }),
-    );
+    // One database after another: runs at once on the same state directory can find its
+    // shared files locked (SQLITE_BUSY) and fail the start.
+    for (const binding of databases) {
+      const migrate = wrangler(["d1", "migrations", "apply", binding, "--local", ...persist], false);
+      let output = "";
+      migrate.stdout.on("data", (d) => (output += d));
+      migrate.stderr.on("data", (d) => (output += d));
+      const code = await new Promise((resolve) => migrate.on("exit", resolve));
+      if (code !== 0) throw new Error(`migrations of ${binding} failed:\n${output}`);
+    }
 
     log("starting the Worker (wrangler's local dev server, local D1 and KV)…");
     const dev = wrangler([String(port), persistTo ?? ""], inheritWorkerOutput, devWorker, { DEV_VARS: JSON.stringify(vars) });

@@ -1,5 +1,10 @@
 import type { PageRequest, ResultPage, SourceHealth } from "../domain";
 import type { D1Reader } from "./client";
+import { periodsOf } from "./shard-read";
+import { periodSourceCounts } from "./shard-sources";
+import { parseShardMap, shardMapStatement } from "./shards";
+
+type MapRow = Parameters<typeof parseShardMap>[0];
 
 /** A source as stored (table `sources`), its columns named as the code reads them. */
 export interface SourceRow {
@@ -92,29 +97,32 @@ function sourceConditions(filter: SourceFilter): { where: string; params: unknow
   return { where: conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "", params };
 }
 
-/** Articles per source, for the sources of one page (their ids as one JSON array). */
-const PAGE_COUNTS_SQL = "SELECT source_id AS sourceId, sum(n) AS n FROM article_counts WHERE source_id IN (SELECT value FROM json_each(?1)) GROUP BY source_id";
-
 /**
- * One page of sources in id order, with the exact number that match. Article counts are read
- * for the page's sources only, so a page costs the same at 10 sources or 10,000.
+ * One page of sources in id order, with the exact number that match, in one round trip. Article
+ * counts are read for the page's sources only, so a page costs the same at 10 sources or 10,000.
+ * Given a reader that spans the period databases, the counts include theirs: the map rides in
+ * the same batch as the live counters it agrees with.
  */
 export async function listSourcesPage(db: D1Reader, filter: SourceFilter, page: PageRequest): Promise<ResultPage<SourceHealth>> {
   const { where, params } = sourceConditions(filter);
-  // Integers, not parameters: both statements bind the same list (D1 refuses extra bindings).
+  // Integers, not parameters: every statement binds the same list (D1 refuses extra bindings).
   const limit = Math.max(1, Math.floor(page.perPage));
   const offset = Math.max(0, Math.floor((page.page - 1) * page.perPage));
-  const [rows, totals] = await db.batch<unknown>([
+  const onPage = `SELECT id FROM sources${where} ORDER BY id LIMIT ${limit} OFFSET ${offset}`;
+  const periods = periodsOf(db);
+  const results = await db.batch<unknown>([
     db.prepare(`SELECT ${SOURCE_COLUMNS} FROM sources${where} ORDER BY id LIMIT ${limit} OFFSET ${offset}`).bind(...params),
     db.prepare(`SELECT count(*) AS n FROM sources${where}`).bind(...params),
+    db.prepare(`SELECT source_id AS sourceId, sum(n) AS n FROM article_counts WHERE source_id IN (${onPage}) GROUP BY source_id`).bind(...params),
+    ...(periods ? [shardMapStatement(db)] : []),
   ]);
+  const [rows, totals, counts, mapRow] = results;
   const found = (rows!.results as StoredSource[]).map(toRow);
-  const counts = found.length
-    ? (await db.prepare(PAGE_COUNTS_SQL).bind(JSON.stringify(found.map((row) => row.id))).all<{ sourceId: string; n: number }>()).results
-    : [];
-  const bySource = new Map(counts.map((c) => [c.sourceId, c.n]));
+  const moved = periods && mapRow ? await periodSourceCounts(periods, parseShardMap(mapRow.results[0] as MapRow)) : null;
+  const bySource = new Map((counts!.results as { sourceId: string; n: number }[]).map((c) => [c.sourceId, c.n + (moved?.get(c.sourceId) ?? 0)]));
   const total = (totals!.results[0] as { n: number } | undefined)?.n ?? 0;
-  return { items: found.map((row) => toHealth(row, bySource.get(row.id) ?? 0)), total, page: page.page, perPage: page.perPage };
+  const count = (id: string) => bySource.get(id) ?? moved?.get(id) ?? 0;
+  return { items: found.map((row) => toHealth(row, count(row.id))), total, page: page.page, perPage: page.perPage };
 }
 
 /** A source as a reader's filter form offers it. */
@@ -126,13 +134,30 @@ export interface SourceChoice {
 const BUSIEST_SQL =
   "SELECT s.id, s.name FROM sources s LEFT JOIN (SELECT source_id, sum(n) AS n FROM article_counts GROUP BY source_id) totals " +
   "ON totals.source_id = s.id ORDER BY coalesce(totals.n, 0) DESC, s.id LIMIT ?1";
+/** Every source with its live count: ranking with the periods' counts added needs them all. */
+const EVERY_COUNT_SQL =
+  "SELECT s.id, s.name, coalesce(totals.n, 0) AS n FROM sources s LEFT JOIN (SELECT source_id, sum(n) AS n FROM article_counts GROUP BY source_id) totals " +
+  "ON totals.source_id = s.id";
 
 /**
  * The `limit` sources with the most articles (ties by id), for the reader's filter forms: one
- * bounded query however many sources there are.
+ * bounded query however many sources there are. Given a reader that spans the period databases,
+ * the map rides along; once articles have moved, the ranking adds the periods' counts to every
+ * source's live count (read again with the map, so the two agree): a second round trip, and rows
+ * in the number of sources, only then.
  */
 export async function busiestSources(db: D1Reader, limit: number): Promise<SourceChoice[]> {
-  return (await db.prepare(BUSIEST_SQL).bind(limit).all<SourceChoice>()).results;
+  const periods = periodsOf(db);
+  if (!periods) return (await db.prepare(BUSIEST_SQL).bind(limit).all<SourceChoice>()).results;
+  const [first, top] = await db.batch<unknown>([shardMapStatement(db), db.prepare(BUSIEST_SQL).bind(limit)]);
+  if (!parseShardMap(first!.results[0] as MapRow).boundary) return top!.results as SourceChoice[];
+  const [again, every] = await db.batch<unknown>([shardMapStatement(db), db.prepare(EVERY_COUNT_SQL)]);
+  const moved = await periodSourceCounts(periods, parseShardMap(again!.results[0] as MapRow));
+  return (every!.results as (SourceChoice & { n: number })[])
+    .map((s) => ({ id: s.id, name: s.name, n: s.n + (moved.get(s.id) ?? 0) }))
+    .sort((a, b) => b.n - a.n || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .slice(0, Math.max(0, limit))
+    .map(({ id, name }) => ({ id, name }));
 }
 
 /** The named sources that exist (for at most 50 ids, as a filter holds). */
@@ -154,10 +179,18 @@ export async function sourceLanguages(db: D1Reader): Promise<string[]> {
 const SOURCE_SQL = `SELECT ${SOURCE_COLUMNS} FROM sources WHERE id = ?1`;
 const SOURCE_COUNT_SQL = "SELECT coalesce(sum(n), 0) AS n FROM article_counts WHERE source_id = ?1";
 
+/** One source with its article count (the periods' included given a reader that spans them, as listSourcesPage). */
 export async function getSourceHealth(db: D1Reader, id: string): Promise<SourceHealth | null> {
-  const [rows, counts] = await db.batch<unknown>([db.prepare(SOURCE_SQL).bind(id), db.prepare(SOURCE_COUNT_SQL).bind(id)]);
+  const periods = periodsOf(db);
+  const [rows, counts, mapRow] = await db.batch<unknown>([
+    db.prepare(SOURCE_SQL).bind(id),
+    db.prepare(SOURCE_COUNT_SQL).bind(id),
+    ...(periods ? [shardMapStatement(db)] : []),
+  ]);
   const row = rows!.results[0] as StoredSource | undefined;
-  return row ? toHealth(toRow(row), (counts!.results[0] as { n: number } | undefined)?.n ?? 0) : null;
+  if (!row) return null;
+  const moved = periods && mapRow ? (await periodSourceCounts(periods, parseShardMap(mapRow.results[0] as MapRow))).get(id) ?? 0 : 0;
+  return toHealth(toRow(row), ((counts!.results[0] as { n: number } | undefined)?.n ?? 0) + moved);
 }
 
 export async function getSource(db: D1Reader, id: string): Promise<SourceRow | null> {

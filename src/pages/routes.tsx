@@ -59,7 +59,7 @@ pagesRoutes.get(`${L}/`, async (c) => {
   const query = parseParams(listingPageQuery, pageQuery(url));
   const filter = toFilter(query);
   const db = c.var.session();
-  const [result, options] = await Promise.all([listArticles(spanning(c.var.session(), c.env), filter, toPage({ page: query.page, per_page: PER_PAGE })), siteOptions(db, locale, filter.source, await knownVersion(c))]);
+  const [result, options] = await Promise.all([listArticles(spanning(c.var.session(), c.env), filter, toPage({ page: query.page, per_page: PER_PAGE })), siteOptions(spanning(db, c.env), locale, filter.source, await knownVersion(c))]);
   if (result.page > 1 && result.items.length === 0) throw notFound(`There is no page ${result.page}.`);
   return htmlPage(
     c,
@@ -80,7 +80,7 @@ pagesRoutes.get(`${L}/search`, async (c) => {
   const [result, options] = q
     ? await Promise.all([
         searchArticles(spanning(c.var.session(), c.env), { q, sort: query.sort, filter, page: toPage({ page: query.page, per_page: PER_PAGE }) }),
-        siteOptions(c.var.session(), locale, filter.source, await knownVersion(c)),
+        siteOptions(spanning(c.var.session(), c.env), locale, filter.source, await knownVersion(c)),
       ])
     : [null, { languages: [], sources: [], moreSources: false }];
   if (result && result.page > 1 && result.items.length === 0) throw notFound(`There is no page ${result.page}.`);
@@ -99,7 +99,7 @@ pagesRoutes.get(`${L}/search/advanced`, async (c) => {
   const url = new URL(c.req.url);
   const query = parseParams(searchPageQuery, pageQuery(url));
   const filter = toFilter(query);
-  const options = await siteOptions(c.var.session(), locale, filter.source, await knownVersion(c));
+  const options = await siteOptions(spanning(c.var.session(), c.env), locale, filter.source, await knownVersion(c));
   return htmlPage(
     c,
     <Layout locale={locale} t={t} title={t.advanced.title} switchTo={(l) => underLocale(url, l)}>

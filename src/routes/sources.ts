@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { reportChange } from "./changes";
 import { type PeriodFault, purgePeriods } from "../db/shard-purge";
 import { deleteSource, getSource, getSourceHealth, insertSource, listSourcesPage, type SourceChanges, updateSource } from "../db/sources";
+import { spanning } from "../db/shard-read";
 import type { AppEnv } from "../env";
 import { invalidParameters, notFound, Problem } from "../errors/problem";
 import { checkUpstreamUrl } from "../ingest/upstream-url";
@@ -48,7 +49,7 @@ export const sourcesRoutes = new Hono<AppEnv>()
     const url = publicUrl(c.req.url, c.env.PUBLIC_BASE_URL);
     const query = parseParams(sourcesQuery, queryObject(url));
     const filter = { lang: query.lang, prefix: query.q ?? null, enabled: query.enabled === undefined ? null : query.enabled === "true" };
-    const result = await listSourcesPage(c.var.session(), filter, toPage(query));
+    const result = await listSourcesPage(spanning(c.var.session(), c.env), filter, toPage(query));
     const { meta, links, headers } = paginate(result, url);
     const echo = { ...(query.lang.length ? { lang: query.lang } : {}), ...(query.q ? { q: query.q } : {}), ...(query.enabled ? { enabled: query.enabled } : {}) };
     c.header("cache-control", PUBLIC_CACHE_CONTROL);
@@ -69,7 +70,7 @@ export const sourcesRoutes = new Hono<AppEnv>()
     if (!created) throw new Problem({ status: 409, code: "conflict", title: "Conflict", detail: `A source with id ${id} already exists.` });
     await reportChange(c, { kind: "source-created", id });
     c.header("location", `/api/v1/sources/${id}`);
-    return c.json({ data: await getSourceHealth(c.var.session(), id) }, 201);
+    return c.json({ data: await getSourceHealth(spanning(c.var.session(), c.env), id) }, 201);
   })
   .patch("/:id", requireAdmin(), async (c) => {
     const { story_scope, story_key, ...input } = parseParams(sourcePatch, await readJson(c));
@@ -84,7 +85,7 @@ export const sourcesRoutes = new Hono<AppEnv>()
     const changes = { ...input, ...mapping, ...(input.url !== undefined ? { url: checkedUrl(input.url, c.env.ALLOW_PRIVATE_UPSTREAMS === "true") } : {}) };
     if (!(await updateSource(c.var.session(), id, changes))) throw notFound(`No source with id ${id}.`);
     await reportChange(c, { kind: "source-updated", id, fields: Object.keys(input) });
-    return c.json({ data: await getSourceHealth(c.var.session(), id) });
+    return c.json({ data: await getSourceHealth(spanning(c.var.session(), c.env), id) });
   })
   .delete("/:id", requireAdmin(), async (c) => {
     const id = c.req.param("id");
