@@ -1,9 +1,8 @@
 import { databaseFigures } from "../db/capacity";
 import { periodFigures, type PeriodStatus } from "../db/shard-registry";
 import { firstDueRow } from "../db/shard-move";
-import { shardDatabase, shardOf } from "../db/shards";
 import type { Bindings } from "../env";
-import { liveDays, moveCutoff, readRegistry, type MoveBlocked } from "./move";
+import { destination, liveDays, moveCutoff, readRegistry, type MoveBlocked } from "./move";
 
 const DAY_MS = 86_400_000;
 const MB = 1024 * 1024;
@@ -78,18 +77,14 @@ export interface CapacityReport extends BudgetReport {
  * database: a year of periods would be dozens of queries each run, beside the refresh's share.
  */
 export async function capacityReport(env: Bindings, now: Date = new Date()): Promise<CapacityReport> {
-  const [budget, { map }] = await Promise.all([checkBudget(env, now), readRegistry(env.DB, now)]);
+  const [budget, { map, young }] = await Promise.all([checkBudget(env, now), readRegistry(env.DB, now)]);
   const days = liveDays(env.LIVE_DAYS, map);
   const [periods, due] = await Promise.all([
     Promise.all(map.shards.map((s) => periodFigures(env, s))),
     days === null ? null : firstDueRow(env.DB, moveCutoff(days, now)),
   ]);
-  let blocked: MoveBlocked | null = null;
-  if (due) {
-    const shard = shardOf(map, due.published_at);
-    if (!shard) blocked = { published_at: due.published_at, reason: "no period is registered for this date: register one (POST /api/v1/admin/shards)" };
-    else if (!shardDatabase(env, shard)) blocked = { published_at: due.published_at, reason: `period ${shard.period} is bound to ${shard.binding}, which this deploy does not have` };
-  }
+  const to = due ? destination(env, map, young, due.published_at) : null;
+  const blocked: MoveBlocked | null = to && "blocked" in to ? to.blocked : null;
   const counted = periods.every((p) => p.articles !== null);
   return {
     ...budget,

@@ -61,7 +61,7 @@ export async function maintainDatabase(env: Bindings, now: Date = new Date()): P
   try {
     report.move = await moveDue(env, now, MOVE);
     if (report.move?.blocked) {
-      console.warn(JSON.stringify({ level: "warn", msg: "articles are due to move but have no period database: register one (docs/CAPACITY.md)", ...report.move.blocked }));
+      console.warn(JSON.stringify({ level: "warn", msg: "articles are due to move but the mover stopped at one of them (reason; docs/CAPACITY.md)", ...report.move.blocked }));
     }
   } catch (err) {
     errors.push(`move: ${String(err)}`);

@@ -65,16 +65,28 @@ interface Placed {
  */
 export const PERIOD_SETTLE_MS = 2 * REGISTRY_TTL_MS;
 
+/**
+ * Where an article published at `publishedAt` can move to now: its period's database, or why it
+ * cannot (no period covers the date, the period is too new, or this deploy lacks its binding).
+ * The mover stops at the first such article; the capacity report names it.
+ */
+export function destination(env: object, map: ShardMap, young: ReadonlySet<string>, publishedAt: string): { db: D1Database } | { blocked: MoveBlocked } {
+  const shard = shardOf(map, publishedAt);
+  const blocked = (reason: string) => ({ blocked: { published_at: publishedAt, reason } });
+  if (!shard) return blocked("no period is registered for this date: register one (POST /api/v1/admin/shards)");
+  if (young.has(shard.period)) return blocked(`period ${shard.period} was registered less than ${PERIOD_SETTLE_MS / 60_000} minutes ago; the next run uses it`);
+  const db = shardDatabase(env, shard);
+  if (!db) return blocked(`period ${shard.period} is bound to ${shard.binding}, which this deploy does not have`);
+  return { db };
+}
+
 /** The slice's leading rows whose period is registered, settled and bound; the first that is not stops it. */
 function place(env: object, map: ShardMap, young: ReadonlySet<string>, rows: readonly MovingRow[]): { placed: Placed[]; blocked: MoveBlocked | null } {
   const placed: Placed[] = [];
   for (const row of rows) {
-    const shard = shardOf(map, row.published_at);
-    if (!shard) return { placed, blocked: { published_at: row.published_at, reason: "no period is registered for this date: register one (POST /api/v1/admin/shards)" } };
-    if (young.has(shard.period)) return { placed, blocked: { published_at: row.published_at, reason: `period ${shard.period} was registered less than ${PERIOD_SETTLE_MS / 60_000} minutes ago; the next run uses it` } };
-    const db = shardDatabase(env, shard);
-    if (!db) return { placed, blocked: { published_at: row.published_at, reason: `period ${shard.period} is bound to ${shard.binding}, which this deploy does not have` } };
-    placed.push({ row, db });
+    const to = destination(env, map, young, row.published_at);
+    if ("blocked" in to) return { placed, blocked: to.blocked };
+    placed.push({ row, db: to.db });
   }
   return { placed, blocked: null };
 }

@@ -97,6 +97,17 @@ describe("the mover", () => {
     expect(data.periods.map((p) => [p.period, p.articles])).toEqual([[P2.name, 0], [P1.name, 2]]);
   });
 
+  it("leaves a period registered moments ago unused, and the capacity report says why", async () => {
+    await resetShards();
+    await registerPeriod(P1.name, P1.starts, P1.ends, P1.binding, new Date());
+    await ingest([3]);
+    const res = await SELF.fetch("http://app.test/api/v1/admin/capacity", { headers: ADMIN });
+    const { data } = (await res.json()) as { data: { move_blocked: { published_at: string; reason: string } | null } };
+    expect(data.move_blocked).toMatchObject({ published_at: "2025-11-03T08:00:00Z" });
+    expect(data.move_blocked!.reason).toContain(`period ${P1.name} was registered less than 2 minutes ago`);
+    expect(await count(env.SHARD_1)).toBe(0);
+  });
+
   it("moves stragglers (live rows before the boundary) first, by keyset order", async () => {
     await ingest([5, 6]);
     await moveWith();
