@@ -1,4 +1,5 @@
 import { env, SELF } from "cloudflare:test";
+import "../support/period-databases";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ADMIN } from "../support/worker";
 

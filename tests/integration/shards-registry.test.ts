@@ -1,4 +1,5 @@
 import { env } from "cloudflare:test";
+import "../support/period-databases";
 import { beforeEach, describe, expect, it } from "vitest";
 import { readShardMap, shardDatabase, shardOf, shardsMeeting, beforeBoundary } from "../../src/db/shards";
 

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:test";
+import "./period-databases";
 import { indexStatement, indexText } from "../../src/db/fts";
 import { storeArticles } from "../../src/db/store";
 import type { NormalizedArticle } from "../../src/domain";

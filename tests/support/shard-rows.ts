@@ -1,4 +1,5 @@
 import { env } from "cloudflare:test";
+import "./period-databases";
 import { moveArticles, type MoveOptions } from "../../src/archive/move";
 import { readShardMap } from "../../src/db/shards";
 import { storeArticles } from "../../src/db/store";

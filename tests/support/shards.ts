@@ -1,4 +1,5 @@
 import { env } from "cloudflare:test";
+import "./period-databases";
 import { parseShardMap, readShardMap, SHARD_MAP_SQL, shardDatabase } from "../../src/db/shards";
 
 /** Clears the registry, the boundary and every article of the live and period databases. */
