@@ -34,6 +34,12 @@ export interface Bindings extends Omit<Cloudflare.Env, "REFRESH_QUEUE"> {
   DB_BUDGET_MB?: string;
   /** Days an article stays in the live database before the cron moves it to its period's database (default 13 once a period is registered, off before; "off"). */
   LIVE_DAYS?: string;
+  /**
+   * Seconds a newly registered period waits before the mover uses it (default 120: twice how
+   * long an isolate keeps its copy of the registry). Lower only where one isolate serves
+   * everything, as on the local stack.
+   */
+  PERIOD_SETTLE_SECONDS?: string;
 }
 
 /** One queued unit of refresh work: sources of one host, paced together. */

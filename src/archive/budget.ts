@@ -77,7 +77,7 @@ export interface CapacityReport extends BudgetReport {
  * database: a year of periods would be dozens of queries each run, beside the refresh's share.
  */
 export async function capacityReport(env: Bindings, now: Date = new Date()): Promise<CapacityReport> {
-  const [budget, { map, young }] = await Promise.all([checkBudget(env, now), readRegistry(env.DB, now)]);
+  const [budget, { map, young }] = await Promise.all([checkBudget(env, now), readRegistry(env, now)]);
   const days = liveDays(env.LIVE_DAYS, map);
   const [periods, due] = await Promise.all([
     Promise.all(map.shards.map((s) => periodFigures(env, s))),

@@ -66,22 +66,39 @@ interface Placed {
 export const PERIOD_SETTLE_MS = 2 * REGISTRY_TTL_MS;
 
 /**
+ * PERIOD_SETTLE_SECONDS, or the default: shorter is safe only where one isolate serves every
+ * request (a local stack), since an isolate's registry copy may be REGISTRY_TTL_MS old.
+ */
+export function periodSettleMs(value: string | undefined): number {
+  const n = value === undefined || value === "" ? NaN : Number(value);
+  return Number.isFinite(n) && n >= 0 ? n * 1000 : PERIOD_SETTLE_MS;
+}
+
+/** The periods registered too lately to use yet, and how long a period waits. */
+export interface Settling {
+  periods: ReadonlySet<string>;
+  settleMs: number;
+}
+
+const SETTLED: Settling = { periods: new Set(), settleMs: PERIOD_SETTLE_MS };
+
+/**
  * Where an article published at `publishedAt` can move to now: its period's database, or why it
  * cannot (no period covers the date, the period is too new, or this deploy lacks its binding).
  * The mover stops at the first such article; the capacity report names it.
  */
-export function destination(env: object, map: ShardMap, young: ReadonlySet<string>, publishedAt: string): { db: D1Database } | { blocked: MoveBlocked } {
+export function destination(env: object, map: ShardMap, young: Settling, publishedAt: string): { db: D1Database } | { blocked: MoveBlocked } {
   const shard = shardOf(map, publishedAt);
   const blocked = (reason: string) => ({ blocked: { published_at: publishedAt, reason } });
   if (!shard) return blocked("no period is registered for this date: register one (POST /api/v1/admin/shards)");
-  if (young.has(shard.period)) return blocked(`period ${shard.period} was registered less than ${PERIOD_SETTLE_MS / 60_000} minutes ago; the next run uses it`);
+  if (young.periods.has(shard.period)) return blocked(`period ${shard.period} was registered less than ${young.settleMs / 1000} s ago; a run after that uses it`);
   const db = shardDatabase(env, shard);
   if (!db) return blocked(`period ${shard.period} is bound to ${shard.binding}, which this deploy does not have`);
   return { db };
 }
 
 /** The slice's leading rows whose period is registered, settled and bound; the first that is not stops it. */
-function place(env: object, map: ShardMap, young: ReadonlySet<string>, rows: readonly MovingRow[]): { placed: Placed[]; blocked: MoveBlocked | null } {
+function place(env: object, map: ShardMap, young: Settling, rows: readonly MovingRow[]): { placed: Placed[]; blocked: MoveBlocked | null } {
   const placed: Placed[] = [];
   for (const row of rows) {
     const to = destination(env, map, young, row.published_at);
@@ -143,7 +160,7 @@ async function sweepOrphans(env: Bindings, map: ShardMap, boundary: Boundary | n
  * writes that change its content, which a move into it does not: readers do not read rows
  * past the boundary, and the boundary moves in the same transaction as the deletes).
  */
-export async function moveArticles(env: Bindings, map: ShardMap, options: MoveOptions, now: string, young: ReadonlySet<string> = new Set()): Promise<MoveReport> {
+export async function moveArticles(env: Bindings, map: ShardMap, options: MoveOptions, now: string, young: Settling = SETTLED): Promise<MoveReport> {
   const report: MoveReport = { moved: 0, superseded: 0, orphans: 0, queries: 0, done: false, blocked: null };
   const texts = archivedTexts(env.ARCHIVE);
   let boundary = map.boundary;
@@ -183,18 +200,23 @@ export async function moveArticles(env: Bindings, map: ShardMap, options: MoveOp
   return report;
 }
 
-/** The registry, and the periods too young to use yet (PERIOD_SETTLE_MS), in one round trip. */
-export async function readRegistry(db: D1Database, now: Date): Promise<{ map: ShardMap; young: Set<string> }> {
+/** The registry, and the periods too young to use yet (PERIOD_SETTLE_SECONDS), in one round trip. */
+export async function readRegistry(env: Bindings, now: Date): Promise<{ map: ShardMap; young: Settling }> {
+  const db = env.DB;
+  const settleMs = periodSettleMs(env.PERIOD_SETTLE_SECONDS);
   const [map, young] = await db.batch<Record<string, string | null>>([
     shardMapStatement(db),
-    db.prepare("SELECT period FROM shards WHERE created_at > ?").bind(new Date(now.getTime() - PERIOD_SETTLE_MS).toISOString()),
+    db.prepare("SELECT period FROM shards WHERE created_at > ?").bind(new Date(now.getTime() - settleMs).toISOString()),
   ]);
-  return { map: parseShardMap(map!.results[0] as { shards: string | null; boundary: string | null }), young: new Set(young!.results.map((r) => r.period as string)) };
+  return {
+    map: parseShardMap(map!.results[0] as { shards: string | null; boundary: string | null }),
+    young: { periods: new Set(young!.results.map((r) => r.period as string)), settleMs },
+  };
 }
 
 /** The cron's step: reads the registry, and moves what LIVE_DAYS makes due (nothing when off). */
 export async function moveDue(env: Bindings, now: Date, options: Omit<MoveOptions, "before">): Promise<MoveReport | null> {
-  const { map, young } = await readRegistry(env.DB, now);
+  const { map, young } = await readRegistry(env, now);
   const days = liveDays(env.LIVE_DAYS, map);
   if (days === null) return null;
   const report = await moveArticles(env, map, { ...options, before: moveCutoff(days, now) }, now.toISOString(), young);
