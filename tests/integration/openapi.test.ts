@@ -1,4 +1,6 @@
 import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
+// Every documented operation is called with its example, registering a period included.
+import "../support/period-databases";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import * as z from "zod/mini";
 import { createApp } from "../../src/app";
