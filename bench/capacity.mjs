@@ -12,7 +12,8 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Miniflare } from "miniflare";
-import { buildNodeModules, loadEsbuild, RESULTS_DIR, ROOT } from "./build.mjs";
+import { bundleForWorkerd } from "../scripts/esbuild.mjs";
+import { buildNodeModules, RESULTS_DIR, ROOT } from "./build.mjs";
 import { insertStatements, makeArticle, sourceStatements } from "./corpus.mjs";
 import { applyMigrations, COMPATIBILITY_DATE, migrationFiles } from "./harness.mjs";
 
@@ -33,22 +34,7 @@ const DAY = 86_400_000;
 const OPTIMIZE = "INSERT INTO articles_fts (articles_fts) VALUES ('optimize')";
 const MB = 1024 * 1024;
 
-async function bundle(outDir) {
-  const esbuild = await loadEsbuild();
-  const outfile = path.join(outDir, "capacity-worker.mjs");
-  await esbuild.build({
-    entryPoints: [path.join(ROOT, "bench", "capacity-entry.ts")],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    mainFields: ["module", "main"],
-    conditions: ["workerd", "worker", "import"],
-    target: "es2022",
-    outfile,
-    logLevel: "silent",
-  });
-  return outfile;
-}
+const bundle = (outDir) => bundleForWorkerd(path.join(ROOT, "bench", "capacity-entry.ts"), path.join(outDir, "capacity-worker.mjs"));
 
 async function start(scriptPath, dir) {
   const mf = new Miniflare({

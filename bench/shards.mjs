@@ -14,7 +14,8 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Miniflare } from "miniflare";
-import { buildNodeModules, loadEsbuild, RESULTS_DIR, ROOT } from "./build.mjs";
+import { bundleForWorkerd } from "../scripts/esbuild.mjs";
+import { buildNodeModules, RESULTS_DIR, ROOT } from "./build.mjs";
 import { insertStatements, makeArticle, sourceStatements } from "./corpus.mjs";
 import { applyMigrations, COMPATIBILITY_DATE, migrationFiles } from "./harness.mjs";
 
@@ -38,22 +39,7 @@ const START = Date.UTC(2026, 0, 1);
 const MONTHS = Math.ceil(DAYS / 28) + 1;
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
-async function bundle(outDir) {
-  const esbuild = await loadEsbuild();
-  const outfile = path.join(outDir, "shards-worker.mjs");
-  await esbuild.build({
-    entryPoints: [path.join(ROOT, "bench", "shards-entry.ts")],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    mainFields: ["module", "main"],
-    conditions: ["workerd", "worker", "import"],
-    target: "es2022",
-    outfile,
-    logLevel: "silent",
-  });
-  return outfile;
-}
+const bundle = (outDir) => bundleForWorkerd(path.join(ROOT, "bench", "shards-entry.ts"), path.join(outDir, "shards-worker.mjs"));
 
 /** One period per calendar month; the first starts at the beginning of time, as the oldest articles' home. */
 function periods() {

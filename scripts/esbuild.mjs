@@ -35,3 +35,20 @@ export async function bundleForNode(contents, outfile, options = {}) {
     ...options,
   });
 }
+
+/** Bundles a Worker entry module (a bench's own entry around app code) for workerd, as a Worker is bundled. */
+export async function bundleForWorkerd(entry, outfile) {
+  const esbuild = await loadEsbuild();
+  await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    mainFields: ["module", "main"],
+    conditions: ["workerd", "worker", "import"],
+    target: "es2022",
+    outfile,
+    logLevel: "silent",
+  });
+  return outfile;
+}

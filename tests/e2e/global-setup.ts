@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 // @ts-expect-error plain ESM module shared with `npm start`, typed by its JSDoc
 import { startStack } from "../../scripts/stack.mjs";
+import { freePort } from "./free-port";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -13,16 +13,6 @@ declare module "vitest" {
     /** FETCH_TIMEOUT_MS of the stack: short, so hostile upstreams are cut off quickly. */
     fetchTimeoutMs: number;
   }
-}
-
-/** A port nobody listens on right now, so a developer's running `npm start` is left alone. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === "string") throw new Error("no free port");
-  return address.port;
 }
 
 /** Starts the whole local stack on a fresh database and hands its base URL to the tests. */

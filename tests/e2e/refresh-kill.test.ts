@@ -4,12 +4,12 @@
 // A publisher of this test's own holds one feed open, so the kill lands mid-run.
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error plain ESM module shared with `npm start`, typed by its JSDoc
 import { startStack } from "../../scripts/stack.mjs";
+import { freePort } from "./free-port";
 
 type Stack = { base: string; adminToken: string; stop: () => Promise<void> };
 
@@ -44,15 +44,6 @@ async function publisher() {
     open: () => void (open = true),
     close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === "string") throw new Error("no free port");
-  return address.port;
 }
 
 async function until<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 90_000): Promise<T> {

@@ -6,13 +6,13 @@
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer as createHttpServer } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error plain ESM module shared with `npm start`, typed by its JSDoc
 import { startStack } from "../../scripts/stack.mjs";
 import { LOCALES } from "../../src/i18n/locales";
+import { freePort } from "./free-port";
 
 type Stack = { base: string; adminToken: string; fireCron: () => Promise<void>; stop: () => Promise<void> };
 type Item = { id: string; published_at: string; language: string };
@@ -24,15 +24,6 @@ const PERIOD = { period: "2026-demo-autumn", starts_at: "0000-01-01T00:00:00Z", 
 const LANGS = ["en", "fr", "es", "ru", "ar", "zh", "ko"];
 /** Words the demo's titles and summaries use in several languages and months. */
 const SEARCHES = ["schools", "children", "teachers", "climate", "UNESCO", "enfants", "école*", "water OR floods"];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === "string") throw new Error("no free port");
-  return address.port;
-}
 
 const DEMO = path.join(import.meta.dirname, "..", "..", "demo");
 const DEMO_SOURCES = JSON.parse(readFileSync(path.join(DEMO, "sources.json"), "utf8")) as { id: string; path: string }[];
