@@ -9,8 +9,8 @@ import { LOCALES } from "../i18n/locales";
  * | KV             | `meta:content-versions`                              | every partition's version, one JSON value (3)      | none                                |
  * | isolate memory | the versions above                                   | as last read from KV, or learnt from D1 by a write | 5 s (VERSION_TTL_MS)                |
  * | isolate memory | `{lang}\n{url}` (1)                                  | final response: body, every header, its version    | LRU 4 MiB, emptied when `*` moves   |
- * | Cache API      | `{origin}/__response-cache/{locale}{path}`           | entry (2)                                          | 1 day (max-age)                     |
- * | KV             | `resp:{locale}:{origin}{path}`                       | entry (2)                                          | 1 day (expirationTtl)               |
+ * | Cache API      | `{origin}/__response-cache/{locale}{path}`           | entry (2), of the kinds not kept in KV             | 1 day (max-age)                     |
+ * | KV             | `resp:{locale}:{origin}{path}`                       | entry (2), of the kinds kept in KV                 | 1 day (expirationTtl)               |
  *
  * (1) memory-tier.ts: `{lang}` is the raw Accept-Language where the answer negotiates its
  *     locale from it (policy.ts) and empty elsewhere; `{url}` is the raw request URL.
@@ -56,23 +56,29 @@ import { LOCALES } from "../i18n/locales";
  *
  * | kind            | addresses                                          | memory | Cache API | KV  | why                                                                |
  * |-----------------|----------------------------------------------------|--------|-----------|-----|--------------------------------------------------------------------|
- * | `listing`       | `/api/v1/articles`, `/{locale}/`, pages 1–5        | yes    | yes       | yes | read by every location, the same few addresses: one KV write serves all of them until the next change |
+ * | `listing`       | `/api/v1/articles`, `/{locale}/`, pages 1–5        | yes    | no        | yes | read by every location, the same few addresses: one KV write serves all of them until the next change |
  * | `listing-deep`  | the same beyond page 5 (DEEP_PAGE)                 | yes    | yes       | no  | read rarely, by crawlers, at one location at a time                |
- * | `feed`          | `/feeds/*`                                         | yes    | yes       | yes | polled by feed readers everywhere at the same addresses            |
- * | `sources`       | `/api/v1/sources`, `/{locale}/sources`             | yes    | yes       | yes | few addresses, read everywhere, changes rarely                     |
- * | `sitemap`       | `/sitemap.xml`, `/sitemap-news.xml`, `/sitemaps/*` | yes    | yes       | yes | costly to build (thousands of rows), read by several crawlers      |
+ * | `feed`          | `/feeds/*`                                         | yes    | no        | yes | polled by feed readers everywhere at the same addresses            |
+ * | `sources`       | `/api/v1/sources`, `/{locale}/sources`             | yes    | no        | yes | few addresses, read everywhere, changes rarely                     |
+ * | `sitemap`       | `/sitemap.xml`, `/sitemap-news.xml`, `/sitemaps/*` | yes    | no        | yes | costly to build (thousands of rows), read by several crawlers      |
  * | `detail`        | `/api/v1/articles/{id}`, `/{locale}/news/*`        | yes    | yes       | no  | thousands of addresses, each read by few; a miss is one lookup by key; every change of `all` would rewrite each |
  * | `search`        | `/api/v1/search`, `/{locale}/search*`              | yes    | yes       | no  | most queries are unique: a KV write ($5 a million) that is never read |
  *
- * Isolate memory and the Cache API cost nothing per write (memory is a bounded LRU; the Cache
- * API is this location's own), so every kind uses them; KV is paid per write, global, and takes
- * one write a second per key, so it keeps only what many locations read. A kind without KV is
- * not looked up there either (a read that cannot find anything still costs).
+ * Every kind has one shared tier below isolate memory. Isolate memory and the Cache API cost
+ * nothing per write (memory is a bounded LRU; the Cache API is this location's own), so a kind
+ * not worth a KV write is kept there. KV is paid per write, global, and takes one write a second
+ * per key, so it keeps only what many locations read; those kinds are NOT also kept in the Cache
+ * API: KV already serves a key read often at a location from that location's cache (its
+ * `cacheTtl`, 60 s by default), so a Cache API copy in front of it held the same bytes twice and
+ * cost every miss one more lookup. The price is a KV read ($0.50 a million) where a Cache API
+ * read was free, paid only on a memory miss of these few addresses. On the local stack that
+ * lookup was also the longest tail of a miss (BENCHMARKS.md, "One shared tier per kind"). A kind
+ * is not looked up in a tier it is not kept in (a read that cannot find anything still costs).
  *
  * When the shared tiers get an answer (`onSecond`, admission.ts): memory keeps a miss's answer
- * at once; the Cache API and KV get it on its SECOND request in that isolate (its first memory
+ * at once; its shared tier gets it on its SECOND request in that isolate (its first memory
  * hit while fresh schedules the write, after the answer). A shared write is the largest cost of
- * a miss after D1 (two storage writes, each more CPU than the D1 read itself on the local stack:
+ * a miss after D1 (a storage write costs more CPU than the D1 read itself on the local stack:
  * BENCHMARKS.md), and an answer asked for once is never read back from a shared tier. Every kind
  * does this, listings included: an address many read is asked for again within moments, so its
  * write is only moved, not lost, and another isolate that misses meanwhile costs one D1 read
@@ -111,11 +117,11 @@ export interface Tiers {
 
 /** The one decision of which tiers keep which kind of answer (the table above). */
 export const TIERS: Readonly<Record<AnswerKind, Tiers>> = {
-  listing: { memory: true, edge: true, kv: true, onSecond: true },
+  listing: { memory: true, edge: false, kv: true, onSecond: true },
   "listing-deep": { memory: true, edge: true, kv: false, onSecond: true },
-  feed: { memory: true, edge: true, kv: true, onSecond: true },
-  sources: { memory: true, edge: true, kv: true, onSecond: true },
-  sitemap: { memory: true, edge: true, kv: true, onSecond: true },
+  feed: { memory: true, edge: false, kv: true, onSecond: true },
+  sources: { memory: true, edge: false, kv: true, onSecond: true },
+  sitemap: { memory: true, edge: false, kv: true, onSecond: true },
   detail: { memory: true, edge: true, kv: false, onSecond: true },
   search: { memory: true, edge: true, kv: false, onSecond: true },
 };

@@ -48,8 +48,8 @@ export interface ResponseCacheOptions {
 }
 
 /**
- * Serves successful GET responses from this location's Cache API, then KV, when the entry there
- * was built under the current version of what the answer depends on (key schema and which
+ * Serves successful GET responses from the shared tier their kind is kept in (this location's
+ * Cache API, or KV) when the entry there was built under the current version of what the answer depends on (key schema and which
  * kinds each tier keeps: keys.ts; partitions.ts), or was retired so lately that it may answer
  * while it is rebuilt (stale.ts: the response says `fwd=stale`, and the Worker's fetch handler
  * starts the rebuild). Otherwise the handler runs, and its 200 response gets a content ETag and
@@ -94,12 +94,12 @@ export function responseCache(options: ResponseCacheOptions = {}): MiddlewareHan
       const version = stampOf(versions, deps);
       const tiers = tiersOf(filed);
       const keys = await sharedKeys(c.get("locale"), filed);
-      const shared = await readShared(c.env.CACHE, keys, tiers.kv, (entry) => freshness(entry.version, versions, deps, now) === "fresh");
+      const shared = await readShared(c.env.CACHE, keys, tiers, (entry) => freshness(entry.version, versions, deps, now) === "fresh");
       const fresh = shared.entry ? freshness(shared.entry.version, versions, deps, now) : "retired";
       // A rebuild is what replaces a stale entry: it never answers with it.
       if (shared.entry && (fresh === "fresh" || (fresh === "stale" && !isRebuild(request)))) {
         await admit(c, request, "hit");
-        if (shared.tier === "kv" && fresh === "fresh") c.executionCtx.waitUntil(writeEdge(keys, shared.entry));
+        if (shared.tier === "kv" && fresh === "fresh" && tiers.edge) c.executionCtx.waitUntil(writeEdge(keys, shared.entry));
         c.res = replay(shared.entry, shared.tier, fresh === "stale");
       } else {
         const fault = shared.entry ? null : shared.fault;

@@ -1,9 +1,9 @@
 import { bounded } from "./bounded";
 import { decodeEntry, encodeEntry, type CachedEntry } from "./entry";
-import { RESPONSE_TTL_SECONDS } from "./keys";
+import { RESPONSE_TTL_SECONDS, type Tiers } from "./keys";
 import type { CacheFault, CacheTier } from "./status";
 
-/** The tiers below isolate memory: this location's Cache API, then KV (global). */
+/** The tiers below isolate memory: this location's Cache API, and KV (global). */
 export type SharedTier = Exclude<CacheTier, "memory">;
 
 export interface SharedKeys {
@@ -28,9 +28,12 @@ function edgeCache(): Cache | null {
 
 export type SharedLookup = { entry: CachedEntry; tier: SharedTier } | { entry: null; fault: CacheFault | null };
 
-async function readEdge(keys: SharedKeys): Promise<{ entry: CachedEntry | null; fault: CacheFault | null }> {
+type EdgeLookup = { entry: CachedEntry | null; fault: CacheFault | null };
+const NOTHING: EdgeLookup = { entry: null, fault: null };
+
+async function readEdge(keys: SharedKeys): Promise<EdgeLookup> {
   const edge = edgeCache();
-  if (!edge) return { entry: null, fault: null };
+  if (!edge) return NOTHING;
   const found = await bounded(async () => {
     const res = await edge.match(keys.edge);
     return res ? decodeEntry(new Uint8Array(await res.arrayBuffer())) : null;
@@ -39,15 +42,16 @@ async function readEdge(keys: SharedKeys): Promise<{ entry: CachedEntry | null; 
 }
 
 /**
- * Looks an entry up in the Cache API, then in KV where the answer's kind is kept there
- * (keys.ts, TIERS). An entry of this location that is not `current` (stale.ts) is only
- * returned when KV has none newer. A tier that fails or is slow is passed over; the fault is
- * reported (a KV fault before a Cache API one: it is the tier every location shares).
+ * Looks an entry up in the shared tier the answer's kind is kept in (keys.ts, TIERS: the Cache
+ * API or KV; a kind kept in both would be looked up in the Cache API first, and an entry there
+ * that is not `current` (stale.ts) returned only when KV has none newer). A tier that fails or is
+ * slow is passed over; the fault is reported (a KV fault before a Cache API one: it is the tier
+ * every location shares).
  */
-export async function readShared(kv: KVNamespace, keys: SharedKeys, inKv: boolean, current: (entry: CachedEntry) => boolean): Promise<SharedLookup> {
-  const edge = await readEdge(keys);
-  if (edge.entry && (current(edge.entry) || !inKv)) return { entry: edge.entry, tier: "edge" };
-  if (!inKv) return { entry: null, fault: edge.fault };
+export async function readShared(kv: KVNamespace, keys: SharedKeys, tiers: Pick<Tiers, "edge" | "kv">, current: (entry: CachedEntry) => boolean): Promise<SharedLookup> {
+  const edge = tiers.edge ? await readEdge(keys) : NOTHING;
+  if (edge.entry && (current(edge.entry) || !tiers.kv)) return { entry: edge.entry, tier: "edge" };
+  if (!tiers.kv) return { entry: null, fault: edge.fault };
   const value = await bounded(() => kv.get(keys.kv, "arrayBuffer"), TIER_READ_TIMEOUT_MS);
   const fromKv = value.ok && value.value ? decodeEntry(new Uint8Array(value.value)) : null;
   if (fromKv && (!edge.entry || fromKv.version > edge.entry.version)) return { entry: fromKv, tier: "kv" };

@@ -71,7 +71,7 @@ afterEach(() => {
 });
 
 describe("which tiers keep which answer", () => {
-  it("writes listings, feeds, sources and listing pages to KV, and keeps searches, details and deep pages out of it", async () => {
+  it("writes listings, feeds, sources and listing pages to KV only, and searches, details and deep pages to the Cache API only", async () => {
     const id = (await getJsonSettled("/api/v1/articles?source=tiers&per_page=1")).body.data[0].id as string;
     const cases: [string, boolean][] = [
       ["/api/v1/articles?source=tiers&per_page=2", true],
@@ -91,8 +91,8 @@ describe("which tiers keep which answer", () => {
       expect(tierOf(await fetchSettled(path)), path).toBe("memory");
       const keys = await sharedKeys("en", new URL(`http://app.test${path}`));
       expect((await kvAnswers()).includes(keys.kv), path).toBe(inKv);
-      // Every kind is kept by this location's Cache API, so the next request here is a hit.
-      expect(await caches.default.match(keys.edge), path).toBeDefined();
+      // One shared tier per kind: a kind kept in KV is not copied to this location's Cache API.
+      expect((await caches.default.match(keys.edge)) !== undefined, path).toBe(!inKv);
     }
   });
 
@@ -109,34 +109,41 @@ describe("which tiers keep which answer", () => {
 
 describe("admission to the shared tiers: on the second request", () => {
   it("keeps an answer asked for once out of the Cache API and KV, and writes it when it is asked for again", async () => {
-    const path = "/api/v1/articles?source=tiers&per_page=2&lang=en";
-    const keys = await sharedKeys("en", new URL(`http://app.test${path}`));
-    const isolate = await otherIsolate();
-    const miss = await callIn(isolate, path);
-    expect(status(miss)).toBe("edge-news; fwd=uri-miss; stored");
-    expect(await caches.default.match(keys.edge)).toBeUndefined();
-    expect(await kvAnswers()).not.toContain(keys.kv);
+    const cases: [string, "kv" | "edge"][] = [
+      ["/api/v1/articles?source=tiers&per_page=2&lang=en", "kv"],
+      ["/api/v1/search?q=tiered&source=tiers&per_page=2", "edge"],
+    ];
+    for (const [path, tier] of cases) {
+      const keys = await sharedKeys("en", new URL(`http://app.test${path}`));
+      const isolate = await otherIsolate();
+      const miss = await callIn(isolate, path);
+      expect(status(miss), path).toBe("edge-news; fwd=uri-miss; stored");
+      expect(await caches.default.match(keys.edge), path).toBeUndefined();
+      expect(await kvAnswers(), path).not.toContain(keys.kv);
 
-    const hit = await callIn(isolate, path);
-    expect(status(hit)).toBe("edge-news; hit; detail=memory");
-    expect(await hit.text()).toBe(await miss.text());
-    expect(await caches.default.match(keys.edge)).toBeDefined();
-    expect(await kvAnswers()).toContain(keys.kv);
-    // Once: a third request writes nothing more.
-    const { bindings, keys: puts } = watchedKv("put");
-    expect(tierOf(await callIn(isolate, path, bindings))).toBe("memory");
-    expect(puts).toHaveLength(0);
-    // Another isolate of this location now reads it from the Cache API.
-    expect(tierOf(await callIn(await otherIsolate(), path))).toBe("edge");
+      const hit = await callIn(isolate, path);
+      expect(status(hit), path).toBe("edge-news; hit; detail=memory");
+      expect(await hit.text(), path).toBe(await miss.text());
+      expect((await caches.default.match(keys.edge)) !== undefined, path).toBe(tier === "edge");
+      expect((await kvAnswers()).includes(keys.kv), path).toBe(tier === "kv");
+      // Once: a third request writes nothing more.
+      const { bindings, keys: puts } = watchedKv("put");
+      expect(tierOf(await callIn(isolate, path, bindings)), path).toBe("memory");
+      expect(puts, path).toHaveLength(0);
+      // Another isolate now reads it from its kind's shared tier.
+      expect(tierOf(await callIn(await otherIsolate(), path)), path).toBe(tier);
+    }
   });
 
   it("writes at once an answer memory does not keep (filed under another address)", async () => {
-    const path = "/api/v1/articles?source=tiers&per_page=3&lang=en&utm_source=letter";
-    const keys = await sharedKeys("en", new URL("http://app.test/api/v1/articles?source=tiers&per_page=3&lang=en"));
-    const miss = await callIn(await otherIsolate(), path);
+    const listing = await sharedKeys("en", new URL("http://app.test/api/v1/articles?source=tiers&per_page=3&lang=en"));
+    const miss = await callIn(await otherIsolate(), "/api/v1/articles?source=tiers&per_page=3&lang=en&utm_source=letter");
     expect(status(miss)).toBe("edge-news; fwd=uri-miss; stored");
-    expect(await caches.default.match(keys.edge)).toBeDefined();
-    expect(await kvAnswers()).toContain(keys.kv);
+    expect(await kvAnswers()).toContain(listing.kv);
+    const search = await sharedKeys("en", new URL("http://app.test/api/v1/search?q=tiered&source=tiers&per_page=3"));
+    const searched = await callIn(await otherIsolate(), "/api/v1/search?q=tiered&source=tiers&per_page=3&utm_source=letter");
+    expect(status(searched)).toBe("edge-news; fwd=uri-miss; stored");
+    expect(await caches.default.match(search.edge)).toBeDefined();
   });
 });
 
@@ -155,9 +162,10 @@ describe("stale-while-revalidate after a refresh", () => {
     await edition("third");
     // The isolate that refreshed serves what it wrote at once; another one knows only KV.
     const reader = await otherIsolate();
-    for (const path of [listing, detail]) {
+    const tiers: [string, "kv" | "edge"][] = [[listing, "kv"], [detail, "edge"]];
+    for (const [path, tier] of tiers) {
       const stale = await callIn(reader, path);
-      expect(status(stale), path).toBe("edge-news; hit; fwd=stale; detail=edge");
+      expect(status(stale), path).toBe(`edge-news; hit; fwd=stale; detail=${tier}`);
       const body = await stale.text();
       expect(body, path).toContain("second");
       expect(body, path).not.toContain("third");
@@ -168,7 +176,7 @@ describe("stale-while-revalidate after a refresh", () => {
     }
     // The rebuild replaced the shared entries too: a third isolate reads the new content from them.
     const third = await callIn(await otherIsolate(), listing);
-    expect(tierOf(third)).toBe("edge");
+    expect(tierOf(third)).toBe("kv");
     expect(status(third)).not.toContain("stale");
     expect(await third.text()).toContain("third");
     const keys = await sharedKeys("en", new URL(`http://app.test${listing}`));
@@ -186,7 +194,7 @@ describe("stale-while-revalidate after a refresh", () => {
     const ctx = createExecutionContext();
     const answers = await Promise.all(Array.from({ length: 5 }, () => reader.fetch!(new Request(`http://app.test${path}`) as Request<unknown, IncomingRequestCfProperties>, counted, ctx)));
     await waitOnExecutionContext(ctx);
-    for (const res of answers) expect(status(res)).toBe("edge-news; hit; fwd=stale; detail=edge");
+    for (const res of answers) expect(status(res)).toBe("edge-news; hit; fwd=stale; detail=kv");
     expect(puts.filter((key) => key === keys.kv)).toHaveLength(1);
     expect(await env.CACHE.get(keys.kv)).toContain("fourth");
   });
