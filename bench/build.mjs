@@ -166,6 +166,8 @@ export async function buildNodeModules(outDir) {
     `export { analyzeForIndex } from ${src("search/analyze.ts")};`,
     `export { parseFeed } from ${src("ingest/parse/index.ts")};`,
     `export { normalizeFeed } from ${src("ingest/normalize.ts")};`,
+    `export { searchStatements } from ${src("search/plan.ts")};`,
+    `export { parseSearchQuery } from ${src("search/query.ts")};`,
   ];
   await bundleForNode(entries.join("\n"), outfile);
   return import(`${pathToFileURL(outfile).href}?t=${Date.now()}`);

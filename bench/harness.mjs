@@ -18,6 +18,11 @@ export const HEADERS_FLOOR_PATH = "/__bench/headers";
 /** What a miss must pay on this platform beside D1: the shared-tier lookups, and a write after it. */
 export const MISS_READS_FLOOR_PATH = "/__bench/miss-reads";
 export const MISS_PUT_FLOOR_PATH = "/__bench/miss-put";
+/** What a miss of each kind must pay here, by the one shared tier its kind is kept in (src/cache/keys.ts). */
+export const KV_MISS_FLOOR_PATH = "/__bench/kv-miss";
+export const EDGE_MISS_FLOOR_PATH = "/__bench/edge-miss";
+/** The broad search's own statements (page and exact total, as the app plans them), and nothing else. */
+export const RANK_FLOOR_PATH = "/__bench/rank";
 
 /** The header set a cached API answer carries (content, cache, paging, CORS, security). */
 export const APP_LIKE_HEADERS = [
@@ -51,9 +56,12 @@ export default {
 /**
  * Floors of the local runtime, for reading the app's figures: what two KV reads (a cache hit
  * reads the content version and the entry) and one D1 round trip cost here, with no app code;
- * and what a miss must pay beside its D1 round trip: a Cache API and a KV lookup that find
- * nothing (a miss of a kind kept in KV, answered at once), or a Cache API lookup and a Cache API
- * put of a 7 KB entry after the answer (a miss written at once, as before admission.ts).
+ * and what a miss must pay beside its D1 round trip: the one lookup of its kind's shared tier
+ * that finds nothing (KV, or the Cache API: src/cache/keys.ts); both lookups (every miss before
+ * each kind had one shared tier); or a Cache API lookup and a Cache API put of a 7 KB entry after
+ * the answer (a miss written at once, as before admission.ts). And the broad search's own
+ * statements alone (`rankStatements`: page and exact total as the app plans them), the floor of
+ * that row.
  * (The hello worker also serves a 10 KB static body, the cost of bytes alone, and a 7 KB JSON
  * body with the headers a cached API answer carries, the floor of any cached response.)
  */
@@ -65,6 +73,18 @@ let n = 0;
 export default {
   async fetch(request, env, ctx) {
     const { pathname } = new URL(request.url);
+    if (pathname === "${RANK_FLOOR_PATH}") {
+      if (!env.RANK_SQL) return new Response("no ranking statements given", { status: 404 });
+      const [rows] = await env.DB.batch(JSON.parse(env.RANK_SQL).map((s) => env.DB.prepare(s.sql).bind(...s.params)));
+      return new Response(JSON.stringify(rows.results), { headers: { "content-type": "application/json" } });
+    }
+    if (pathname === "${KV_MISS_FLOOR_PATH}" || pathname === "${EDGE_MISS_FLOOR_PATH}") {
+      const key = "https://floor.test/" + RUN + "/" + n++;
+      if (pathname === "${EDGE_MISS_FLOOR_PATH}") await caches.default.match(key);
+      else await env.CACHE.get("bench:miss:" + key);
+      const row = await env.DB.prepare("SELECT 1 AS one").first();
+      return new Response(JSON.stringify(row), { headers: { "content-type": "application/json" } });
+    }
     if (pathname === "${MISS_READS_FLOOR_PATH}" || pathname === "${MISS_PUT_FLOOR_PATH}") {
       const key = "https://floor.test/" + RUN + "/" + n++;
       await caches.default.match(key);
@@ -169,7 +189,7 @@ export async function cpuSeconds(pid) {
  *   wrapper: source of a module that imports "./index.js" (the bundle) and is the entry instead.
  *   workerOptions: Miniflare options of the app worker (e.g. `cache: false`, no Cache API).
  */
-export async function startApp({ scriptPath, d1Dir, kvDir, bindings = {}, wrapper, hello = true, extraWorkers = [], inspector = false, queues = null, workerOptions = {} }) {
+export async function startApp({ scriptPath, d1Dir, kvDir, bindings = {}, wrapper, hello = true, extraWorkers = [], inspector = false, queues = null, workerOptions = {}, rankStatements = null }) {
   const before = await workerdChildren();
   const dir = path.dirname(scriptPath);
   const common = { compatibilityDate: COMPATIBILITY_DATE, compatibilityFlags: ["nodejs_compat"] };
@@ -214,7 +234,8 @@ export async function startApp({ scriptPath, d1Dir, kvDir, bindings = {}, wrappe
               modules: true,
               script: PROBE_WORKER,
               ...common,
-              routes: [`*${KV_FLOOR_PATH}`, `*${D1_FLOOR_PATH}`, `*${MISS_READS_FLOOR_PATH}`, `*${MISS_PUT_FLOOR_PATH}`],
+              routes: [`*${KV_FLOOR_PATH}`, `*${D1_FLOOR_PATH}`, `*${MISS_READS_FLOOR_PATH}`, `*${MISS_PUT_FLOOR_PATH}`, `*${KV_MISS_FLOOR_PATH}`, `*${EDGE_MISS_FLOOR_PATH}`, `*${RANK_FLOOR_PATH}`],
+              ...(rankStatements ? { bindings: { RANK_SQL: JSON.stringify(rankStatements) } } : {}),
               d1Databases: { DB: D1_ID },
               kvNamespaces: ["CACHE"],
             },

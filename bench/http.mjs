@@ -6,7 +6,7 @@
 import http from "node:http";
 import { Worker } from "node:worker_threads";
 import autocannon from "autocannon";
-import { APP_LIKE_HEADERS, D1_FLOOR_PATH, HEADERS_FLOOR_PATH, HELLO_PATH, KV_FLOOR_PATH, MISS_PUT_FLOOR_PATH, MISS_READS_FLOOR_PATH, STATIC_FLOOR_PATH } from "./harness.mjs";
+import { APP_LIKE_HEADERS, D1_FLOOR_PATH, EDGE_MISS_FLOOR_PATH, HEADERS_FLOOR_PATH, HELLO_PATH, KV_FLOOR_PATH, KV_MISS_FLOOR_PATH, MISS_PUT_FLOOR_PATH, MISS_READS_FLOOR_PATH, RANK_FLOOR_PATH, STATIC_FLOOR_PATH } from "./harness.mjs";
 import { BROAD_WORD, MEDIUM_WORD, NARROW_WORD } from "./words.mjs";
 import { median } from "./stats.mjs";
 
@@ -23,6 +23,9 @@ export function endpoints({ detailId }) {
     { key: "d1_floor", label: "floor: 1 D1 round trip, no app code", path: D1_FLOOR_PATH, kind: "baseline" },
     { key: "miss_reads_floor", label: "floor: Cache API miss + KV miss + 1 D1 round trip, no app code", path: MISS_READS_FLOOR_PATH, kind: "baseline" },
     { key: "miss_put_floor", label: "floor: Cache API miss + 1 D1 round trip + Cache API put, no app code", path: MISS_PUT_FLOOR_PATH, kind: "baseline" },
+    { key: "kv_miss_floor", label: "floor: KV miss + 1 D1 round trip, no app code", path: KV_MISS_FLOOR_PATH, kind: "baseline" },
+    { key: "edge_miss_floor", label: "floor: Cache API miss + 1 D1 round trip, no app code", path: EDGE_MISS_FLOOR_PATH, kind: "baseline" },
+    { key: "rank_floor", label: `floor: search broad "${BROAD_WORD}" statements alone, no app code`, path: RANK_FLOOR_PATH, kind: "baseline" },
     { key: "listing_cached", label: "listing, cached", path: "/api/v1/articles?per_page=10", kind: "cached" },
     { key: "detail_cached", label: "detail, cached", path: detailId ? `/api/v1/articles/${detailId}` : null, kind: "cached" },
     { key: "page_cached", label: "HTML page /en/, cached", path: "/en/", kind: "cached" },
@@ -35,6 +38,18 @@ export function endpoints({ detailId }) {
     { key: "feed_uncached", label: "feed /feeds/en.rss, uncached", path: "/feeds/en.rss", kind: "uncached" },
     { key: "page_uncached", label: "HTML page /en/, uncached", path: "/en/", kind: "uncached" },
   ];
+}
+
+/**
+ * The statements the app sends for the broad search row (page 1, relevance, no filters), as
+ * src/search/plan.ts plans them, for the floor that runs them alone. `app`: the Node build of
+ * the app's modules (build.mjs, buildNodeModules).
+ */
+export function broadSearchStatements(app) {
+  const parsed = app.parseSearchQuery(BROAD_WORD, { inflect: true });
+  const scope = { languages: [], sources: [], from: null, to: null };
+  const { page, total } = app.searchStatements({ expression: parsed.match, exclude: false, sort: "relevance", scope, limit: 10, offset: 0 });
+  return [page, total];
 }
 
 /** "HIT" or "MISS" from the app's `Cache-Status` entry (RFC 9211); null without one. */

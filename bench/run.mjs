@@ -28,7 +28,7 @@ import { ROOT, RESULTS_DIR, buildNodeModules, buildWorker, bundleSize } from "./
 import { parseSize, sizeLabel } from "./corpus.mjs";
 import { ensureCorpus } from "./corpus-db.mjs";
 import { startApp } from "./harness.mjs";
-import { endpoints, interleavedServiceTimes, measureEndpoints, memoryUnderLoad } from "./http.mjs";
+import { broadSearchStatements, endpoints, interleavedServiceTimes, measureEndpoints, memoryUnderLoad } from "./http.mjs";
 import { compareParsers } from "./ingest.mjs";
 import { refreshBench } from "./refresh.mjs";
 import { describeRss, rssBench } from "./rss.mjs";
@@ -188,7 +188,7 @@ async function main() {
       const kvDir = path.join(scratch, `kv-${sizeLabel(size)}`);
       log(`HTTP at ${sizeLabel(size)} articles: ${opts.connections} connections, ${opts.duration} s per endpoint…`);
       const measureMemory = !opts.skip.has("memory") && size === memorySize;
-      const instance = await startApp({ scriptPath: build.scriptPath, d1Dir: corpus.d1Dir, kvDir, inspector: measureMemory });
+      const instance = await startApp({ scriptPath: build.scriptPath, d1Dir: corpus.d1Dir, kvDir, inspector: measureMemory, rankStatements: broadSearchStatements(app) });
       const loadavgAt = loadavg();
       try {
         const first = await fetch(`${instance.origin}/api/v1/articles?per_page=1`).then((r) => (r.ok ? r.json() : null)).catch(() => null);

@@ -10,9 +10,9 @@ import { buildNodeModules, buildWorker, bundleSize, composition } from "../../be
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
 import { ARTICLE_COLUMNS, MAX_STATEMENT_BYTES, insertStatements, makeArticle, parseSize, sizeLabel, sourceStatements, utf8Length } from "../../bench/corpus.mjs";
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
-import { applyMigrations, startApp } from "../../bench/harness.mjs";
+import { applyMigrations, RANK_FLOOR_PATH, startApp } from "../../bench/harness.mjs";
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
-import { analyseMemory, cacheVerdict, endpoints, interleavedServiceTimes, measureEndpoints, mergeRuns, requestOf } from "../../bench/http.mjs";
+import { analyseMemory, broadSearchStatements, cacheVerdict, endpoints, interleavedServiceTimes, measureEndpoints, mergeRuns, requestOf } from "../../bench/http.mjs";
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
 import { compareParsers, feedFiles } from "../../bench/ingest.mjs";
 // @ts-expect-error plain ESM bench module, typed by its JSDoc
@@ -265,7 +265,7 @@ describe("harness", () => {
     expect(size.gzip).toBeGreaterThan(1000);
     expect(size.raw).toBeGreaterThan(size.gzip);
 
-    const instance = await startApp({ scriptPath: build.scriptPath, d1Dir: path.join(work, "d1"), kvDir: path.join(work, "kv"), inspector: true });
+    const instance = await startApp({ scriptPath: build.scriptPath, d1Dir: path.join(work, "d1"), kvDir: path.join(work, "kv"), inspector: true, rankStatements: broadSearchStatements(app) });
     try {
       const db = await instance.db();
       await applyMigrations(db);
@@ -274,7 +274,7 @@ describe("harness", () => {
       await db.batch(statements.map((s) => db.prepare(s)));
 
       const all = endpoints({ detailId: rows[49]!.id });
-      const pick = all.filter((e: { key: string }) => ["hello", "listing_cached", "search_broad"].includes(e.key));
+      const pick = all.filter((e: { key: string }) => ["hello", "listing_cached", "search_broad", "rank_floor"].includes(e.key));
       const measured = await measureEndpoints(instance.origin, pick, { seconds: 2, warmup: 0, connections: 4, pairSeconds: 2, rounds: 2 });
       expect(measured.hello.rps).toBeGreaterThan(0);
       expect(measured.listing_cached.cache).toBe("HIT");
@@ -285,6 +285,12 @@ describe("harness", () => {
       expect(measured.search_broad.roundRatios).toBeNull();
       expect(measured.search_broad.matches).toBeGreaterThan(0);
       expect(measured.search_broad.non2xx).toBe(0);
+      // The search's floor runs the very statements the app sends for that row: the same page.
+      expect(measured.rank_floor.non2xx).toBe(0);
+      const floorRows = (await (await fetch(`${instance.origin}${RANK_FLOOR_PATH}`)).json()) as { id: string }[];
+      const searched = (await (await fetch(`${instance.origin}/api/v1/search?q=${BROAD_WORD}`)).json()) as { data: { id: string }[] };
+      expect(floorRows.length).toBeGreaterThan(0);
+      expect(floorRows.map((r) => r.id)).toEqual(searched.data.map((a) => a.id));
       // An uncached row is a miss every time, not only the first: the same request again, once stored, is still a miss.
       const broad = pick.find((e: { key: string }) => e.key === "search_broad");
       const again = [await requestOf(instance.origin, broad), await requestOf(instance.origin, broad)];
