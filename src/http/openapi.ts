@@ -85,7 +85,7 @@ export const readHeaders = {
   "Content-Language": header("The resolved UI locale"),
   "x-d1-bookmark": header("D1 session bookmark; send it back for reads at least this fresh"),
   "Cache-Status": header(
-    "RFC 9211: `edge-news; hit; detail=memory|edge|kv` when a cache tier answered; `edge-news; hit; fwd=stale; detail=…` when it answered with an entry a change retired less than 5 minutes ago while the entry is rebuilt; `edge-news; fwd=uri-miss; stored` for a miss; `edge-news; fwd=miss; …; detail=kv-error|kv-timeout|edge-error|edge-timeout` when a tier failed and the answer came from the next one or from storage",
+    "RFC 9211: `edge-news; hit; detail=memory|edge|kv` when a cache tier answered; `edge-news; hit; fwd=stale; detail=…` when it answered with an entry a change retired less than 5 minutes ago while the entry is rebuilt; `edge-news; fwd=uri-miss; stored` for a miss; `edge-news; fwd=miss; …; detail=kv-error|kv-timeout|edge-error|edge-timeout` when a tier failed and the answer came from storage. Each kind of answer has one shared tier: `kv` for listings (pages 1–5), feeds, source lists and sitemaps, `edge` (the location's Cache API) for searches, details and deeper listing pages",
   ),
   "Content-Location": header("Sent when the request carried query parameters the route does not read: they were ignored, and this is the address of the answer"),
 };
