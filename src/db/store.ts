@@ -421,10 +421,11 @@ async function storeLive(
   if (!statements.length) return { new: 0, updated: 0, unchanged: 0, warnings, queries: 0, languages: [], sourceGone: share?.sourceGone ?? false };
   const bytes = rows.reduce((n, r) => n + r.bytes, 0);
   const results = (await (opts.send ?? sendAlone(db))(statements, bytes)) as D1Result<{ inserted: number; updated: number; live: number; languages: string | null }>[];
-  // What the batch itself found: the plan reads whether the source exists; without items, the fetch state's update matched no row.
-  const sourceGone =
-    (share?.sourceGone ?? false) ||
-    (keyChunks.length ? results[0]!.results[0]?.live === 0 : stateAt >= 0 && results[stateAt]!.meta.changes === 0);
+  // What the batch itself found, when it can tell: the plan reads whether the source exists;
+  // without items, the fetch state's update matched no row. Else the look-up before the period writes.
+  const sourceGone = keyChunks.length
+    ? results[0]!.results[0]?.live === 0
+    : stateAt >= 0 ? results[stateAt]!.meta.changes === 0 : (share?.sourceGone ?? false);
   if (sourceGone) return goneResult(db, state.sourceId, outcome && !outcomeInBatch ? outcome : undefined, statements.length + (share?.queries ?? 0), now);
   const counts: StoreCounts = { new: 0, updated: 0, unchanged: 0 };
   const languages = new Set<string>();
