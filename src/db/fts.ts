@@ -38,7 +38,15 @@ const UNINDEX_SAME = `DELETE FROM articles_fts WHERE rowid IN (
   SELECT a.pk FROM json_each(?1) AS j JOIN articles AS a ON a.id = ${id} WHERE a.content_hash IS ${hash})`;
 
 export const indexStatement = (db: D1Database, chunk: string) => db.prepare(INDEX).bind(chunk);
-export const unindexChangedStatement = (db: D1Database, chunk: string) => db.prepare(UNINDEX_CHANGED).bind(chunk);
+/**
+ * With `sourceId` (the store's, in the live database), entries are dropped only while the source
+ * exists: the upsert then writes nothing for a source deleted meanwhile, and its kept articles
+ * must stay findable under the text they still have.
+ */
+export const unindexChangedStatement = (db: D1Database, chunk: string, sourceId?: string) =>
+  sourceId === undefined
+    ? db.prepare(UNINDEX_CHANGED).bind(chunk)
+    : db.prepare(`${UNINDEX_CHANGED} AND EXISTS (SELECT 1 FROM sources WHERE id = ?2)`).bind(chunk, sourceId);
 export const unindexSameStatement = (db: D1Database, chunk: string) => db.prepare(UNINDEX_SAME).bind(chunk);
 
 const encoder = new TextEncoder();

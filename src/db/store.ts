@@ -37,7 +37,12 @@ export interface StoreResult extends StoreCounts {
   queries: number;
   /** Languages of the articles written, before and after (an edit may change one). */
   languages: string[];
+  /** The source was deleted before the batch ran (a refresh in flight): nothing was written, every count is 0. */
+  sourceGone: boolean;
 }
+
+/** How a run reports a source deleted while its refresh was in flight (status `skipped`). */
+export const SOURCE_GONE = { code: "source_gone", message: "source deleted during its refresh; nothing stored" } as const;
 
 /**
  * A source's items travel to D1 as JSON in bound parameters, not as one statement per article:
@@ -187,14 +192,26 @@ export function chunkItems(items: readonly NormalizedArticle[], limit: number = 
  * may move an article out of a language), for the cache to retire only those (src/cache/).
  */
 const CHANGING = `FROM json_each(?1) AS j LEFT JOIN articles AS a ON a.id = ${key("id")} WHERE a.content_hash IS NOT ${key("contentHash")}`;
-const COUNTS = `SELECT count(*) - count(a.id) AS inserted, count(a.id) - count(a.content_hash IS ${key("contentHash")} OR NULL) AS updated, count(*) AS total
-  FROM json_each(?1) AS j LEFT JOIN articles AS a ON a.id = ${key("id")}`;
-const PLAN = `SELECT inserted, updated,
-    (SELECT json_group_array(l) FROM (SELECT ${key("language")} AS l ${CHANGING} UNION SELECT a.language ${CHANGING}) WHERE l IS NOT NULL) AS languages
-  FROM (${COUNTS})`;
-/** The source's outcome under a run, its counts the plan's (so it is read before the upsert too). */
+/**
+ * Whether the source (its id the parameter `p`) still exists. Every statement that writes for
+ * the source checks it inside the batch, which is one transaction: a source deleted (or purged)
+ * while its refresh was in flight gets nothing back, with no window between check and write.
+ */
+const sourceLive = (p: string) => `EXISTS (SELECT 1 FROM sources WHERE id = ${p})`;
+/** All 0 for a source that is gone, since nothing is written for it. */
+const countsOf = (p: string) => `SELECT count(*) - count(a.id) AS inserted, count(a.id) - count(a.content_hash IS ${key("contentHash")} OR NULL) AS updated, count(*) AS total
+  FROM json_each(?1) AS j LEFT JOIN articles AS a ON a.id = ${key("id")} WHERE ${sourceLive(p)}`;
+const PLAN = `SELECT inserted, updated, ${sourceLive("?2")} AS live,
+    (SELECT json_group_array(l) FROM (SELECT ${key("language")} AS l ${CHANGING} UNION SELECT a.language ${CHANGING}) WHERE l IS NOT NULL AND ${sourceLive("?2")}) AS languages
+  FROM (${countsOf("?2")})`;
+/**
+ * The source's outcome under a run, its counts the plan's (so it is read before the upsert too);
+ * a source gone meanwhile is logged `skipped`, as the refresh reports it (ingest/source.ts).
+ */
 const OUTCOME = `INSERT OR REPLACE INTO refresh_run_sources (${OUTCOME_COLUMNS})
-  SELECT ?2, ?3, ?4, ?5, inserted, updated, total - inserted - updated, NULL, NULL, ?6, ?7 FROM (${COUNTS})`;
+  SELECT ?2, ?3, iif(${sourceLive("?3")}, ?4, 'skipped'), ?5, inserted, updated, total - inserted - updated,
+    iif(${sourceLive("?3")}, NULL, '${SOURCE_GONE.code}'), iif(${sourceLive("?3")}, NULL, '${SOURCE_GONE.message}'), ?6, iif(${sourceLive("?3")}, ?7, NULL)
+  FROM (${countsOf("?3")})`;
 
 /**
  * New items are inserted; an item whose content hash changed is updated in place (same id,
@@ -210,7 +227,7 @@ const UPSERT = `INSERT INTO articles (id, source_id, guid, dedupe_key, url, titl
     ${field("summary")}, ${field("contentHtml")}, ${field("contentText")}, ${field("image")}, ${field("author")}, ${field("tags")},
     ${field("language")}, coalesce(${field("publishedAt")}, ?3), coalesce(${field("updatedAt")}, ${field("publishedAt")}, ?3), ?3, ?3,
     ${field("contentHash")}, ${field("storyGroup")}
-  FROM json_each(?1) AS j WHERE true
+  FROM json_each(?1) AS j WHERE ${sourceLive("?2")}
   ON CONFLICT (id) DO UPDATE SET url = excluded.url, title = excluded.title, slug = excluded.slug, summary = excluded.summary,
     content_html = excluded.content_html, content_text = excluded.content_text, image = excluded.image, author = excluded.author,
     tags = excluded.tags, language = excluded.language,
@@ -270,6 +287,8 @@ interface PeriodShare {
   periods: string[];
   queries: number;
   warnings: string[];
+  /** The source was found deleted before its period writes: none were made. */
+  sourceGone: boolean;
 }
 
 /**
@@ -310,7 +329,20 @@ export async function storeArticles(
       return { ...live, queries: live.queries + queries };
     }
     const moved = await findMoved(opts.periods, map, items);
-    const changed = moved.filter((m) => m.storedHash !== m.item.contentHash);
+    let changed = moved.filter((m) => m.storedHash !== m.item.contentHash);
+    // The period writes go to other databases, outside the live batch's transaction, and come
+    // before it (the live batch bumps the versions of the periods they changed). So the source
+    // is looked up first, only when there is something to write there, and its moved items are
+    // skipped if it is gone. What is left is harmless or brief: the period write only updates
+    // rows in place, never inserts, and a purge clears the periods after the live delete, so a
+    // purged article cannot come back; after a plain delete, only a delete landing between this
+    // look-up and the period write lets that write through.
+    let sourceGone = false;
+    if (changed.length) {
+      queries += 1;
+      sourceGone = !(await db.prepare("SELECT 1 FROM sources WHERE id = ?1").bind(state.sourceId).first());
+      if (sourceGone) changed = [];
+    }
     const wrote = await writeMoved(changed, now, opts.chunkBytes ?? CHUNK_BYTES);
     queries += wrote.queries + new Set(moved.map((m) => m.period)).size;
     warnings.push(...wrote.warnings);
@@ -325,6 +357,7 @@ export async function storeArticles(
       periods: [...new Set([...written.values()].map((m) => m.period))],
       queries,
       warnings,
+      sourceGone,
     };
     try {
       return await storeLive(db, items.filter((i) => !movedIds.has(i.id)), state, now, opts, share);
@@ -351,7 +384,7 @@ async function storeLive(
   const groups = groupRows(rows, chunkBytes);
   // About 60 bytes an item: one chunk unless a feed lists some 16,000 items.
   const keyChunks = jsonChunks(rows.map((r) => JSON.stringify(keyFields(r.fields))), chunkBytes);
-  for (const keys of keyChunks) statements.push(db.prepare(PLAN).bind(keys), unindexChangedStatement(db, keys));
+  for (const keys of keyChunks) statements.push(db.prepare(PLAN).bind(keys, state.sourceId), unindexChangedStatement(db, keys, state.sourceId));
   const outcome = opts.outcome;
   // The outcome's counts are read in the batch when one plan covers every item; otherwise it
   // is written from the plans' sums right after.
@@ -364,7 +397,10 @@ async function storeLive(
   for (const group of groups) {
     statements.push(db.prepare(UPSERT).bind(jsonArray(group, storedFields), state.sourceId, now), indexStatement(db, jsonArray(group, indexFields)));
   }
+  // Where the fetch state is written (it matches no row once the source is gone).
+  let stateAt = -1;
   if (state.status !== "pushed") {
+    stateAt = statements.length;
     statements.push(
       db
         .prepare(
@@ -382,9 +418,15 @@ async function storeLive(
     statements.push(boundaryGuard(db, share.boundary));
     if (share.periods.length) statements.push(bumpPeriods(db, share.periods));
   }
-  if (!statements.length) return { new: 0, updated: 0, unchanged: 0, warnings, queries: 0, languages: [] };
+  if (!statements.length) return { new: 0, updated: 0, unchanged: 0, warnings, queries: 0, languages: [], sourceGone: share?.sourceGone ?? false };
   const bytes = rows.reduce((n, r) => n + r.bytes, 0);
-  const results = (await (opts.send ?? sendAlone(db))(statements, bytes)) as D1Result<{ inserted: number; updated: number; languages: string | null }>[];
+  const results = (await (opts.send ?? sendAlone(db))(statements, bytes)) as D1Result<{ inserted: number; updated: number; live: number; languages: string | null }>[];
+  // What the batch itself found, when it can tell: the plan reads whether the source exists;
+  // without items, the fetch state's update matched no row. Else the look-up before the period writes.
+  const sourceGone = keyChunks.length
+    ? results[0]!.results[0]?.live === 0
+    : stateAt >= 0 ? results[stateAt]!.meta.changes === 0 : (share?.sourceGone ?? false);
+  if (sourceGone) return goneResult(db, state.sourceId, outcome && !outcomeInBatch ? outcome : undefined, statements.length + (share?.queries ?? 0), now);
   const counts: StoreCounts = { new: 0, updated: 0, unchanged: 0 };
   const languages = new Set<string>();
   for (let i = 0; i < keyChunks.length; i++) {
@@ -409,7 +451,20 @@ async function storeLive(
     await db.batch(log);
     queries += log.length;
   }
-  return { ...counts, warnings, queries, languages: [...languages] };
+  return { ...counts, warnings, queries, languages: [...languages], sourceGone: false };
+}
+
+/** A source found gone by its store: nothing was written; its outcome, if not logged in the batch, is logged `skipped` now. */
+async function goneResult(db: D1Database, sourceId: string, outcome: StoredOutcome | undefined, queries: number, now: string): Promise<StoreResult> {
+  if (outcome) {
+    const line: SourceOutcome = {
+      id: sourceId, status: "skipped", http_status: outcome.httpStatus, new: 0, updated: 0, unchanged: 0, error: { ...SOURCE_GONE }, duration_ms: outcome.durationMs,
+    };
+    const log = logStatements(db, outcome.log, line, now);
+    await db.batch(log);
+    queries += log.length;
+  }
+  return { new: 0, updated: 0, unchanged: 0, warnings: [], queries, languages: [], sourceGone: true };
 }
 
 export interface SourceFailure {

@@ -2,7 +2,7 @@ import type { ArticlesChange } from "../cache/version";
 import { logStatements, type RunLog } from "../db/runs";
 import { claimSources, type SourceRow } from "../db/sources";
 import type { SendBatch } from "../db/write-batches";
-import { recordSourceFailure, storeArticles } from "../db/store";
+import { recordSourceFailure, SOURCE_GONE, storeArticles } from "../db/store";
 import type { SourceOutcome } from "../domain";
 import type { Bindings } from "../env";
 import { bodyDigest } from "./digest";
@@ -94,6 +94,11 @@ export async function fetchSource(env: Bindings, source: SourceRow, limits: Fetc
     const durationMs = Date.now() - started;
     return { durationMs, outcome: log ? { log, status, httpStatus, durationMs } : undefined };
   };
+  // Deleted after its fetch began: the store wrote nothing (db/store.ts), and the run says so.
+  const gone = (httpStatus: number, durationMs: number, queries: number): SourceResult => {
+    console.warn(JSON.stringify({ level: "warn", msg: SOURCE_GONE.message, source: source.id }));
+    return { outcome: outcome({ status: "skipped", http_status: httpStatus, new: 0, updated: 0, unchanged: 0, error: { ...SOURCE_GONE } }, durationMs), signal: quiet, queries, languages: [] };
+  };
 
   const stretch = isPushing(source.pushUntil, iso(Date.now())) ? PUSH_POLL_STRETCH : 1;
   const fetched = await fetchFeed(source.url, { etag: source.etag, lastModified: source.lastModified }, limits);
@@ -116,13 +121,14 @@ export async function fetchSource(env: Bindings, source: SourceRow, limits: Fetc
         status: "not_modified",
         nextFetchAt: nextFetchAfterSuccess(Date.now(), { ttlMinutes: null, maxAgeSeconds: fetched.maxAgeSeconds }, stretch),
       }, now, { outcome: logOutcome, send });
+      if (stored.sourceGone) return gone(fetched.status, durationMs, stored.queries);
       return { outcome: outcome({ status: "not_modified", http_status: fetched.status, new: 0, updated: 0, unchanged: 0, error: null }, durationMs), signal: quiet, queries: stored.queries, languages: [] };
     }
     try {
       const feed = parseFeed(fetched.body, { url: fetched.finalUrl, contentType: fetched.contentType });
       const items = await normalizeFeed(feed, { id: source.id, url: fetched.finalUrl, language: source.language, storyScope: source.storyScope, storyKey: source.storyKey });
       const { durationMs, outcome: logOutcome } = logged("ok", fetched.status);
-      const { queries, warnings, languages, ...counts } = await storeArticles(env.DB, items, {
+      const { queries, warnings, languages, sourceGone, ...counts } = await storeArticles(env.DB, items, {
         sourceId: source.id,
         etag: fetched.etag,
         lastModified: fetched.lastModified,
@@ -131,6 +137,8 @@ export async function fetchSource(env: Bindings, source: SourceRow, limits: Fetc
         nextFetchAt: nextFetchAfterSuccess(Date.now(), { ttlMinutes: feed.ttlMinutes, maxAgeSeconds: fetched.maxAgeSeconds }, stretch),
         bodyDigest: digest,
       }, now, { outcome: logOutcome, send, periods: env });
+      // No hub is followed for a source that is gone.
+      if (sourceGone) return gone(fetched.status, durationMs, queries);
       const subscribed = await followHub(env, source.id, discoverHub(fetched.link, feed, fetched.finalUrl), Date.now()).catch((err) => {
         console.error(JSON.stringify({ level: "error", msg: "websub subscription failed", source: source.id, error: String(err) }));
         return 1;

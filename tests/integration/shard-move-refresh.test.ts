@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { moveArticles, type MoveOptions } from "../../src/archive/move";
 import { readShardMap } from "../../src/db/shards";
@@ -8,7 +8,7 @@ import { normalizeFeed } from "../../src/ingest/normalize";
 import { parseFeed } from "../../src/ingest/parse";
 import { analyzeForIndex } from "../../src/search/analyze";
 import { readEverywhere, registerPeriod, resetShards } from "../support/shards";
-import { addSource, refreshNow, setMutableFeed, upstream } from "../support/worker";
+import { ADMIN, addSource, refreshNow, setMutableFeed, upstream } from "../support/worker";
 
 // Feed names mover-9 to mover-16 (tests/support/hostile-upstream.ts); shard-move.test.ts uses the first eight.
 let feeds = 8;
@@ -122,6 +122,27 @@ describe("refresh writes of items whose articles moved", () => {
     expect([await count(env.DB), await count(env.SHARD_1)]).toEqual([0, 2]);
     expect(await found(env.SHARD_1, "halyard")).toBe(1);
     expect(await readEverywhere()).toHaveLength(2);
+  });
+
+  it("leaves a moved article as it was when its source was deleted before the store", async () => {
+    const items = [
+      { n: 1, day: 2, words: "jibsheet" },
+      { n: 2, day: 3, words: "keelson" },
+    ];
+    await publish(items);
+    await addSource(source, `/mutable/${name}`);
+    await refresh();
+    expect(await move()).toMatchObject({ moved: 2 });
+    const before = (await env.SHARD_1.prepare("SELECT id, summary, content_hash FROM articles ORDER BY id").all()).results;
+    // Deleted without purge, so its articles stay; a refresh that fetched before the delete stores after it.
+    expect((await SELF.fetch(`http://app.test/api/v1/sources/${source}`, { method: "DELETE", headers: ADMIN })).status).toBe(204);
+    const edited = rss(source, [{ ...items[0]!, words: "lanyard" }, items[1]!]);
+    const normalized = await normalizeFeed(parseFeed(edited, { url: `${upstream()}/mutable/${name}` }), { id: source, url: `${upstream()}/mutable/${name}`, language: null });
+    const result = await storeArticles(env.DB, normalized, { sourceId: source, status: "pushed" }, new Date().toISOString(), { periods: env });
+    expect(result).toMatchObject({ new: 0, updated: 0, unchanged: 0, sourceGone: true });
+    expect((await env.SHARD_1.prepare("SELECT id, summary, content_hash FROM articles ORDER BY id").all()).results).toEqual(before);
+    expect([await found(env.SHARD_1, "lanyard"), await found(env.SHARD_1, "jibsheet")]).toEqual([0, 1]);
+    expect(await versions()).toEqual([{ period: P1.name, version: 0 }, { period: P2.name, version: 0 }]);
   });
 
   it("finds an undated item's article in a recent period and adds nothing", async () => {

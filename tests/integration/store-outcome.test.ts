@@ -57,3 +57,48 @@ describe("the outcome of a stored source", () => {
     expect(run?.finished_at).toBe("2026-12-07T11:05:00Z");
   });
 });
+
+describe("the store of a source deleted before its batch runs", () => {
+  const gone = { sourceId: "so-gone", etag: null, lastModified: null, httpStatus: 200, status: "ok" as const, nextFetchAt: "2026-12-07T12:00:00Z" };
+  const goneLine = (runId: string) =>
+    env.DB.prepare("SELECT status, new_count, updated_count, unchanged_count, error_code, warnings FROM refresh_run_sources WHERE run_id = ? AND source_id = 'so-gone'")
+      .bind(runId)
+      .first();
+  const stored = async () => (await env.DB.prepare("SELECT count(*) AS n FROM articles WHERE source_id = 'so-gone'").first<{ n: number }>())!.n;
+  const skipped = { status: "skipped", new_count: 0, updated_count: 0, unchanged_count: 0, error_code: "source_gone", warnings: null };
+  const nothing = { new: 0, updated: 0, unchanged: 0, languages: [], warnings: [], sourceGone: true };
+  const items = () => [11, 12, 13, 14].map((i) => ({ ...article(i), id: `gone-${i}`, dedupeKey: `guid:gone-${i}` }));
+
+  beforeAll(async () => {
+    for (const id of ["gone-a", "gone-b", "gone-c"]) {
+      await env.DB.prepare("INSERT INTO refresh_runs (id, trigger, started_at) VALUES (?, 'manual', '2026-12-07T11:00:00Z')").bind(id).run();
+    }
+  });
+
+  it("writes no item and logs it skipped, its counts 0, when the outcome goes in the batch", async () => {
+    const result = await storeArticles(env.DB, items(), gone, "2026-12-07T11:10:00Z", { outcome: { log: { runId: "gone-a" }, status: "ok", httpStatus: 200, durationMs: 5 } });
+    expect(result).toMatchObject(nothing);
+    expect(await stored()).toBe(0);
+    expect(await goneLine("gone-a")).toEqual(skipped);
+  });
+
+  it("does the same when the items take several chunks and the outcome is logged after", async () => {
+    const result = await storeArticles(env.DB, items(), gone, "2026-12-07T11:10:01Z", {
+      chunkBytes: 150,
+      outcome: { log: { runId: "gone-b" }, status: "ok", httpStatus: 200, durationMs: 5 },
+    });
+    expect(result).toMatchObject(nothing);
+    expect(await stored()).toBe(0);
+    expect(await goneLine("gone-b")).toEqual(skipped);
+  });
+
+  it("says so for a 304 too, and for pushed items", async () => {
+    const notModified = await storeArticles(env.DB, [], { ...gone, status: "not_modified", httpStatus: 304 }, "2026-12-07T11:10:02Z", {
+      outcome: { log: { runId: "gone-c" }, status: "not_modified", httpStatus: 304, durationMs: 1 },
+    });
+    expect(notModified).toMatchObject(nothing);
+    expect(await goneLine("gone-c")).toEqual(skipped);
+    expect(await storeArticles(env.DB, items(), { sourceId: "so-gone", status: "pushed" }, "2026-12-07T11:10:03Z")).toMatchObject(nothing);
+    expect(await stored()).toBe(0);
+  });
+});

@@ -65,6 +65,8 @@ describe("storing a source's items", () => {
     await fc.assert(
       fc.asyncProperty(fc.array(feed, { minLength: 1, maxLength: 4 }), fc.integer({ min: 600, max: 20_000 }), async (feeds, chunkBytes) => {
         const source = `prop-${run++}`;
+        // The store writes only for a source that exists.
+        await env.DB.prepare("INSERT INTO sources (id, name, url) VALUES (?1, ?1, 'https://example.org/prop.xml')").bind(source).run();
         const model = new Map<string, { hash: string; title: string; published: string }>();
         for (const [step, versions] of feeds.entries()) {
           const now = `2026-11-28T10:00:${String(step).padStart(2, "0")}Z`;
@@ -80,7 +82,8 @@ describe("storing a source's items", () => {
             }
           }
           const state = { sourceId: source, etag: null, lastModified: null, httpStatus: 200, status: "ok" as const, nextFetchAt: now };
-          const { warnings, queries: _queries, languages, ...counts } = await storeArticles(env.DB, items, state, now, { chunkBytes });
+          const { warnings, queries: _queries, languages, sourceGone, ...counts } = await storeArticles(env.DB, items, state, now, { chunkBytes });
+          expect(sourceGone).toBe(false);
           expect(counts).toEqual(expected);
           // The cache is told the language of what was written, and of nothing when nothing was.
           expect(languages).toEqual(expected.new + expected.updated > 0 ? ["en"] : []);

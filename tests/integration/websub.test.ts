@@ -234,6 +234,16 @@ describe("WebSub content distribution", () => {
     expect((await deliver(request["hub.callback"], body, await sign(request["hub.secret"], body))).status).toBe(410);
     expect(await titles("ws-disabled")).toEqual(["First story of disabled"]);
   });
+
+  it("refuses a push for a deleted source (410) before anything reaches the store", async () => {
+    const request = await active("ws-deleted", "name=deleted");
+    expect((await SELF.fetch("http://app.test/api/v1/sources/ws-deleted", { method: "DELETE", headers: ADMIN })).status).toBe(204);
+    const body = pushed("deleted", 1);
+    expect((await deliver(request["hub.callback"], body, await sign(request["hub.secret"], body))).status).toBe(410);
+    const { results } = await env.DB.prepare("SELECT title FROM articles WHERE source_id = 'ws-deleted'").all<{ title: string }>();
+    expect(results.map((r) => r.title)).toEqual(["First story of deleted"]);
+    expect((await pushRuns()).filter((r) => r.sources[0]?.id === "ws-deleted")).toEqual([]);
+  });
 });
 
 describe("WebSub leases and the fallback to polling", () => {

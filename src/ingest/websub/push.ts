@@ -1,7 +1,7 @@
 import { contentChanged } from "../../cache/version";
 import { finishRunStatement, recordOutcome, startRun } from "../../db/runs";
 import { getSource } from "../../db/sources";
-import { storeArticles } from "../../db/store";
+import { SOURCE_GONE, storeArticles } from "../../db/store";
 import { deliverySeen, recordDelivery, type Subscription, subscriptionById } from "../../db/websub";
 import type { RefreshRunReport, SourceOutcome } from "../../domain";
 import type { Bindings } from "../../env";
@@ -95,9 +95,11 @@ async function storePush(env: Bindings, sub: Subscription, body: Uint8Array, con
       const feed = parseFeed(body, { url: sub.topic, contentType });
       const items = await normalizeFeed(feed, { id: source.id, url: sub.topic, language: source.language, storyScope: source.storyScope, storyKey: source.storyKey });
       // The polled feed's validators, schedule and health are kept: a push says nothing about them.
-      const { queries: _, warnings, ...counts } = await storeArticles(env.DB, items, { sourceId: source.id, status: "pushed" }, iso(Date.now()), { periods: env });
+      const { queries: _, languages: _languages, warnings, sourceGone, ...counts } = await storeArticles(env.DB, items, { sourceId: source.id, status: "pushed" }, iso(Date.now()), { periods: env });
       const ok = outcome({ status: "ok", http_status: null, ...counts, error: null });
-      result = warnings.length ? { ...ok, warnings } : ok;
+      // Deleted between the look-up above and the store: the store wrote nothing.
+      if (sourceGone) result = outcome({ status: "skipped", http_status: null, new: 0, updated: 0, unchanged: 0, error: { ...SOURCE_GONE } });
+      else result = warnings.length ? { ...ok, warnings } : ok;
     } catch (err) {
       const code = err instanceof FeedParseError ? `parse_${err.code}` : "store_failed";
       const message = err instanceof FeedParseError ? err.message : "the items could not be stored; nothing was written";
