@@ -170,3 +170,28 @@ describe("a leader that fails", () => {
     expect((await call(isolate, [get(path)], bindings)).map(status)).toEqual(["edge-news; hit; detail=memory"]);
   });
 });
+
+describe("a leader that never lands", () => {
+  it("keeps its followers waiting a bounded time: then they build their own answers, and later requests do not wait", async () => {
+    const path = "/api/v1/articles?source=coalesce-fr&per_page=5";
+    const isolate = await warmIsolate();
+    // The leader's D1 never answers (its client went away, say): it never reaches its `finally`.
+    const hung: Bindings = { ...env, DB: faultyD1(env.DB, { fault: "hang" }) };
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    let followers: Promise<Answer[]>;
+    try {
+      void isolate.fetch!(get(path) as Request<unknown, IncomingRequestCfProperties>, hung, createExecutionContext());
+      followers = call(isolate, times(3, () => get(path)));
+      // Each follower waits with its own bound.
+      await vi.waitFor(() => expect(vi.getTimerCount()).toBeGreaterThanOrEqual(3));
+      vi.advanceTimersByTime(5_000);
+    } finally {
+      vi.useRealTimers();
+    }
+    for (const answer of await followers) {
+      expect(answer.res.status).toBe(200);
+      expect(status(answer)).toBe(`${LEADER}; collapsed=?0`);
+    }
+    expect((await call(isolate, [get(path)])).map(status)).toEqual(["edge-news; hit; detail=memory"]);
+  });
+});
