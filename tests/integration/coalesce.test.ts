@@ -143,6 +143,31 @@ describe("concurrent misses of one address in an isolate", () => {
   });
 });
 
+describe("rate limiting of followers", () => {
+  /** The bindings with the rate limiter's calls counted. */
+  function countedLimiter(): { bindings: Bindings; calls: () => number } {
+    let calls = 0;
+    const limiter = env.RATE_LIMITER!;
+    return { bindings: { ...env, RATE_LIMITER: { limit: (options: RateLimitOptions) => (calls++, limiter.limit(options)) } }, calls: () => calls };
+  }
+  const from = (ip: string, path: string) => get(path, { "cf-connecting-ip": ip });
+
+  it("counts only the leader's build: a follower answered from memory is a memory hit", async () => {
+    const { bindings, calls } = countedLimiter();
+    const answers = await call(await warmIsolate(), times(6, () => from("198.51.100.7", "/api/v1/articles?source=coalesce-fr&per_page=6")), bindings);
+    expect(answers.map(status)).toEqual([LEADER, ...times(5, () => FOLLOWER)]);
+    expect(calls()).toBe(1);
+  });
+
+  it("counts every follower of a search, as a search is counted when memory answers it", async () => {
+    const { bindings, calls } = countedLimiter();
+    const answers = await call(await warmIsolate(), times(4, () => from("198.51.100.8", "/api/v1/search?q=coalesce")), bindings);
+    expect(answers.map((a) => a.res.status)).toEqual([200, 200, 200, 200]);
+    expect(answers.map(status)).toEqual([LEADER, FOLLOWER, FOLLOWER, FOLLOWER]);
+    expect(calls()).toBe(4);
+  });
+});
+
 describe("a leader that fails", () => {
   it("gives every request the answer it gets alone (503 problem), and the next request builds afresh", async () => {
     const d1: Switch = { fault: "error" };
