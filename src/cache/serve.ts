@@ -22,54 +22,53 @@ type App = (request: Request) => Promise<Response>;
  * the answer to the shared tiers (admission.ts): concurrent readers show the address is read
  * again. A follower that finds nothing (the leader's answer was not kept: not 200, too big,
  * filed under another address, a failure) runs the app itself, as before, and never waits twice.
+ * A hit pays nothing for this; a lone miss, one Map lookup and its flight's record.
  */
 export async function serveThroughTiers(request: Request, env: Bindings, ctx: ExecutionContext, app: App): Promise<Response> {
   // Whatever goes wrong in memory, the app still answers: the memory tier is an optimisation.
   let memory = await lookupMemory(request, env).catch(() => NONE);
+  if (memory.response) return served(memory, memory.response, request, env, ctx, app);
   let land: ((status: string | null) => void) | null = null;
-  let followed: string | null | false = false;
-  if (!memory.response && memory.key) {
+  let waited = false;
+  if (memory.key) {
     const flight = flightOf(memory.key);
     if (!flight) {
       if (request.method === "GET" && !request.headers.has("if-none-match")) land = lead(memory.key);
     } else {
       await follow(memory.key, flight);
       memory = await lookupMemory(request, env).catch(() => NONE);
-      followed = memory.response && !memory.stale ? flight.status : null;
+      if (memory.response) {
+        // What the leader kept (a retired entry served stale is not its answer).
+        const status = flight.status && !memory.stale && memory.response.headers.has(CACHE_STATUS_HEADER) ? collapsedStatus(flight.status) : null;
+        if (status) memory.response.headers.set(CACHE_STATUS_HEADER, status);
+        return served(memory, memory.response, request, env, ctx, app);
+      }
+      waited = true;
     }
   }
   try {
-    return await answer(request, env, ctx, app, memory, followed, (status) => land?.(status));
+    // Memory may keep this answer, so its shared-tier write can wait for a second request (admission.ts).
+    if (memory.key) frontByMemory(request);
+    const kept = await rememberResponse(memory, request, await app(request), takeDeferred(request));
+    if (kept.share) ctx.waitUntil(kept.share());
+    let response = kept.response;
+    // The answer is in memory (where memory keeps it) before the followers look.
+    land?.(response.headers.get(CACHE_STATUS_HEADER));
+    const status = waited ? notCollapsedStatus(response.headers.get(CACHE_STATUS_HEADER)) : null;
+    if (status) {
+      response = new Response(response.body, response);
+      response.headers.set(CACHE_STATUS_HEADER, status);
+    }
+    return served(memory, response, request, env, ctx, app);
   } finally {
     // Also when the app threw: the followers then build their own answers.
     land?.(null);
   }
 }
 
-/**
- * The answer after the memory lookup. `followed`: false for a request that did not wait; else
- * the leader's status when memory answered with what the leader kept, null when it did not.
- */
-async function answer(request: Request, env: Bindings, ctx: ExecutionContext, app: App, memory: MemoryLookup, followed: string | null | false, landed: (status: string | null) => void): Promise<Response> {
-  let response = memory.response;
+/** Sends a response: runs the shared-tier write a memory hit admitted, and rebuilds what was served stale. */
+function served(memory: MemoryLookup, response: Response, request: Request, env: Bindings, ctx: ExecutionContext, app: App): Response {
   if (memory.share) ctx.waitUntil(memory.share());
-  if (response) {
-    const status = followed && response.headers.has(CACHE_STATUS_HEADER) ? collapsedStatus(followed) : null;
-    if (status) response.headers.set(CACHE_STATUS_HEADER, status);
-  } else {
-    // Memory may keep this answer, so its shared-tier write can wait for a second request (admission.ts).
-    if (memory.key) frontByMemory(request);
-    const kept = await rememberResponse(memory, request, await app(request), takeDeferred(request));
-    if (kept.share) ctx.waitUntil(kept.share());
-    response = kept.response;
-    // The answer is in memory (if memory keeps it) before the followers look.
-    landed(response.headers.get(CACHE_STATUS_HEADER));
-    const status = followed === null ? notCollapsedStatus(response.headers.get(CACHE_STATUS_HEADER)) : null;
-    if (status) {
-      response = new Response(response.body, response);
-      response.headers.set(CACHE_STATUS_HEADER, status);
-    }
-  }
   if (memory.stale || servedStale(response)) {
     revalidate(memory.key ?? request.url, request, (copy) => rebuild(copy, env, app), (work) => ctx.waitUntil(work));
   }
