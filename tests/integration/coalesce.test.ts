@@ -108,6 +108,17 @@ describe("concurrent misses of one address in an isolate", () => {
     }
   });
 
+  it("answers a conditional follower with a 304 from what the leader kept", async () => {
+    const path = "/api/v1/articles?source=coalesce-fr&per_page=7";
+    const alone = await tripsOf([get(path)]);
+    const etag = alone.answers[0]!.res.headers.get("etag")!;
+    const { answers, trips } = await tripsOf([get(path), get(path, { "if-none-match": etag })]);
+    expect(trips).toBe(alone.trips);
+    expect(answers.map((a) => a.res.status)).toEqual([200, 304]);
+    expect(answers[1]!.body).toBe("");
+    expect(answers[1]!.res.headers.get("etag")).toBe(etag);
+  });
+
   it("does not collapse requests whose Accept-Language negotiates another locale", async () => {
     const path = "/api/v1/articles?source=coalesce-en&per_page=6";
     const languages = ["fr", "en-GB", "fr", "en-GB", "fr", "en-GB"];
