@@ -56,13 +56,16 @@ function land(key: string, flight: Flight): void {
   for (const wake of waiters) wake();
 }
 
-/** Resolves when the flight's leader has landed, or after FOLLOW_MAX_MS (the flight is then dropped). */
-export function follow(key: string, flight: Flight): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(() => land(key, flight), FOLLOW_MAX_MS);
-    (flight.waiters ??= []).push(() => {
-      clearTimeout(timer);
-      resolve();
-    });
+/**
+ * Resolves when the flight's leader has landed, or after FOLLOW_MAX_MS (the flight is then
+ * dropped). The follower clears its timer itself, after waking: a timer belongs to the request
+ * that set it, and the leader wakes it from another.
+ */
+export async function follow(key: string, flight: Flight): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await new Promise<void>((resolve) => {
+    timer = setTimeout(() => land(key, flight), FOLLOW_MAX_MS);
+    (flight.waiters ??= []).push(resolve);
   });
+  clearTimeout(timer);
 }
