@@ -86,6 +86,9 @@ import { LOCALES } from "../i18n/locales";
  * Written at once instead: the rebuild of a stale entry (it replaces what readers were served),
  * and an answer memory does not keep (over MEMORY_ENTRY_BYTES, or filed under another address),
  * whose second request would never reach memory.
+ * Concurrent misses of one memory key are collapsed (coalesce.ts, serve.ts): one GET builds,
+ * the others wait for it and are answered from the entry it filed in memory; the first of them
+ * is that entry's second request, so it schedules the shared write, once.
  *
  * Writes: D1 holds the versions; KV gets a copy at most once per second however many writers
  * bump at once (version.ts, `publishVersions`); a copy that could not be written is written by
