@@ -49,13 +49,13 @@ export interface ResponseCacheOptions {
 
 /**
  * Serves successful GET responses from the shared tier their kind is kept in (this location's
- * Cache API, or KV) when the entry there was built under the current version of what the answer depends on (key schema and which
- * kinds each tier keeps: keys.ts; partitions.ts), or was retired so lately that it may answer
- * while it is rebuilt (stale.ts: the response says `fwd=stale`, and the Worker's fetch handler
- * starts the rebuild). Otherwise the handler runs, and its 200 response gets a content ETag and
- * is stored in the tiers its kind uses after it has been sent, or on its second request
- * (admission.ts). `Cache-Status` marks every
- * response that went through here, which is what the isolate memory tier in front of the app
+ * Cache API, or KV) when the entry there was built under the current version of what the
+ * answer depends on (key schema and which kinds each tier keeps: keys.ts; partitions.ts), or
+ * was retired so lately that it may answer while it is rebuilt (stale.ts: the response says
+ * `fwd=stale`, and the Worker's fetch handler starts the rebuild). Otherwise the handler runs,
+ * and its 200 response gets a content ETag and is stored in the tiers its kind uses after it
+ * has been sent, or on its second request (admission.ts). `Cache-Status` marks every response
+ * that went through here, which is what the isolate memory tier in front of the app
  * (memory-tier.ts) keeps. A tier that fails or is slow is passed over; with no content version
  * to key on, the handler answers uncached.
  */
