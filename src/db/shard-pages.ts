@@ -1,5 +1,5 @@
 import type { D1Reader } from "./client";
-import { ahead, cachedCount, keepCount, periodCountKey, wholePeriod, type Keyed, type PeriodDatabases } from "./shard-read";
+import { ahead, periodCountKey, periodCountsKept, wholePeriod, type Keyed, type PeriodDatabases } from "./shard-read";
 import { beforeBoundary, type Boundary, type Shard } from "./shards";
 
 /**
@@ -49,10 +49,10 @@ export async function periodCounts(open: Period[], boundary: Boundary, filterKey
   return Promise.all(
     open.map(async (p) => {
       const key = periodCountKey(p.shard, boundary, filterKey);
-      const known = cachedCount(key);
+      const known = periodCountsKept.get(key);
       if (known !== undefined) return known;
       const n = (await count(p).first<{ n: number }>())?.n ?? 0;
-      keepCount(key, n);
+      periodCountsKept.keep(key, n);
       return n;
     }),
   );

@@ -55,22 +55,29 @@ export function periodCountKey(shard: Shard, boundary: Boundary, filter: string)
 }
 
 /**
- * Per-period counts kept in the isolate. A whole period's count changes only with its version,
- * the boundary period's only with the boundary, both in the key; so an entry is never stale, only
- * unused, and the oldest go first past the bound.
+ * What readers keep of the period databases in the isolate, under keys that hold everything the
+ * value depends on (periodCountKey: a whole period's figures change only with its version, the
+ * boundary period's only with the boundary): an entry is never stale, only unused, so past the
+ * bound the one kept longest ago goes first.
  */
-const COUNTS_KEPT = 2_000;
-const counts = new Map<string, number>();
+export class KeptInIsolate<V> {
+  readonly #entries = new Map<string, V>();
 
-export function cachedCount(key: string): number | undefined {
-  return counts.get(key);
+  constructor(readonly max: number) {}
+
+  get(key: string): V | undefined {
+    return this.#entries.get(key);
+  }
+
+  keep(key: string, value: V): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, value);
+    if (this.#entries.size > this.max) this.#entries.delete(this.#entries.keys().next().value as string);
+  }
 }
 
-export function keepCount(key: string, n: number): void {
-  counts.delete(key);
-  counts.set(key, n);
-  if (counts.size > COUNTS_KEPT) counts.delete(counts.keys().next().value as string);
-}
+/** Per-period counts of a filter's rows (db/shard-pages.ts). */
+export const periodCountsKept = new KeptInIsolate<number>(2_000);
 
 /** The key every date-ordered reader sorts on, newest first: (published_at, pk) descending. */
 export interface Keyed {

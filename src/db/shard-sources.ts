@@ -1,6 +1,6 @@
 import type { D1Reader } from "./client";
 import { openPeriods } from "./shard-pages";
-import { periodCountKey, type PeriodDatabases } from "./shard-read";
+import { KeptInIsolate, periodCountKey, type PeriodDatabases } from "./shard-read";
 import { shardsMeeting, type Boundary, type ShardMap } from "./shards";
 
 /**
@@ -24,14 +24,7 @@ type PerSource = ReadonlyMap<string, number>;
  * (period, version, and the boundary when it is inside the period): an entry is never stale,
  * only unused. One map holds every source of a period, so the bound is in periods, not rows.
  */
-const KEPT = 64;
-const kept = new Map<string, PerSource>();
-
-function keep(key: string, counts: PerSource): void {
-  kept.delete(key);
-  kept.set(key, counts);
-  if (kept.size > KEPT) kept.delete(kept.keys().next().value as string);
-}
+const kept = new KeptInIsolate<PerSource>(64);
 
 type Row = { id: string; n: number };
 
@@ -58,7 +51,7 @@ export async function periodSourceCounts(periods: PeriodDatabases, map: ShardMap
       const known = kept.get(key);
       if (known) return known;
       const counts = await readPeriod(p.db, p.bound);
-      keep(key, counts);
+      kept.keep(key, counts);
       return counts;
     }),
   );

@@ -119,9 +119,9 @@ export async function listSourcesPage(db: D1Reader, filter: SourceFilter, page: 
   const [rows, totals, counts, mapRow] = results;
   const found = (rows!.results as StoredSource[]).map(toRow);
   const moved = periods && mapRow ? await periodSourceCounts(periods, parseShardMap(mapRow.results[0] as MapRow)) : null;
-  const bySource = new Map((counts!.results as { sourceId: string; n: number }[]).map((c) => [c.sourceId, c.n + (moved?.get(c.sourceId) ?? 0)]));
+  const live = new Map((counts!.results as { sourceId: string; n: number }[]).map((c) => [c.sourceId, c.n]));
   const total = (totals!.results[0] as { n: number } | undefined)?.n ?? 0;
-  const count = (id: string) => bySource.get(id) ?? moved?.get(id) ?? 0;
+  const count = (id: string) => (live.get(id) ?? 0) + (moved?.get(id) ?? 0);
   return { items: found.map((row) => toHealth(row, count(row.id))), total, page: page.page, perPage: page.perPage };
 }
 

@@ -209,9 +209,9 @@ const PLAN = `SELECT inserted, updated, ${sourceLive("?2")} AS live,
  * a source gone meanwhile is logged `skipped`, as the refresh reports it (ingest/source.ts).
  */
 const OUTCOME = `INSERT OR REPLACE INTO refresh_run_sources (${OUTCOME_COLUMNS})
-  SELECT ?2, ?3, iif(${sourceLive("?3")}, ?4, 'skipped'), ?5, inserted, updated, total - inserted - updated,
-    iif(${sourceLive("?3")}, NULL, '${SOURCE_GONE.code}'), iif(${sourceLive("?3")}, NULL, '${SOURCE_GONE.message}'), ?6, iif(${sourceLive("?3")}, ?7, NULL)
-  FROM (${countsOf("?3")})`;
+  SELECT ?2, ?3, iif(live, ?4, 'skipped'), ?5, inserted, updated, total - inserted - updated,
+    iif(live, NULL, '${SOURCE_GONE.code}'), iif(live, NULL, '${SOURCE_GONE.message}'), ?6, iif(live, ?7, NULL)
+  FROM (SELECT c.*, ${sourceLive("?3")} AS live FROM (${countsOf("?3")}) AS c)`;
 
 /**
  * New items are inserted; an item whose content hash changed is updated in place (same id,

@@ -6,8 +6,8 @@ import { storeArticles } from "../../src/db/store";
 import type { Bindings } from "../../src/env";
 import { normalizeFeed } from "../../src/ingest/normalize";
 import { parseFeed } from "../../src/ingest/parse";
-import { analyzeForIndex } from "../../src/search/analyze";
-import { readEverywhere, registerPeriod, resetShards } from "../support/shards";
+import { countRows as count, matches as found, P1, P2, resetToNovember } from "../support/shard-rows";
+import { readEverywhere } from "../support/shards";
 import { ADMIN, addSource, refreshNow, setMutableFeed, upstream } from "../support/worker";
 
 // Feed names mover-9 to mover-16 (tests/support/hostile-upstream.ts); shard-move.test.ts uses the first eight.
@@ -19,8 +19,6 @@ interface Item {
   words: string;
 }
 
-const P1 = { name: "2025-11a", starts: "2025-11-01T00:00:00Z", ends: "2025-11-09T00:00:00Z", binding: "SHARD_1" };
-const P2 = { name: "2025-11b", starts: "2025-11-09T00:00:00Z", ends: "2025-11-16T00:00:00Z", binding: "SHARD_2" };
 const OPTIONS: MoveOptions = { before: "2026-01-01T00:00:00Z", sliceSize: 50, slices: 4, queries: 100, maxChars: 3_000_000 };
 
 let revision = 0;
@@ -33,10 +31,7 @@ ${items.map((i) => `<item><title>Dispatch ${source} ${i.n}</title><guid isPermaL
 }
 
 const move = async () => moveArticles(env as Bindings, await readShardMap(env.DB), OPTIONS, new Date().toISOString());
-const count = async (db: D1Database) => (await db.prepare("SELECT count(*) AS n FROM articles").first<{ n: number }>())!.n;
 const versions = async () => (await env.DB.prepare("SELECT period, version FROM shards ORDER BY period").all()).results;
-const found = async (db: D1Database, word: string) =>
-  (await db.prepare("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?").bind(`"${analyzeForIndex(word).trim()}"`).all()).results.length;
 
 describe("refresh writes of items whose articles moved", () => {
   let source = "";
@@ -45,9 +40,7 @@ describe("refresh writes of items whose articles moved", () => {
   const refresh = async () => (await refreshNow(`source=${source}`)).report.sources[0]!;
 
   beforeEach(async () => {
-    await resetShards();
-    await registerPeriod(P1.name, P1.starts, P1.ends, P1.binding);
-    await registerPeriod(P2.name, P2.starts, P2.ends, P2.binding);
+    await resetToNovember();
     await env.DB.prepare("UPDATE shards SET version = 0").run();
     name = `mover-${++feeds}`;
     source = `old-${feeds}`;

@@ -5,14 +5,12 @@ import { liveDays, moveArticles, type MoveOptions } from "../../src/archive/move
 import { archiveBodies } from "../../src/archive/step";
 import { readShardMap } from "../../src/db/shards";
 import type { Bindings } from "../../src/env";
-import { analyzeForIndex } from "../../src/search/analyze";
 import { dyingD1 } from "../support/dying-d1";
 import { faultyD1, faultyR2, type Switch } from "../support/faults";
+import { countRows as count, counters, matches as found, P1, P2, resetToNovember } from "../support/shard-rows";
 import { boundaryNow, readEverywhere, registerPeriod, resetShards } from "../support/shards";
 import { ADMIN, addSource, refreshNow, setMutableFeed } from "../support/worker";
 
-const P1 = { name: "2025-11a", starts: "2025-11-01T00:00:00Z", ends: "2025-11-09T00:00:00Z", binding: "SHARD_1" };
-const P2 = { name: "2025-11b", starts: "2025-11-09T00:00:00Z", ends: "2025-11-16T00:00:00Z", binding: "SHARD_2" };
 const BEFORE = "2026-01-01T00:00:00Z";
 const OPTIONS: MoveOptions = { before: BEFORE, sliceSize: 4, slices: 10, queries: 200, maxChars: 3_000_000 };
 
@@ -41,17 +39,10 @@ async function ingest(days: number[]): Promise<string> {
 const moveWith = (over: Partial<Bindings> = {}, options: Partial<MoveOptions> = {}) =>
   readShardMap(env.DB).then((map) => moveArticles({ ...env, ...over } as Bindings, map, { ...OPTIONS, ...options }, new Date().toISOString()));
 
-const count = async (db: D1Database) => (await db.prepare("SELECT count(*) AS n FROM articles").first<{ n: number }>())!.n;
-const counters = async (db: D1Database) => (await db.prepare("SELECT coalesce(sum(n), 0) AS n FROM article_counts").first<{ n: number }>())!.n;
-/** Articles of a database whose search entry holds `word` (analyzed as the index analyzes it). */
-const found = async (db: D1Database, word: string) =>
-  (await db.prepare("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?").bind(`"${analyzeForIndex(word).trim()}"`).all()).results.length;
 
 describe("the mover", () => {
   beforeEach(async () => {
-    await resetShards();
-    await registerPeriod(P1.name, P1.starts, P1.ends, P1.binding);
-    await registerPeriod(P2.name, P2.starts, P2.ends, P2.binding);
+    await resetToNovember();
   });
 
   it("moves due articles into their periods with every column, pk and search entry, and each stays readable once", async () => {

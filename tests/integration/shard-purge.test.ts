@@ -3,8 +3,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Bindings } from "../../src/env";
 import worker from "../../src/index";
 import { faultyD1, type Switch } from "../support/faults";
-import { counters, countRows, matches, moveNovember, P1, P2, seedSource, versions } from "../support/shard-rows";
-import { readEverywhere, registerPeriod, resetShards } from "../support/shards";
+import { counters, countRows, matches, moveNovember, P1, P2, resetToNovember, seedSource, versions } from "../support/shard-rows";
+import { readEverywhere } from "../support/shards";
 import { ADMIN } from "../support/worker";
 
 /** DELETE /api/v1/sources/{id}?purge=true through the Worker, with some bindings replaced. */
@@ -21,10 +21,8 @@ const ofSource = (source: string) => `source_id = '${source}'`;
 
 describe("purging a source whose articles moved to period databases", () => {
   beforeEach(async () => {
-    await resetShards();
+    await resetToNovember();
     await env.DB.prepare("DELETE FROM sources").run();
-    await registerPeriod(P1.name, P1.starts, P1.ends, P1.binding);
-    await registerPeriod(P2.name, P2.starts, P2.ends, P2.binding);
   });
 
   it("removes them from every period database with their search entries and counters, and bumps those periods' versions", async () => {

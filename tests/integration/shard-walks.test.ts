@@ -1,8 +1,8 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { archiveBodies } from "../../src/archive/step";
-import { matches, moveNovember, P1, P2, seedSource, versions } from "../support/shard-rows";
-import { registerPeriod, resetShards } from "../support/shards";
+import { matches, moveNovember, P1, P2, resetToNovember, seedSource, versions } from "../support/shard-rows";
+import { registerPeriod } from "../support/shards";
 import { ADMIN } from "../support/worker";
 
 type Walked = { shard: string; next_shard: string | null; next_cursor: number | null; indexed?: number; processed?: number; changed?: number };
@@ -30,10 +30,8 @@ const DIRTY = `<p>Body of marlinspike.</p><img src=x onerror=alert(1)><a href="j
 
 describe("reindex and re-sanitize in period databases", () => {
   beforeEach(async () => {
-    await resetShards();
+    await resetToNovember();
     await env.DB.prepare("DELETE FROM sources").run();
-    await registerPeriod(P1.name, P1.starts, P1.ends, P1.binding);
-    await registerPeriod(P2.name, P2.starts, P2.ends, P2.binding);
     await seedSource("walked", [{ day: 2, word: "astrolabe" }, { day: 3, word: "binnacle" }, { day: 10, word: "compass" }, { day: 20, word: "deadlight" }]);
     // One body is archived before it moves: its entry can only be rebuilt from the archive.
     await archiveBodies(env.DB, env.ARCHIVE, { before: "2025-11-03T00:00:00Z", sliceSize: 50, slices: 1 }, new Date().toISOString());

@@ -7,10 +7,18 @@ import type { Bindings } from "../../src/env";
 import { normalizeFeed } from "../../src/ingest/normalize";
 import { parseFeed } from "../../src/ingest/parse";
 import { analyzeForIndex } from "../../src/search/analyze";
+import { registerPeriod, resetShards } from "./shards";
 
 /** Two half-month periods of November 2025, in SHARD_1 and SHARD_2. */
 export const P1 = { name: "2025-11a", starts: "2025-11-01T00:00:00Z", ends: "2025-11-09T00:00:00Z", binding: "SHARD_1" };
 export const P2 = { name: "2025-11b", starts: "2025-11-09T00:00:00Z", ends: "2025-11-16T00:00:00Z", binding: "SHARD_2" };
+
+/** A clean slate (no articles anywhere, no boundary) with both periods registered, usable at once. */
+export async function resetToNovember(): Promise<void> {
+  await resetShards();
+  await registerPeriod(P1.name, P1.starts, P1.ends, P1.binding);
+  await registerPeriod(P2.name, P2.starts, P2.ends, P2.binding);
+}
 
 export interface SeedItem {
   /** Day of November 2025 it is dated. */
