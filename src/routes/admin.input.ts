@@ -9,8 +9,10 @@ export const refreshQuery = z.object({
   force: z.optional(z.enum(["true", "false"])),
 });
 export const runsQuery = z.object({ limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20) });
+/** A period's name, and so what `?shard=` accepts besides `live`. */
+const PERIOD_NAME = /^[a-z0-9][a-z0-9._-]{0,31}$/;
 /** `live` or a registered period: the database an admin walk works in. */
-export const shardName = z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]{0,31}$/, "must be live or a period's name (1-32 characters a-z, 0-9, . _ -)"));
+export const shardName = z.string().check(z.regex(PERIOD_NAME, "must be live or a period's name (1-32 characters a-z, 0-9, . _ -)"));
 const shard = z.optional(shardName);
 export const reindexQuery = z.object({
   shard,
@@ -36,7 +38,7 @@ const instant = z.string().check(
 /** POST /admin/shards: a publication period and the D1 binding of the database that will hold it. */
 export const shardCreate = z.object({
   period: z.string().check(
-    z.regex(/^[a-z0-9][a-z0-9._-]{0,31}$/, "must be 1-32 characters a-z, 0-9, . _ -"),
+    z.regex(PERIOD_NAME, "must be 1-32 characters a-z, 0-9, . _ -"),
     z.refine((s) => s !== "live", "live names the live database (?shard=live); choose another name"),
   ),
   starts_at: instant,
